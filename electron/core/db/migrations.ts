@@ -1,0 +1,113 @@
+import type { Database } from 'better-sqlite3';
+import { fail } from '../../../shared/errors';
+
+/**
+ * Forward-only schema migrations. The schema version lives in the file
+ * (PRAGMA user_version); each step runs in its own transaction with the
+ * version bump, so a crash mid-migration leaves the previous version intact.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'visitors mirror',
+    up(db) {
+      db.exec(`
+        CREATE TABLE visitors (
+          local_id       TEXT PRIMARY KEY,
+          server_id      TEXT UNIQUE,
+          server_version INTEGER,
+          name           TEXT NOT NULL,
+          company        TEXT,
+          email          TEXT,
+          title          TEXT,
+          phone          TEXT,
+          interests      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(interests)),
+          notes          TEXT,
+          capture_method TEXT,
+          captured_at    TEXT,
+          last_modified  TEXT,
+          -- the record as last synced: the base of three-way merges; NULL until first synced
+          base           TEXT CHECK (base IS NULL OR json_valid(base)),
+          dirty          INTEGER NOT NULL DEFAULT 0 CHECK (dirty IN (0, 1)),
+          deleted        INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+          created_at     TEXT NOT NULL,
+          updated_at     TEXT NOT NULL
+        );
+        -- one index per sortable column, keyed with local_id for keyset paging
+        CREATE INDEX visitors_by_name ON visitors (name COLLATE NOCASE, local_id) WHERE deleted = 0;
+        CREATE INDEX visitors_by_company ON visitors (ifnull(company, '') COLLATE NOCASE, local_id) WHERE deleted = 0;
+        CREATE INDEX visitors_by_email ON visitors (ifnull(email, '') COLLATE NOCASE, local_id) WHERE deleted = 0;
+        CREATE INDEX visitors_by_title ON visitors (ifnull(title, '') COLLATE NOCASE, local_id) WHERE deleted = 0;
+        CREATE INDEX visitors_by_updated ON visitors (updated_at, local_id) WHERE deleted = 0;
+        CREATE INDEX visitors_dirty ON visitors (local_id) WHERE dirty = 1;
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'outbox of pending operations',
+    up(db) {
+      db.exec(`
+        CREATE TABLE outbox (
+          seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+          op_id           TEXT NOT NULL UNIQUE,
+          action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+          local_id        TEXT NOT NULL,
+          server_id       TEXT,
+          -- create: the whole record; update: only the changed fields; delete: NULL
+          data            TEXT CHECK (data IS NULL OR json_valid(data)),
+          base_version    INTEGER,
+          op_timestamp    TEXT NOT NULL,
+          status          TEXT NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'in_flight', 'retrying', 'failed')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at TEXT,
+          last_error      TEXT CHECK (last_error IS NULL OR json_valid(last_error)),
+          created_at      TEXT NOT NULL,
+          updated_at      TEXT NOT NULL
+        );
+        CREATE INDEX outbox_by_local ON outbox (local_id);
+        CREATE INDEX outbox_by_status ON outbox (status, next_attempt_at);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the file to `target` (default: latest). Returns the versions it went from and to. */
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target?: number,
+): { from: number; to: number } {
+  const from = schemaVersion(db);
+  const latest = migrations.reduce((v, m) => Math.max(v, m.version), 0);
+  const upTo = target ?? latest;
+  if (from > latest) {
+    fail(
+      'db_newer_schema',
+      `This database was written by a newer version of the console (schema ${from}, this version knows ${latest}). Update the console, or open another database.`,
+    );
+  }
+  const steps = [...migrations]
+    .filter((m) => m.version > from && m.version <= upTo)
+    .sort((a, b) => a.version - b.version);
+  for (const step of steps) {
+    db.transaction(() => {
+      step.up(db);
+      db.pragma(`user_version = ${step.version}`);
+    })();
+  }
+  return { from, to: schemaVersion(db) };
+}

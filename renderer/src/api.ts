@@ -1,0 +1,19 @@
+import type { Api } from '../../shared/ipc/client';
+
+declare global {
+  interface Window {
+    /** Exposed by the preload (or the e2e harness), built from shared/ipc/contract.ts. */
+    api?: Api;
+  }
+}
+
+export function getApi(): Api {
+  if (!window.api) throw new Error('The console window was opened without its connection to the application core.');
+  return window.api;
+}
+
+/** The words to show for a failed call. */
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') return err.message;
+  return String(err);
+}

@@ -1,0 +1,156 @@
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+
+const ROW_HEIGHT = 34;
+
+type Cell = VisitorRow | { localId: string; placeholder: true };
+const isLoaded = (c: Cell): c is VisitorRow => !('placeholder' in c);
+
+const col = createColumnHelper<Cell>();
+const text = (get: (r: VisitorRow) => string | null) => (c: Cell) => (isLoaded(c) ? (get(c) ?? '') : '');
+
+const PENDING_LABEL = { create: 'New', update: 'Edited', delete: 'Deleted' } as const;
+
+const columns = [
+  col.accessor(text((r) => r.name), { id: 'name', header: 'Name', enableSorting: true }),
+  col.accessor(text((r) => r.company), { id: 'company', header: 'Company', enableSorting: true }),
+  col.accessor(text((r) => r.email), { id: 'email', header: 'Email', enableSorting: true }),
+  col.accessor(text((r) => r.title), { id: 'title', header: 'Title', enableSorting: true }),
+  col.accessor(text((r) => r.phone), { id: 'phone', header: 'Phone', enableSorting: false }),
+  col.accessor(text((r) => r.interests.join(', ')), { id: 'interests', header: 'Interests', enableSorting: false }),
+  col.accessor((c) => (isLoaded(c) ? c.pending : null), {
+    id: 'sync',
+    header: 'Sync',
+    enableSorting: false,
+    cell: (info) => {
+      const p = info.getValue();
+      return p ? <span className={`badge badge-${p}`}>{PENDING_LABEL[p]}</span> : null;
+    },
+  }),
+  col.accessor((c) => (isLoaded(c) ? c.updatedAt : ''), {
+    id: 'updatedAt',
+    header: 'Changed',
+    enableSorting: true,
+    cell: (info) => (info.getValue() ? new Date(info.getValue()).toLocaleString() : ''),
+  }),
+];
+
+export function VisitorTable(props: {
+  total: number;
+  getRow: (index: number) => VisitorRow | undefined;
+  ensureRange: (start: number, end: number) => void;
+  sort: VisitorSort;
+  onSort: (sort: VisitorSort) => void;
+  selectedId: string | null;
+  onSelect: (localId: string) => void;
+}) {
+  const { total, getRow, ensureRange, sort, onSort, selectedId, onSelect } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (last >= first) ensureRange(first, last);
+  }, [first, last, ensureRange]);
+
+  // Only the rows on screen go through TanStack; it never sees the whole set (FACTS.md).
+  const data: Cell[] = items.map((it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true });
+  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.direction === 'desc' }], [sort]);
+  const table = useReactTable({
+    data,
+    columns,
+    state: { sorting },
+    manualSorting: true,
+    enableSortingRemoval: false,
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const s = next[0];
+      if (s) onSort({ column: s.id as VisitorSort['column'], direction: s.desc ? 'desc' : 'asc' });
+    },
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (c) => c.localId,
+  });
+  const rows = table.getRowModel().rows;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    let index = -1;
+    for (let i = first; i <= last; i++) if (getRow(i)?.localId === selectedId) index = i;
+    const next = Math.min(total - 1, Math.max(0, index + (e.key === 'ArrowDown' ? 1 : -1)));
+    const row = getRow(next);
+    if (row) {
+      onSelect(row.localId);
+      virtualizer.scrollToIndex(next);
+    }
+  };
+
+  return (
+    <div className="vtable" role="table" aria-label="Visitors" aria-rowcount={total + 1}>
+      <div className="vtable-head" role="rowgroup">
+        {table.getHeaderGroups().map((hg) => (
+          <div className="vtable-row" role="row" key={hg.id}>
+            {hg.headers.map((h) => {
+              const sorted = h.column.getIsSorted();
+              return (
+                <div
+                  key={h.id}
+                  role="columnheader"
+                  className={`vtable-cell col-${h.id}${h.column.getCanSort() ? ' sortable' : ''}`}
+                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                  onClick={h.column.getCanSort() ? h.column.getToggleSortingHandler() : undefined}
+                >
+                  {flexRender(h.column.columnDef.header, h.getContext())}
+                  {sorted && <span className="sort-mark">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+      <div className="vtable-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="visitor-rows">
+        {total === 0 && <div className="empty">No visitors match.</div>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+          {items.map((it, k) => {
+            const row = rows[k];
+            if (!row) return null;
+            const loaded = isLoaded(row.original);
+            return (
+              <div
+                key={it.key}
+                role="row"
+                aria-rowindex={it.index + 2}
+                aria-selected={loaded && row.original.localId === selectedId}
+                data-local-id={loaded ? row.original.localId : undefined}
+                className={`vtable-row${loaded ? '' : ' loading'}${loaded && row.original.localId === selectedId ? ' selected' : ''}`}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: it.size, transform: `translateY(${it.start}px)` }}
+                onClick={loaded ? () => onSelect(row.original.localId) : undefined}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <div key={cell.id} role="cell" className={`vtable-cell col-${cell.column.id}`}>
+                    {loaded ? flexRender(cell.column.columnDef.cell, cell.getContext()) : <span className="skeleton" />}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

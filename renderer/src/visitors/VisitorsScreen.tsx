@@ -1,0 +1,83 @@
+import { useCallback, useDeferredValue, useEffect, useState } from 'react';
+import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+import { errorText, getApi } from '../api';
+import { RecordPanel } from './RecordPanel';
+import { usePagedRows } from './usePagedRows';
+import { VisitorTable } from './VisitorTable';
+
+type Panel = { mode: 'closed' } | { mode: 'new' } | { mode: 'edit'; row: VisitorRow };
+
+export function VisitorsScreen() {
+  const [searchInput, setSearchInput] = useState('');
+  const search = useDeferredValue(searchInput.trim());
+  const [sort, setSort] = useState<VisitorSort>({ column: 'name', direction: 'asc' });
+  const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
+  const [notice, setNotice] = useState<string | null>(null);
+  const { total, error, getRow, ensureRange } = usePagedRows(search, sort);
+
+  const select = useCallback((localId: string) => {
+    getApi()
+      .invoke('visitors:get', { localId })
+      .then((row) => setPanel({ mode: 'edit', row }), (err: unknown) => setNotice(errorText(err)));
+  }, []);
+
+  // Keep the open record fresh when main reports it changed.
+  const openId = panel.mode === 'edit' ? panel.row.localId : null;
+  useEffect(() => {
+    if (!openId) return;
+    return getApi().on('visitors:changed', ({ localIds }) => {
+      if (!localIds || localIds.includes(openId)) {
+        getApi().invoke('visitors:get', { localId: openId }).then(
+          (row) => setPanel({ mode: 'edit', row }),
+          () => setPanel({ mode: 'closed' }),
+        );
+      }
+    });
+  }, [openId]);
+
+  return (
+    <div className="visitors-screen">
+      <div className="toolbar">
+        <input
+          type="search"
+          className="search"
+          placeholder="Search name, company or email"
+          aria-label="Search visitors"
+          value={searchInput}
+          onChange={(e) => setSearchInput(e.target.value)}
+        />
+        <span className="count" data-testid="visitor-count">
+          {total === null ? 'Counting…' : `${total.toLocaleString()} visitor${total === 1 ? '' : 's'}`}
+        </span>
+        <button className="primary" onClick={() => setPanel({ mode: 'new' })}>
+          New visitor
+        </button>
+      </div>
+      {(error ?? notice) && (
+        <div className="banner error" role="alert">
+          {error ?? notice}
+        </div>
+      )}
+      <div className="visitors-body">
+        <VisitorTable
+          total={total ?? 0}
+          getRow={getRow}
+          ensureRange={ensureRange}
+          sort={sort}
+          onSort={setSort}
+          selectedId={openId}
+          onSelect={select}
+        />
+        {panel.mode !== 'closed' && (
+          <RecordPanel
+            key={panel.mode === 'edit' ? panel.row.localId : 'new'}
+            row={panel.mode === 'edit' ? panel.row : null}
+            onSaved={(row) => setPanel({ mode: 'edit', row })}
+            onDeleted={() => setPanel({ mode: 'closed' })}
+            onClose={() => setPanel({ mode: 'closed' })}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
