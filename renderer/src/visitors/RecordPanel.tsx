@@ -28,10 +28,12 @@ function toLocalInput(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
+  return local.toISOString().slice(0, 19);
 }
 
-function fromForm(f: Form): Record<string, unknown> {
+/** `original` keeps precision the inputs cannot show (seconds of capturedAt) when untouched. */
+function fromForm(f: Form, original: VisitorValues): Record<string, unknown> {
+  const untouchedDate = original.capturedAt !== null && f.capturedAt === toLocalInput(original.capturedAt);
   return {
     name: f.name.trim(),
     company: f.company.trim() || null,
@@ -41,7 +43,7 @@ function fromForm(f: Form): Record<string, unknown> {
     interests: f.interests.split(',').map((s) => s.trim()).filter(Boolean),
     notes: f.notes.trim() ? f.notes : null,
     captureMethod: f.captureMethod || null,
-    capturedAt: f.capturedAt ? new Date(f.capturedAt).toISOString() : null,
+    capturedAt: untouchedDate ? original.capturedAt : f.capturedAt ? new Date(f.capturedAt).toISOString() : null,
   };
 }
 
@@ -66,6 +68,14 @@ function syncState(row: VisitorRow | null, ops: OutboxRow[]): string {
   if (op.action === 'create') return `Not on the server yet: a create is ${status}.`;
   if (op.action === 'update') return `Changed locally (${fields}): an update is ${status}.`;
   return `Deleted locally: a delete is ${status}.`;
+}
+
+function describeOp(op: OutboxRow): string {
+  const parts = [op.action === 'update' && op.data ? `update (${Object.keys(op.data).join(', ')})` : op.action];
+  parts.push(op.status.replace('_', ' '));
+  if (op.attempts > 0) parts.push(`${op.attempts} attempt${op.attempts === 1 ? '' : 's'}`);
+  if (op.baseVersion !== null) parts.push(`from version ${op.baseVersion}`);
+  return parts.join(' · ');
 }
 
 export function RecordPanel(props: {
@@ -95,7 +105,7 @@ export function RecordPanel(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rowKey]);
 
-  const parsed = VisitorCreateDataSchema.safeParse(fromForm(form));
+  const parsed = VisitorCreateDataSchema.safeParse(fromForm(form, original));
   const patch = parsed.success && row ? patchBetween(original, toValues(parsed.data)) : null;
   const unchanged = row !== null && patch !== null && Object.keys(patch).length === 0;
 
@@ -154,7 +164,7 @@ export function RecordPanel(props: {
             ))}
           </select>
         ) : (
-          <input {...common} type={input} onChange={(e) => set(e.target.value)} />
+          <input {...common} type={input} step={input === 'datetime-local' ? 1 : undefined} onChange={(e) => set(e.target.value)} />
         )}
         {errors[name] && (
           <div className="field-error" id={`${id}-error`}>
@@ -219,9 +229,7 @@ export function RecordPanel(props: {
           <ul>
             {ops.map((op) => (
               <li key={op.opId} data-testid="pending-op">
-                <strong>{op.action}</strong> {op.data && op.action !== 'create' ? `(${Object.keys(op.data).join(', ')})` : ''} ·{' '}
-                {op.status.replace('_', ' ')}
-                {op.baseVersion !== null && ` · from version ${op.baseVersion}`}
+                {describeOp(op)}
               </li>
             ))}
           </ul>

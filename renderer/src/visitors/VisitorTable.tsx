@@ -6,10 +6,11 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 
 const ROW_HEIGHT = 34;
+const estimateSize = () => ROW_HEIGHT;
 
 type Cell = VisitorRow | { localId: string; placeholder: true };
 const isLoaded = (c: Cell): c is VisitorRow => !('placeholder' in c);
@@ -54,10 +55,11 @@ export function VisitorTable(props: {
 }) {
   const { total, getRow, ensureRange, sort, onSort, selectedId, onSelect } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({
     count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    getScrollElement,
+    estimateSize,
     overscan: 12,
   });
   const items = virtualizer.getVirtualItems();
@@ -75,7 +77,12 @@ export function VisitorTable(props: {
     data,
     columns,
     state: { sorting },
+    // Sorting, filtering and paging happen in SQLite. The window's data is a new
+    // array on every render, so the client-side auto-resets would loop forever.
     manualSorting: true,
+    manualFiltering: true,
+    manualPagination: true,
+    autoResetAll: false,
     enableSortingRemoval: false,
     onSortingChange: (updater) => {
       const next = typeof updater === 'function' ? updater(sorting) : updater;
