@@ -10,7 +10,7 @@ let win: BrowserWindow | null = null;
 let core: Core | null = null;
 
 const rendererDir = join(__dirname, '../renderer');
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+const devUrl = process.env.ELECTRON_RENDERER_URL || undefined;
 
 function trustedOrigins(): string[] {
   return devUrl ? [new URL(devUrl).origin] : [pathToFileURL(rendererDir).href + '/'];
@@ -44,6 +44,9 @@ function createWindow(): BrowserWindow {
   else void w.loadFile(join(rendererDir, 'index.html'));
   return w;
 }
+
+// A separate profile (database, settings) for tests and for running two consoles side by side.
+if (process.env.VRC_USER_DATA) app.setPath('userData', process.env.VRC_USER_DATA);
 
 app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));

@@ -232,7 +232,12 @@ export class VisitorsRepo {
     const dir = desc ? 'DESC' : 'ASC';
     const where = ['deleted = 0'];
     if (opts.search) where.push(SEARCH);
-    if (opts.after) where.push(`(${expr}, local_id) ${desc ? '<' : '>'} (@key, @after_id)`);
+    if (opts.after) {
+      // The plain range bound is what lets SQLite seek the index: a row value
+      // with a COLLATE alone makes it scan from the start (measured: O(n) per page).
+      where.push(`${expr} ${desc ? '<=' : '>='} @key`);
+      where.push(`(${expr}, local_id) ${desc ? '<' : '>'} (@key, @after_id)`);
+    }
     const sql = `SELECT v.*, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
       FROM visitors v WHERE ${where.join(' AND ')}
       ORDER BY ${expr} ${dir}, local_id ${dir} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
