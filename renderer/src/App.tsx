@@ -6,16 +6,13 @@ import { VisitorsScreen } from './visitors/VisitorsScreen';
 
 export function App() {
   const [counts, setCounts] = useState<OutboxCounts | null>(null);
-  const [fatal, setFatal] = useState<string | null>(null);
+  const [fatal, setFatal] = useState<string | null>(() =>
+    window.api ? null : 'The console window was opened without its connection to the application core. Restart the console.',
+  );
 
   useEffect(() => {
-    let api;
-    try {
-      api = getApi();
-    } catch (err) {
-      setFatal(errorText(err));
-      return;
-    }
+    if (!window.api) return;
+    const api = getApi();
     api.invoke('outbox:counts', {}).then(setCounts, (err: unknown) => setFatal(errorText(err)));
     return api.on('outbox:changed', setCounts);
   }, []);

@@ -92,18 +92,12 @@ export function RecordPanel(props: {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [ops, setOps] = useState<OutboxRow[]>([]);
   const [busy, setBusy] = useState(false);
-  const rowKey = row ? `${row.localId}:${row.updatedAt}` : 'new';
+  const localId = row?.localId;
 
-  // Reload the form when another record is chosen or this one changed underneath.
   useEffect(() => {
-    setForm(toForm(row ? toValues(row) : EMPTY_VALUES));
-    setErrors({});
-    setBanner(null);
-    setConfirmDelete(false);
-    if (!row) return setOps([]);
-    getApi().invoke('outbox:forVisitor', { localId: row.localId }).then(setOps, (e: unknown) => setBanner(errorText(e)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [rowKey]);
+    if (!localId) return;
+    getApi().invoke('outbox:forVisitor', { localId }).then(setOps, (e: unknown) => setBanner(errorText(e)));
+  }, [localId]);
 
   const parsed = VisitorCreateDataSchema.safeParse(fromForm(form, original));
   const patch = parsed.success && row ? patchBetween(original, toValues(parsed.data)) : null;

@@ -56,6 +56,8 @@ export function VisitorTable(props: {
   const { total, getRow, ensureRange, sort, onSort, selectedId, onSelect } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const getScrollElement = useCallback(() => scrollRef.current, []);
+  // The virtualizer is a mutable instance; React Compiler leaves this component alone.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement,

@@ -70,7 +70,8 @@ export function VisitorsScreen() {
         />
         {panel.mode !== 'closed' && (
           <RecordPanel
-            key={panel.mode === 'edit' ? panel.row.localId : 'new'}
+            // A new key remounts the panel: another record, or this one changed underneath.
+            key={panel.mode === 'edit' ? `${panel.row.localId}:${panel.row.updatedAt}` : 'new'}
             row={panel.mode === 'edit' ? panel.row : null}
             onSaved={(row) => setPanel({ mode: 'edit', row })}
             onDeleted={() => setPanel({ mode: 'closed' })}

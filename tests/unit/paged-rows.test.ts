@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { Api } from '../../shared/ipc/client';
+import type { VisitorRow } from '../../shared/ipc/contract';
+import { EMPTY_VALUES } from '../../shared/visitor';
+import { BLOCK_SIZE, PagedRows } from '../../renderer/src/visitors/paged-rows';
+
+const row = (i: number, tag = ''): VisitorRow => ({
+  ...EMPTY_VALUES,
+  name: `v${i}${tag}`,
+  localId: `id${String(i).padStart(6, '0')}`,
+  serverId: null,
+  version: null,
+  dirty: false,
+  pending: null,
+  updatedAt: 't',
+});
+
+/** An Api over `total` rows whose replies the test releases by hand. */
+function fakeApi(total: number) {
+  const calls: { channel: string; request: Record<string, unknown>; resolve: () => void }[] = [];
+  let tag = '';
+  const api = {
+    invoke(channel: string, request: Record<string, unknown>) {
+      return new Promise((resolve) => {
+        const answer = () => {
+          if (channel === 'visitors:count') return resolve({ total });
+          const offset = request.offset as number;
+          const rows = Array.from({ length: Math.max(0, Math.min(BLOCK_SIZE, total - offset)) }, (_, k) => row(offset + k, tag));
+          resolve({ rows, last: rows.length ? { key: rows.at(-1)!.name, localId: rows.at(-1)!.localId } : null });
+        };
+        calls.push({ channel, request, resolve: answer });
+      });
+    },
+    on: () => () => undefined,
+  } as unknown as Api;
+  return {
+    api,
+    calls,
+    setTag: (t: string) => (tag = t),
+    flush: async () => {
+      for (const c of calls.splice(0)) c.resolve();
+      await new Promise((r) => setTimeout(r, 0));
+    },
+  };
+}
+
+const sort = { column: 'name', direction: 'asc' } as const;
+
+describe('PagedRows', () => {
+  it('fetches only the blocks on screen, and each once', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    p.ensureRange(0, 40);
+    p.ensureRange(10, 50);
+    expect(f.calls.map((c) => c.channel)).toEqual(['visitors:count', 'visitors:page']);
+    await f.flush();
+    expect(p.total).toBe(1_000);
+    expect(p.getRow(40)?.name).toBe('v40');
+    expect(p.getRow(150)).toBeUndefined();
+  });
+
+  it('asks for the next block with a keyset cursor once the previous one is known', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.ensureRange(0, 10);
+    await f.flush();
+    p.ensureRange(95, 130);
+    expect(f.calls[0]!.request).toMatchObject({ offset: 100, after: { key: 'v99', localId: 'id000099' } });
+    p.ensureRange(900, 910); // a jump: no cursor known, OFFSET it is
+    expect(f.calls[1]!.request).toMatchObject({ offset: 900, after: undefined });
+  });
+
+  it('keeps showing the old rows while a refresh is in flight, then swaps in the new ones', async () => {
+    const f = fakeApi(300);
+    const p = new PagedRows(f.api, '', sort);
+    p.ensureRange(0, 20);
+    await f.flush();
+    f.setTag('*');
+    p.refresh();
+    expect(p.getRow(5)?.name).toBe('v5');
+    const before = p.getVersion();
+    await f.flush();
+    expect(p.getRow(5)?.name).toBe('v5*');
+    expect(p.getVersion()).toBeGreaterThan(before);
+  });
+
+  it('ignores replies that arrive after it was stopped', async () => {
+    const f = fakeApi(300);
+    const p = new PagedRows(f.api, '', sort);
+    let notified = 0;
+    p.subscribe(() => notified++);
+    p.start();
+    p.ensureRange(0, 20);
+    p.stop();
+    await f.flush();
+    expect(notified).toBe(0);
+    expect(p.total).toBeNull();
+    expect(p.getRow(0)).toBeUndefined();
+  });
+
+  it('reports a failed page in words', async () => {
+    const api = {
+      invoke: () => Promise.reject(Object.assign(new Error('The local database is busy.'), { code: 'db_busy' })),
+      on: () => () => undefined,
+    } as unknown as Api;
+    const p = new PagedRows(api, '', sort);
+    p.ensureRange(0, 10);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(p.error).toBe('The local database is busy.');
+  });
+});
