@@ -9,21 +9,44 @@ const noElectron = {
   'no-restricted-imports': [
     'error',
     {
-      paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }],
-      patterns: [{ group: ['electron/*'], message: 'Only electron/main and electron/preload may import electron.' }],
+      paths: [
+        {
+          name: 'electron',
+          message: 'Only electron/main and electron/preload may import electron.',
+        },
+      ],
+      patterns: [
+        {
+          group: ['electron/*'],
+          message: 'Only electron/main and electron/preload may import electron.',
+        },
+      ],
     },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'release', 'test-results', 'playwright-report', 'bench-results'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'release',
+      'test-results',
+      'playwright-report',
+      'bench-results',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },

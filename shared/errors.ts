@@ -18,7 +18,9 @@ export function appError(
   retryable = false,
   details?: unknown,
 ): AppError {
-  return details === undefined ? { code, message, retryable } : { code, message, retryable, details };
+  return details === undefined
+    ? { code, message, retryable }
+    : { code, message, retryable, details };
 }
 
 /** Thrown inside the core; the IPC dispatcher turns it back into a value. */

@@ -15,7 +15,10 @@ export function wireIpc(handlers: Handlers, trustedOrigins: readonly string[]): 
         trustedOrigins,
       );
       if (!trusted) {
-        return { ok: false, error: appError('forbidden_sender', 'This call did not come from the console window.') };
+        return {
+          ok: false,
+          error: appError('forbidden_sender', 'This call did not come from the console window.'),
+        };
       }
       return dispatch(handlers, channel, arg);
     });

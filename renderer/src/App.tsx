@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { OutboxCounts } from '../../shared/ipc/contract';
-import { errorText, getApi } from './api';
+import { getApi } from './api';
+import { errorText } from './error-text';
 import { StatusBar } from './StatusBar';
 import { VisitorsScreen } from './visitors/VisitorsScreen';
 
 export function App() {
   const [counts, setCounts] = useState<OutboxCounts | null>(null);
   const [fatal, setFatal] = useState<string | null>(() =>
-    window.api ? null : 'The console window was opened without its connection to the application core. Restart the console.',
+    window.api
+      ? null
+      : 'The console window was opened without its connection to the application core. Restart the console.',
   );
 
   useEffect(() => {

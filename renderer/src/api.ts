@@ -8,12 +8,9 @@ declare global {
 }
 
 export function getApi(): Api {
-  if (!window.api) throw new Error('The console window was opened without its connection to the application core.');
+  if (!window.api)
+    throw new Error(
+      'The console window was opened without its connection to the application core.',
+    );
   return window.api;
-}
-
-/** The words to show for a failed call. */
-export function errorText(err: unknown): string {
-  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') return err.message;
-  return String(err);
 }

@@ -54,7 +54,11 @@ export function buildClient(transport: Transport): Api {
   return {
     async invoke(channel, request) {
       if (!isChannel(channel)) {
-        throw new ApiError({ code: 'unknown_channel', message: `Unknown channel "${String(channel)}".`, retryable: false });
+        throw new ApiError({
+          code: 'unknown_channel',
+          message: `Unknown channel "${String(channel)}".`,
+          retryable: false,
+        });
       }
       return unwrap(await transport.invoke(channel, request)) as never;
     },

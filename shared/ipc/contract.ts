@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ActionSchema } from '../protocol';
-import {
-  VisitorCreateDataSchema,
-  VisitorPatchSchema,
-  VisitorValuesSchema,
-} from '../visitor';
+import { VisitorCreateDataSchema, VisitorPatchSchema, VisitorValuesSchema } from '../visitor';
 
 /**
  * The one description of the process boundary. The preload, the main-process
@@ -113,7 +109,10 @@ export const channels = {
     z.object({ localId: z.string(), outcome: z.enum(['removed', 'queued']) }),
   ),
   'outbox:counts': channel(NoArgs, OutboxCountsSchema),
-  'outbox:forVisitor': channel(z.strictObject({ localId: LocalIdSchema }), z.array(OutboxRowSchema)),
+  'outbox:forVisitor': channel(
+    z.strictObject({ localId: LocalIdSchema }),
+    z.array(OutboxRowSchema),
+  ),
 } as const;
 
 /** What main pushes to the renderer. */
@@ -143,4 +142,5 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 /** Every IPC reply is one of these: errors travel as values, never as thrown strings. */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof AppErrorSchema> };
+export type IpcResult<T> =
+  { ok: true; value: T } | { ok: false; error: z.infer<typeof AppErrorSchema> };

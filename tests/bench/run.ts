@@ -28,7 +28,8 @@ for (const file of files) {
   }
 }
 
-const fmt = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3));
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
 const table = results.map((r) => ({
   name: r.name,
   value: fmt(r.value),
@@ -42,6 +43,7 @@ console.table(table);
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(
   join(root, 'bench-results/latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), node: process.version, rows: results }, null, 2) + '\n',
+  JSON.stringify({ at: new Date().toISOString(), node: process.version, rows: results }, null, 2) +
+    '\n',
 );
 console.log(`${results.length} rows written to bench-results/latest.json`);

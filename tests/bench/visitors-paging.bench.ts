@@ -25,15 +25,24 @@ export const benchmarks: Benchmark[] = [
            AND (name COLLATE NOCASE, local_id) > (@key, @id)
          ORDER BY name COLLATE NOCASE, local_id LIMIT @limit`,
       );
-      const rawFirst = raw.prepare(`SELECT * FROM visitors WHERE deleted = 0 ORDER BY name COLLATE NOCASE, local_id LIMIT ?`);
-      const rawOffset = raw.prepare(`SELECT * FROM visitors WHERE deleted = 0 ORDER BY name COLLATE NOCASE, local_id LIMIT ? OFFSET ?`);
+      const rawFirst = raw.prepare(
+        `SELECT * FROM visitors WHERE deleted = 0 ORDER BY name COLLATE NOCASE, local_id LIMIT ?`,
+      );
+      const rawOffset = raw.prepare(
+        `SELECT * FROM visitors WHERE deleted = 0 ORDER BY name COLLATE NOCASE, local_id LIMIT ? OFFSET ?`,
+      );
       const sort = { column: 'name', direction: 'asc' } as const;
 
       const walkHandler = async () => {
         let after: PageCursor | undefined;
         let seen = 0;
         for (;;) {
-          const r = await dispatch(core.handlers, 'visitors:page', { sort, offset: seen, limit: PAGE, ...(after ? { after } : {}) });
+          const r = await dispatch(core.handlers, 'visitors:page', {
+            sort,
+            offset: seen,
+            limit: PAGE,
+            ...(after ? { after } : {}),
+          });
           if (!r.ok) throw new Error(r.error.message);
           const page = r.value as { rows: unknown[]; last: PageCursor | null };
           seen += page.rows.length;
@@ -56,7 +65,13 @@ export const benchmarks: Benchmark[] = [
       const rawMs = await timeMs(walkRaw, 3);
 
       // Random jumps (a dragged scrollbar): OFFSET pages at random positions.
-      const jumps = Array.from({ length: 200 }, ((r) => () => Math.floor(r() * (N - PAGE)))(rng(5)));
+      const jumps = Array.from(
+        { length: 200 },
+        (
+          (r) => () =>
+            Math.floor(r() * (N - PAGE))
+        )(rng(5)),
+      );
       const handlerJump: number[] = [];
       const rawJump: number[] = [];
       for (const offset of jumps) {

@@ -36,7 +36,9 @@ test.describe('the packaged shell (Electron)', () => {
       const page = await app.firstWindow();
       await expect(page).toHaveTitle('Visitor Reconciliation Console');
       // The renderer sees the typed client and nothing of Node.
-      expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+      expect(
+        await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require),
+      ).toBe('undefined');
       await page.getByRole('button', { name: 'New visitor' }).click();
       await page.getByLabel('Name').fill('Electron Visitor');
       await page.getByRole('button', { name: 'Create visitor' }).click();

@@ -19,7 +19,11 @@ describe('the Electron boundary', () => {
       .flatMap((d) => files(join(root, d)))
       .map((f) => relative(root, f))
       .filter((f) => !f.startsWith('electron/main/') && !f.startsWith('electron/preload/'))
-      .filter((f) => /from ['"]electron['"]|require\(['"]electron['"]\)|import\(['"]electron['"]\)/.test(readFileSync(join(root, f), 'utf8')));
+      .filter((f) =>
+        /from ['"]electron['"]|require\(['"]electron['"]\)|import\(['"]electron['"]\)/.test(
+          readFileSync(join(root, f), 'utf8'),
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -38,12 +42,15 @@ describe('the Electron boundary', () => {
 
     it('the window hardening is in the built main process', () => {
       const src = readFileSync(join(root, 'out/main/index.js'), 'utf8');
-      for (const flag of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false']) expect(src).toContain(flag);
+      for (const flag of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false'])
+        expect(src).toContain(flag);
     });
 
     it('the renderer has a strict Content Security Policy and no inline script', () => {
       const html = readFileSync(join(root, 'out/renderer/index.html'), 'utf8');
-      expect(html).toMatch(/http-equiv="Content-Security-Policy"\s+content="default-src 'none'; script-src 'self'/);
+      expect(html).toMatch(
+        /http-equiv="Content-Security-Policy"\s+content="default-src 'none'; script-src 'self'/,
+      );
       expect(html).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
     });
   });

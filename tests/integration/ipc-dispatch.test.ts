@@ -26,17 +26,26 @@ describe('every channel parses its argument before the core sees it', () => {
   });
 
   for (const channel of CHANNELS) {
-    it.each(HOSTILE.map((p) => [p]))(`${channel} refuses %j with invalid_request`, async (payload) => {
-      const r = await dispatch(core.handlers, channel, payload);
-      // Channels without arguments accept exactly {} and nothing more.
-      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request', retryable: false } });
-      expect(!r.ok && r.error.message).toContain(channel);
-    });
+    it.each(HOSTILE.map((p) => [p]))(
+      `${channel} refuses %j with invalid_request`,
+      async (payload) => {
+        const r = await dispatch(core.handlers, channel, payload);
+        // Channels without arguments accept exactly {} and nothing more.
+        expect(r).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_request', retryable: false },
+        });
+        expect(!r.ok && r.error.message).toContain(channel);
+      },
+    );
   }
 
   it('refuses unknown channels, including inherited property names', async () => {
     for (const name of ['shell:exec', 'toString', '__proto__', 42]) {
-      await expect(dispatch(core.handlers, name, {})).resolves.toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+      await expect(dispatch(core.handlers, name, {})).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'unknown_channel' },
+      });
     }
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
@@ -44,13 +53,25 @@ describe('every channel parses its argument before the core sees it', () => {
   it('carries a core error back as a value with its code', async () => {
     await expect(dispatch(core.handlers, 'visitors:get', { localId: 'nope' })).resolves.toEqual({
       ok: false,
-      error: { code: 'visitor_not_found', message: 'This visitor no longer exists.', retryable: false },
+      error: {
+        code: 'visitor_not_found',
+        message: 'This visitor no longer exists.',
+        retryable: false,
+      },
     });
   });
 
   it('turns an unexpected exception into an internal error value', async () => {
-    const broken = { ...core.handlers, 'outbox:counts': () => { throw new TypeError('boom'); } };
-    await expect(dispatch(broken, 'outbox:counts', {})).resolves.toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('boom') } });
+    const broken = {
+      ...core.handlers,
+      'outbox:counts': () => {
+        throw new TypeError('boom');
+      },
+    };
+    await expect(dispatch(broken, 'outbox:counts', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: expect.stringContaining('boom') },
+    });
   });
 
   it('validates replies against the contract in this suite (the schema is the type)', async () => {

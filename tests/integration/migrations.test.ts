@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion, type Migration } from '../../electron/core/db/migrations';
+import {
+  LATEST_VERSION,
+  MIGRATIONS,
+  migrate,
+  schemaVersion,
+  type Migration,
+} from '../../electron/core/db/migrations';
 import { openDatabase } from '../../electron/core/db/open';
 
 let dir: string;
@@ -13,16 +19,28 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const schemaOf = (db: Database.Database) =>
-  db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+  db
+    .prepare(
+      "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all();
 
 /** A row written by a console at each schema version, to prove upgrades keep data. */
 const SAMPLE: Record<number, (db: Database.Database) => void> = {
   1: (db) =>
-    db.prepare(`INSERT INTO visitors (local_id, server_id, server_version, name, interests, base, created_at, updated_at)
-      VALUES ('l1', 's1', 3, 'Ada', '["math"]', '{}', 't', 't')`).run(),
+    db
+      .prepare(
+        `INSERT INTO visitors (local_id, server_id, server_version, name, interests, base, created_at, updated_at)
+      VALUES ('l1', 's1', 3, 'Ada', '["math"]', '{}', 't', 't')`,
+      )
+      .run(),
   2: (db) =>
-    db.prepare(`INSERT INTO outbox (op_id, action, local_id, data, op_timestamp, created_at, updated_at)
-      VALUES ('op1', 'update', 'l1', '{"title":"x"}', 't', 't', 't')`).run(),
+    db
+      .prepare(
+        `INSERT INTO outbox (op_id, action, local_id, data, op_timestamp, created_at, updated_at)
+      VALUES ('op1', 'update', 'l1', '{"title":"x"}', 't', 't', 't')`,
+      )
+      .run(),
 };
 
 describe('migrations', () => {
@@ -50,8 +68,12 @@ describe('migrations', () => {
       expect(schemaVersion(db)).toBe(LATEST_VERSION);
       const fresh = openDatabase(join(dir, `fresh${start}.sqlite`));
       expect(schemaOf(db)).toEqual(schemaOf(fresh));
-      if (start >= 1) expect(db.prepare('SELECT name, interests FROM visitors').all()).toEqual([{ name: 'Ada', interests: '["math"]' }]);
-      if (start >= 2) expect(db.prepare('SELECT op_id FROM outbox').all()).toEqual([{ op_id: 'op1' }]);
+      if (start >= 1)
+        expect(db.prepare('SELECT name, interests FROM visitors').all()).toEqual([
+          { name: 'Ada', interests: '["math"]' },
+        ]);
+      if (start >= 2)
+        expect(db.prepare('SELECT op_id FROM outbox').all()).toEqual([{ op_id: 'op1' }]);
       db.close();
       fresh.close();
     });
@@ -72,7 +94,9 @@ describe('migrations', () => {
     ];
     expect(() => migrate(db, broken)).toThrow('disk pulled');
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
+    expect(
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get(),
+    ).toEqual({ n: 0 });
     db.close();
   });
 

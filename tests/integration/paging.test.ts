@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VISITOR_SORT_COLUMNS, type PageCursor, type VisitorRow, type VisitorSort } from '../../shared/ipc/contract';
+import {
+  VISITOR_SORT_COLUMNS,
+  type PageCursor,
+  type VisitorRow,
+  type VisitorSort,
+} from '../../shared/ipc/contract';
 import { makeCore, type TestCore } from '../fixtures/core';
 import { makeVisitors } from '../fixtures/visitors';
 
@@ -14,11 +19,22 @@ beforeAll(async () => {
 });
 afterAll(() => core.dispose());
 
-async function walk(search: string, sort: VisitorSort, keyset: boolean, limit = 97): Promise<VisitorRow[]> {
+async function walk(
+  search: string,
+  sort: VisitorSort,
+  keyset: boolean,
+  limit = 97,
+): Promise<VisitorRow[]> {
   const out: VisitorRow[] = [];
   let after: PageCursor | undefined;
   for (;;) {
-    const page = await core.call('visitors:page', { search, sort, offset: out.length, limit, ...(keyset && after ? { after } : {}) });
+    const page = await core.call('visitors:page', {
+      search,
+      sort,
+      offset: out.length,
+      limit,
+      ...(keyset && after ? { after } : {}),
+    });
     out.push(...page.rows);
     if (page.rows.length < limit) return out;
     after = page.last ?? undefined;
@@ -35,14 +51,17 @@ function expectedOrder(rows: VisitorRow[], sort: VisitorSort): string[] {
   const sorted = [...rows].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
-    const c = ka < kb ? -1 : ka > kb ? 1 : a.localId < b.localId ? -1 : a.localId > b.localId ? 1 : 0;
+    const c =
+      ka < kb ? -1 : ka > kb ? 1 : a.localId < b.localId ? -1 : a.localId > b.localId ? 1 : 0;
     return sort.direction === 'asc' ? c : -c;
   });
   return sorted.map((r) => r.localId);
 }
 
 describe('visitors:page', () => {
-  const sorts = VISITOR_SORT_COLUMNS.flatMap((column) => (['asc', 'desc'] as const).map((direction) => ({ column, direction })));
+  const sorts = VISITOR_SORT_COLUMNS.flatMap((column) =>
+    (['asc', 'desc'] as const).map((direction) => ({ column, direction })),
+  );
 
   it.each(sorts)('keyset and offset paging give the same complete order for %j', async (sort) => {
     const byOffset = await walk('', sort, false);
@@ -56,11 +75,14 @@ describe('visitors:page', () => {
   it('searches name, company and email, case-insensitively', async () => {
     const rows = await walk('LOVELACE', { column: 'name', direction: 'asc' }, true);
     expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(`${r.name} ${r.company} ${r.email}`.toLowerCase()).toContain('lovelace');
+    for (const r of rows)
+      expect(`${r.name} ${r.company} ${r.email}`.toLowerCase()).toContain('lovelace');
     expect((await core.call('visitors:count', { search: 'lovelace' })).total).toBe(rows.length);
     const byCompany = await walk('globex', { column: 'company', direction: 'asc' }, true);
     expect(byCompany.length).toBeGreaterThan(0);
-    expect(byCompany.every((r) => r.company === 'Globex' || r.email?.includes('globex'))).toBe(true);
+    expect(byCompany.every((r) => r.company === 'Globex' || r.email?.includes('globex'))).toBe(
+      true,
+    );
   });
 
   it('takes % and _ in a search literally', async () => {
@@ -73,7 +95,9 @@ describe('visitors:page', () => {
   });
 
   it('hides records whose deletion is queued', async () => {
-    await expect(core.call('visitors:get', { localId: 'srv-00000003' })).resolves.toMatchObject({ pending: 'delete' });
+    await expect(core.call('visitors:get', { localId: 'srv-00000003' })).resolves.toMatchObject({
+      pending: 'delete',
+    });
     const all = await walk('', { column: 'name', direction: 'asc' }, true, 500);
     expect(all.some((r) => r.localId === 'srv-00000003')).toBe(false);
   });
@@ -82,6 +106,11 @@ describe('visitors:page', () => {
     const rows = await walk('100%', { column: 'name', direction: 'asc' }, false);
     expect(rows[0]).toMatchObject({ pending: 'create', dirty: true, serverId: null });
     const synced = await core.call('visitors:get', { localId: 'srv-00000010' });
-    expect(synced).toMatchObject({ pending: null, dirty: false, serverId: 'srv-00000010', version: 1 });
+    expect(synced).toMatchObject({
+      pending: null,
+      dirty: false,
+      serverId: 'srv-00000010',
+      version: 1,
+    });
   });
 });

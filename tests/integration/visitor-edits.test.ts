@@ -14,8 +14,13 @@ function onDisk() {
   const db = new Database(core.dbPath, { readonly: true });
   try {
     return {
-      visitors: db.prepare('SELECT * FROM visitors ORDER BY local_id').all() as Record<string, unknown>[],
-      outbox: (db.prepare('SELECT * FROM outbox ORDER BY seq').all() as Record<string, unknown>[]).map((o) => ({
+      visitors: db.prepare('SELECT * FROM visitors ORDER BY local_id').all() as Record<
+        string,
+        unknown
+      >[],
+      outbox: (
+        db.prepare('SELECT * FROM outbox ORDER BY seq').all() as Record<string, unknown>[]
+      ).map((o) => ({
         ...o,
         data: o.data === null ? null : JSON.parse(o.data as string),
       })),
@@ -25,18 +30,47 @@ function onDisk() {
   }
 }
 
-const ada = { name: 'Ada Lovelace', company: 'Analytical Engines', email: 'ada@engines.example', interests: ['math'] };
+const ada = {
+  name: 'Ada Lovelace',
+  company: 'Analytical Engines',
+  email: 'ada@engines.example',
+  interests: ['math'],
+};
 
 describe('local edits write the mirror and the outbox together', () => {
   it('create → one row, one pending create with the whole record, events sent', async () => {
     const row = await core.call('visitors:create', { values: ada });
-    expect(row).toMatchObject({ ...ada, serverId: null, version: null, dirty: true, pending: 'create' });
+    expect(row).toMatchObject({
+      ...ada,
+      serverId: null,
+      version: null,
+      dirty: true,
+      pending: 'create',
+    });
     const disk = onDisk();
     expect(disk.visitors).toHaveLength(1);
-    expect(disk.visitors[0]).toMatchObject({ local_id: row.localId, name: 'Ada Lovelace', dirty: 1, deleted: 0 });
+    expect(disk.visitors[0]).toMatchObject({
+      local_id: row.localId,
+      name: 'Ada Lovelace',
+      dirty: 1,
+      deleted: 0,
+    });
     expect(disk.outbox).toHaveLength(1);
-    expect(disk.outbox[0]).toMatchObject({ action: 'create', local_id: row.localId, status: 'pending', attempts: 0, base_version: null });
-    expect(disk.outbox[0]!.data).toEqual({ ...ada, title: null, phone: null, notes: null, captureMethod: null, capturedAt: null });
+    expect(disk.outbox[0]).toMatchObject({
+      action: 'create',
+      local_id: row.localId,
+      status: 'pending',
+      attempts: 0,
+      base_version: null,
+    });
+    expect(disk.outbox[0]!.data).toEqual({
+      ...ada,
+      title: null,
+      phone: null,
+      notes: null,
+      captureMethod: null,
+      capturedAt: null,
+    });
     expect(core.events.map((e) => e.event)).toEqual(['visitors:changed', 'outbox:changed']);
     expect(core.events[1]!.payload).toMatchObject({ total: 1, create: 1, pending: 1 });
   });
@@ -53,7 +87,10 @@ describe('local edits write the mirror and the outbox together', () => {
   it('create + update + delete → nothing left: no row, no operation', async () => {
     const { localId } = await core.call('visitors:create', { values: ada });
     await core.call('visitors:update', { localId, patch: { title: 'Countess' } });
-    await expect(core.call('visitors:delete', { localId })).resolves.toEqual({ localId, outcome: 'removed' });
+    await expect(core.call('visitors:delete', { localId })).resolves.toEqual({
+      localId,
+      outcome: 'removed',
+    });
     expect(onDisk()).toEqual({ visitors: [], outbox: [] });
     expect(await core.call('outbox:counts', {})).toMatchObject({ total: 0 });
   });
@@ -63,7 +100,10 @@ describe('local edits write the mirror and the outbox together', () => {
     beforeEach(() => core.mirror([{ ...server!, version: 4 }]));
 
     it('update → one update with only the changed fields and baseVersion = server version', async () => {
-      const row = await core.call('visitors:update', { localId: server!.id, patch: { title: 'Senior Developer', phone: server!.phone } });
+      const row = await core.call('visitors:update', {
+        localId: server!.id,
+        patch: { title: 'Senior Developer', phone: server!.phone },
+      });
       expect(row).toMatchObject({ title: 'Senior Developer', dirty: true, pending: 'update' });
       const { outbox } = onDisk();
       expect(outbox).toHaveLength(1);
@@ -73,11 +113,20 @@ describe('local edits write the mirror and the outbox together', () => {
 
     it('update + update → one update with both fields; undoing both removes it', async () => {
       await core.call('visitors:update', { localId: server!.id, patch: { title: 'Lead' } });
-      await core.call('visitors:update', { localId: server!.id, patch: { interests: ['technology', 'programming', 'AI'] } });
+      await core.call('visitors:update', {
+        localId: server!.id,
+        patch: { interests: ['technology', 'programming', 'AI'] },
+      });
       let { outbox, visitors } = onDisk();
       expect(outbox).toHaveLength(1);
-      expect(outbox[0]!.data).toEqual({ title: 'Lead', interests: ['technology', 'programming', 'AI'] });
-      await core.call('visitors:update', { localId: server!.id, patch: { title: server!.title, interests: server!.interests } });
+      expect(outbox[0]!.data).toEqual({
+        title: 'Lead',
+        interests: ['technology', 'programming', 'AI'],
+      });
+      await core.call('visitors:update', {
+        localId: server!.id,
+        patch: { title: server!.title, interests: server!.interests },
+      });
       ({ outbox, visitors } = onDisk());
       expect(outbox).toEqual([]);
       expect(visitors[0]).toMatchObject({ dirty: 0 });
@@ -85,13 +134,22 @@ describe('local edits write the mirror and the outbox together', () => {
 
     it('update + delete → one delete keeping the base version; the row is hidden, not lost', async () => {
       await core.call('visitors:update', { localId: server!.id, patch: { title: 'Lead' } });
-      await expect(core.call('visitors:delete', { localId: server!.id })).resolves.toMatchObject({ outcome: 'queued' });
+      await expect(core.call('visitors:delete', { localId: server!.id })).resolves.toMatchObject({
+        outcome: 'queued',
+      });
       const { outbox, visitors } = onDisk();
       expect(outbox).toHaveLength(1);
-      expect(outbox[0]).toMatchObject({ action: 'delete', data: null, base_version: 4, server_id: server!.id });
+      expect(outbox[0]).toMatchObject({
+        action: 'delete',
+        data: null,
+        base_version: 4,
+        server_id: server!.id,
+      });
       expect(visitors[0]).toMatchObject({ deleted: 1, dirty: 1 });
       expect(await core.call('visitors:count', { search: '' })).toEqual({ total: 0 });
-      await expect(core.call('visitors:update', { localId: server!.id, patch: { title: 'x' } })).rejects.toMatchObject({ code: 'visitor_not_found' });
+      await expect(
+        core.call('visitors:update', { localId: server!.id, patch: { title: 'x' } }),
+      ).rejects.toMatchObject({ code: 'visitor_not_found' });
     });
 
     it('never rewrites an operation that was already sent: a later edit queues a new one', async () => {
@@ -109,7 +167,14 @@ describe('local edits write the mirror and the outbox together', () => {
       await core.call('visitors:update', { localId: server!.id, patch: { title: 'Lead' } });
       const ops = await core.call('outbox:forVisitor', { localId: server!.id });
       expect(ops).toEqual([
-        expect.objectContaining({ action: 'update', data: { title: 'Lead' }, baseVersion: 4, status: 'pending', attempts: 0, lastError: null }),
+        expect.objectContaining({
+          action: 'update',
+          data: { title: 'Lead' },
+          baseVersion: 4,
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+        }),
       ]);
     });
   });
@@ -124,7 +189,9 @@ describe('local edits write the mirror and the outbox together', () => {
   });
 
   it('is all or nothing: if the outbox write fails, the mirror row is not written either', async () => {
-    core.db.exec("CREATE TRIGGER boom BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END");
+    core.db.exec(
+      "CREATE TRIGGER boom BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END",
+    );
     const r = await core.raw('visitors:create', { values: ada });
     expect(r).toMatchObject({ ok: false, error: { code: 'db_error' } });
     expect(onDisk()).toEqual({ visitors: [], outbox: [] });

@@ -13,21 +13,31 @@ describe('buildClient', () => {
     await expect(api.invoke('visitors:count', { search: '' })).resolves.toEqual({ total: 3 });
   });
   it('throws an ApiError carrying code and retryable for an error reply', async () => {
-    const api = buildClient(transport({ ok: false, error: { code: 'db_busy', message: 'busy', retryable: true } }));
+    const api = buildClient(
+      transport({ ok: false, error: { code: 'db_busy', message: 'busy', retryable: true } }),
+    );
     const err = await api.invoke('outbox:counts', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'db_busy', message: 'busy', retryable: true });
   });
-  it.each([undefined, null, 'ok', { ok: true }, { ok: false, error: 'boom' }, { ok: false, error: { code: 1 } }])(
-    'turns a malformed reply %j into ipc_malformed_reply',
-    async (reply) => {
-      await expect(buildClient(transport(reply)).invoke('outbox:counts', {})).rejects.toMatchObject({ code: 'ipc_malformed_reply' });
-    },
-  );
+  it.each([
+    undefined,
+    null,
+    'ok',
+    { ok: true },
+    { ok: false, error: 'boom' },
+    { ok: false, error: { code: 1 } },
+  ])('turns a malformed reply %j into ipc_malformed_reply', async (reply) => {
+    await expect(buildClient(transport(reply)).invoke('outbox:counts', {})).rejects.toMatchObject({
+      code: 'ipc_malformed_reply',
+    });
+  });
   it('refuses channels outside the contract without calling the transport', async () => {
     const t = transport({ ok: true, value: 1 });
     // @ts-expect-error: not a channel of the contract
-    await expect(buildClient(t).invoke('shell:exec', {})).rejects.toMatchObject({ code: 'unknown_channel' });
+    await expect(buildClient(t).invoke('shell:exec', {})).rejects.toMatchObject({
+      code: 'unknown_channel',
+    });
     expect(t.invoke).not.toHaveBeenCalled();
   });
   it('subscribes only to events of the contract', () => {

@@ -25,8 +25,14 @@ function fakeApi(total: number) {
         const answer = () => {
           if (channel === 'visitors:count') return resolve({ total });
           const offset = request.offset as number;
-          const rows = Array.from({ length: Math.max(0, Math.min(BLOCK_SIZE, total - offset)) }, (_, k) => row(offset + k, tag));
-          resolve({ rows, last: rows.length ? { key: rows.at(-1)!.name, localId: rows.at(-1)!.localId } : null });
+          const rows = Array.from(
+            { length: Math.max(0, Math.min(BLOCK_SIZE, total - offset)) },
+            (_, k) => row(offset + k, tag),
+          );
+          resolve({
+            rows,
+            last: rows.length ? { key: rows.at(-1)!.name, localId: rows.at(-1)!.localId } : null,
+          });
         };
         calls.push({ channel, request, resolve: answer });
       });
@@ -66,7 +72,10 @@ describe('PagedRows', () => {
     p.ensureRange(0, 10);
     await f.flush();
     p.ensureRange(95, 130);
-    expect(f.calls[0]!.request).toMatchObject({ offset: 100, after: { key: 'v99', localId: 'id000099' } });
+    expect(f.calls[0]!.request).toMatchObject({
+      offset: 100,
+      after: { key: 'v99', localId: 'id000099' },
+    });
     p.ensureRange(900, 910); // a jump: no cursor known, OFFSET it is
     expect(f.calls[1]!.request).toMatchObject({ offset: 900, after: undefined });
   });
@@ -101,7 +110,10 @@ describe('PagedRows', () => {
 
   it('reports a failed page in words', async () => {
     const api = {
-      invoke: () => Promise.reject(Object.assign(new Error('The local database is busy.'), { code: 'db_busy' })),
+      invoke: () =>
+        Promise.reject(
+          Object.assign(new Error('The local database is busy.'), { code: 'db_busy' }),
+        ),
       on: () => () => undefined,
     } as unknown as Api;
     const p = new PagedRows(api, '', sort);

@@ -6,10 +6,22 @@ const DEV = ['http://localhost:5173'];
 
 describe('isTrustedSender', () => {
   it.each([
-    [{ url: 'file:///opt/vrc/resources/app.asar/out/renderer/index.html', isMainFrame: true }, FILE, true],
-    [{ url: 'file:///opt/vrc/resources/app.asar/out/renderer/index.html', isMainFrame: false }, FILE, false],
+    [
+      { url: 'file:///opt/vrc/resources/app.asar/out/renderer/index.html', isMainFrame: true },
+      FILE,
+      true,
+    ],
+    [
+      { url: 'file:///opt/vrc/resources/app.asar/out/renderer/index.html', isMainFrame: false },
+      FILE,
+      false,
+    ],
     [{ url: 'file:///tmp/evil.html', isMainFrame: true }, FILE, false],
-    [{ url: 'file:///opt/vrc/resources/app.asar/out/renderer-evil/index.html', isMainFrame: true }, FILE, false],
+    [
+      { url: 'file:///opt/vrc/resources/app.asar/out/renderer-evil/index.html', isMainFrame: true },
+      FILE,
+      false,
+    ],
     [{ url: 'http://localhost:5173/', isMainFrame: true }, DEV, true],
     [{ url: 'http://localhost:5174/', isMainFrame: true }, DEV, false],
     [{ url: 'https://evil.example/', isMainFrame: true }, DEV, false],

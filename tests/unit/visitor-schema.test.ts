@@ -28,7 +28,10 @@ describe('VisitorCreateDataSchema', () => {
     [{ name: 'a\ud800b' }, 'data.name: contains malformed Unicode'],
     [{ name: 'A', email: 'nope' }, 'data.email: must be a valid email address'],
     [{ name: 'A', interests: ['ok', ''] }, 'data.interests.1'],
-    [{ name: 'A', interests: Array.from({ length: 51 }, (_, i) => `i${i}`) }, 'data.interests: must have at most 50 items'],
+    [
+      { name: 'A', interests: Array.from({ length: 51 }, (_, i) => `i${i}`) },
+      'data.interests: must have at most 50 items',
+    ],
     [{ name: 'A', notes: 'n'.repeat(10_001) }, 'data.notes: must be at most 10000'],
     [{ name: 'A', capturedAt: 'yesterday' }, 'data.capturedAt: must be an ISO 8601 timestamp'],
     [{ name: 'A', favourite: 'x' }, 'favourite'],
@@ -42,7 +45,9 @@ describe('VisitorCreateDataSchema', () => {
 
 describe('VisitorPatchSchema', () => {
   it('accepts only the changed fields', () => {
-    expect(VisitorPatchSchema.parse({ title: 'Senior Developer' })).toEqual({ title: 'Senior Developer' });
+    expect(VisitorPatchSchema.parse({ title: 'Senior Developer' })).toEqual({
+      title: 'Senior Developer',
+    });
   });
   it('rejects an empty patch and unknown fields', () => {
     expect(VisitorPatchSchema.safeParse({}).success).toBe(false);
@@ -52,6 +57,11 @@ describe('VisitorPatchSchema', () => {
 
 describe('toValues', () => {
   it('fills absent fields and turns empty strings into null', () => {
-    expect(toValues({ name: 'A', company: '' })).toMatchObject({ name: 'A', company: null, interests: [], email: null });
+    expect(toValues({ name: 'A', company: '' })).toMatchObject({
+      name: 'A',
+      company: null,
+      interests: [],
+      email: null,
+    });
   });
 });

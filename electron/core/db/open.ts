@@ -33,16 +33,30 @@ function describeOpenError(err: unknown, file: string) {
   switch (code) {
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
-      return appError('db_corrupt', `The database file ${file} is damaged or is not a console database (${detail}). Restore it from a backup or choose another file.`);
+      return appError(
+        'db_corrupt',
+        `The database file ${file} is damaged or is not a console database (${detail}). Restore it from a backup or choose another file.`,
+      );
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
-      return appError('db_locked', `The database file ${file} is in use by another program. Close the other console window and try again.`, true);
+      return appError(
+        'db_locked',
+        `The database file ${file} is in use by another program. Close the other console window and try again.`,
+        true,
+      );
     case 'SQLITE_CANTOPEN':
     case 'SQLITE_READONLY':
     case 'SQLITE_PERM':
-      return appError('db_cannot_open', `The database file ${file} cannot be opened for writing (${detail}). Check the folder exists and you may write to it.`);
+      return appError(
+        'db_cannot_open',
+        `The database file ${file} cannot be opened for writing (${detail}). Check the folder exists and you may write to it.`,
+      );
     case 'SQLITE_FULL':
-      return appError('db_disk_full', `The disk holding ${file} is full. Free some space and try again.`, true);
+      return appError(
+        'db_disk_full',
+        `The disk holding ${file} is full. Free some space and try again.`,
+        true,
+      );
     default:
       return appError('db_open_failed', `The database file ${file} could not be opened: ${detail}`);
   }

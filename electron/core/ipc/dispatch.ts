@@ -1,9 +1,4 @@
-import {
-  AppErrorException,
-  appError,
-  describeIssues,
-  type AppError,
-} from '../../../shared/errors';
+import { AppErrorException, appError, describeIssues, type AppError } from '../../../shared/errors';
 import {
   channels,
   isChannel,
@@ -13,7 +8,9 @@ import {
   type ResponseOf,
 } from '../../../shared/ipc/contract';
 
-export type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
+export type Handler<C extends Channel> = (
+  request: RequestOf<C>,
+) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
 /**
@@ -22,15 +19,27 @@ export type Handlers = { [C in Channel]: Handler<C> };
  * the argument is parsed with the channel's schema, and whatever happens the
  * caller gets a value back, never a thrown string.
  */
-export async function dispatch(handlers: Handlers, channel: unknown, raw: unknown): Promise<IpcResult<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: unknown,
+  raw: unknown,
+): Promise<IpcResult<unknown>> {
   if (!isChannel(channel)) {
-    return { ok: false, error: appError('unknown_channel', `Unknown channel "${String(channel)}".`) };
+    return {
+      ok: false,
+      error: appError('unknown_channel', `Unknown channel "${String(channel)}".`),
+    };
   }
   const parsed = channels[channel].request.safeParse(raw);
   if (!parsed.success) {
     return {
       ok: false,
-      error: appError('invalid_request', `Invalid request to ${channel}: ${describeIssues(parsed.error)}`, false, parsed.error.issues),
+      error: appError(
+        'invalid_request',
+        `Invalid request to ${channel}: ${describeIssues(parsed.error)}`,
+        false,
+        parsed.error.issues,
+      ),
     };
   }
   try {
@@ -45,9 +54,22 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppErrorException) return err.error;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('SQLITE_')) {
-    if (code === 'SQLITE_FULL') return appError('db_disk_full', 'The disk is full: the change was not saved. Free some space and try again.', true);
-    if (code === 'SQLITE_BUSY') return appError('db_busy', 'The database is busy; the change was not saved. Try again.', true);
-    return appError('db_error', `The local database refused the change (${code}). Nothing was saved.`);
+    if (code === 'SQLITE_FULL')
+      return appError(
+        'db_disk_full',
+        'The disk is full: the change was not saved. Free some space and try again.',
+        true,
+      );
+    if (code === 'SQLITE_BUSY')
+      return appError(
+        'db_busy',
+        'The database is busy; the change was not saved. Try again.',
+        true,
+      );
+    return appError(
+      'db_error',
+      `The local database refused the change (${code}). Nothing was saved.`,
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
   return appError('internal', `Something went wrong in the console: ${message}`);

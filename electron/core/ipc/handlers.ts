@@ -33,10 +33,15 @@ export function createHandlers(ctx: CoreContext): Handlers {
   };
 
   return {
-    'app:info': () => ({ version: ctx.appVersion, dbPath: ctx.dbPath, schemaVersion: schemaVersion(ctx.db) }),
+    'app:info': () => ({
+      version: ctx.appVersion,
+      dbPath: ctx.dbPath,
+      schemaVersion: schemaVersion(ctx.db),
+    }),
     'visitors:count': ({ search }) => ({ total: visitors.count(search.trim()) }),
     'visitors:page': (req) => visitors.page({ ...req, search: req.search.trim() }),
-    'visitors:get': ({ localId }) => visitors.row(localId) ?? fail('visitor_not_found', 'This visitor no longer exists.'),
+    'visitors:get': ({ localId }) =>
+      visitors.row(localId) ?? fail('visitor_not_found', 'This visitor no longer exists.'),
     'visitors:create': ({ values }) => {
       const row = edits.create(values);
       changed([row.localId]);

@@ -61,11 +61,17 @@ export class EditRejected extends Error {
 export function planEdit(open: OpenOp | null, record: RecordState | null, edit: Edit): EditPlan {
   if (edit.kind === 'create') {
     if (record) throw new EditRejected('already_exists', 'This visitor already exists.');
-    return { outbox: { op: 'insert', draft: { action: 'create', data: edit.values, baseVersion: null } }, row: 'insert' };
+    return {
+      outbox: { op: 'insert', draft: { action: 'create', data: edit.values, baseVersion: null } },
+      row: 'insert',
+    };
   }
   if (!record) throw new EditRejected('visitor_not_found', 'This visitor no longer exists.');
   if (open?.action === 'delete') {
-    throw new EditRejected('visitor_deleted', 'This visitor was deleted; the deletion is waiting to be sent.');
+    throw new EditRejected(
+      'visitor_deleted',
+      'This visitor was deleted; the deletion is waiting to be sent.',
+    );
   }
   return edit.kind === 'update' ? planUpdate(open, record, edit.values) : planDelete(open, record);
 }
@@ -74,7 +80,11 @@ function planUpdate(open: OpenOp | null, record: RecordState, next: VisitorValue
   // create + update → one create carrying the latest values
   if (open?.action === 'create') {
     return {
-      outbox: { op: 'replace', seq: open.seq, draft: { action: 'create', data: next, baseVersion: null } },
+      outbox: {
+        op: 'replace',
+        seq: open.seq,
+        draft: { action: 'create', data: next, baseVersion: null },
+      },
       row: 'update-dirty',
     };
   }
@@ -86,17 +96,26 @@ function planUpdate(open: OpenOp | null, record: RecordState, next: VisitorValue
   const empty = Object.keys(data).length === 0;
   const draft: DraftOp = { action: 'update', data, baseVersion };
   if (open) {
-    if (empty) return { outbox: { op: 'remove', seq: open.seq }, row: record.sentOps ? 'update-dirty' : 'update-clean' };
+    if (empty)
+      return {
+        outbox: { op: 'remove', seq: open.seq },
+        row: record.sentOps ? 'update-dirty' : 'update-clean',
+      };
     return { outbox: { op: 'replace', seq: open.seq, draft }, row: 'update-dirty' };
   }
-  if (empty) return { outbox: { op: 'none' }, row: record.sentOps ? 'update-dirty' : 'update-clean' };
+  if (empty)
+    return { outbox: { op: 'none' }, row: record.sentOps ? 'update-dirty' : 'update-clean' };
   return { outbox: { op: 'insert', draft }, row: 'update-dirty' };
 }
 
 function planDelete(open: OpenOp | null, record: RecordState): EditPlan {
   // create + delete → nothing at all: the server never heard of it
   if (open?.action === 'create') return { outbox: { op: 'remove', seq: open.seq }, row: 'remove' };
-  const draft: DraftOp = { action: 'delete', data: null, baseVersion: open?.baseVersion ?? record.serverVersion };
+  const draft: DraftOp = {
+    action: 'delete',
+    data: null,
+    baseVersion: open?.baseVersion ?? record.serverVersion,
+  };
   // update + delete → delete
   if (open) return { outbox: { op: 'replace', seq: open.seq, draft }, row: 'mark-deleted' };
   return { outbox: { op: 'insert', draft }, row: 'mark-deleted' };

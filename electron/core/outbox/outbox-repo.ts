@@ -67,9 +67,13 @@ export class OutboxRepo {
       UPDATE outbox SET action = @action, data = @data, base_version = @base_version,
         op_timestamp = @at, updated_at = @at
       WHERE seq = @seq AND status = 'pending' AND attempts = 0`);
-    this.removeStmt = db.prepare(`DELETE FROM outbox WHERE seq = ? AND status = 'pending' AND attempts = 0`);
+    this.removeStmt = db.prepare(
+      `DELETE FROM outbox WHERE seq = ? AND status = 'pending' AND attempts = 0`,
+    );
     this.forLocalStmt = db.prepare(`SELECT * FROM outbox WHERE local_id = ? ORDER BY seq`);
-    this.countsStmt = db.prepare(`SELECT action, status, count(*) AS n FROM outbox GROUP BY action, status`);
+    this.countsStmt = db.prepare(
+      `SELECT action, status, count(*) AS n FROM outbox GROUP BY action, status`,
+    );
   }
 
   openFor(localId: string): OpenOp | null {
@@ -107,7 +111,8 @@ export class OutboxRepo {
       base_version: draft.baseVersion,
       at,
     });
-    if (changes !== 1) throw new Error(`outbox op ${seq} was sent meanwhile and cannot be rewritten`);
+    if (changes !== 1)
+      throw new Error(`outbox op ${seq} was sent meanwhile and cannot be rewritten`);
   }
 
   remove(seq: number): void {
@@ -120,7 +125,16 @@ export class OutboxRepo {
   }
 
   counts(): OutboxCounts {
-    const c: OutboxCounts = { total: 0, create: 0, update: 0, delete: 0, pending: 0, inFlight: 0, retrying: 0, failed: 0 };
+    const c: OutboxCounts = {
+      total: 0,
+      create: 0,
+      update: 0,
+      delete: 0,
+      pending: 0,
+      inFlight: 0,
+      retrying: 0,
+      failed: 0,
+    };
     for (const { action, status, n } of this.countsStmt.all()) {
       c.total += n;
       c[action] += n;

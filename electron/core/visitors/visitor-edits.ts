@@ -33,66 +33,74 @@ export class VisitorEdits {
   }
 
   update(localId: string, patch: VisitorPatch): VisitorRow {
-    this.db.transaction(() => {
-      const record = this.visitors.get(localId);
-      if (!record || record.deleted) fail('visitor_not_found', 'This visitor no longer exists.');
-      const merged = { ...record.values, ...patch };
-      // The patch was valid alone; the record it produces must be valid too.
-      const parsed = VisitorCreateDataSchema.safeParse(merged);
-      if (!parsed.success) fail('validation', describeIssues(parsed.error), false, parsed.error.issues);
-      this.apply(localId, { kind: 'update', values: toValues(parsed.data) });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const record = this.visitors.get(localId);
+        if (!record || record.deleted) fail('visitor_not_found', 'This visitor no longer exists.');
+        const merged = { ...record.values, ...patch };
+        // The patch was valid alone; the record it produces must be valid too.
+        const parsed = VisitorCreateDataSchema.safeParse(merged);
+        if (!parsed.success)
+          fail('validation', describeIssues(parsed.error), false, parsed.error.issues);
+        this.apply(localId, { kind: 'update', values: toValues(parsed.data) });
+      })
+      .immediate();
     return this.visitors.row(localId)!;
   }
 
   delete(localId: string): { localId: string; outcome: 'removed' | 'queued' } {
     let outcome: 'removed' | 'queued' = 'queued';
-    this.db.transaction(() => {
-      const record = this.visitors.get(localId);
-      if (!record || record.deleted) fail('visitor_not_found', 'This visitor no longer exists.');
-      outcome = this.apply(localId, { kind: 'delete' }) === 'remove' ? 'removed' : 'queued';
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const record = this.visitors.get(localId);
+        if (!record || record.deleted) fail('visitor_not_found', 'This visitor no longer exists.');
+        outcome = this.apply(localId, { kind: 'delete' }) === 'remove' ? 'removed' : 'queued';
+      })
+      .immediate();
     return { localId, outcome };
   }
 
   private apply(localId: string, edit: Edit) {
-    return this.db.transaction(() => {
-      const at = isoNow(this.clock);
-      const record = this.visitors.get(localId);
-      const state = record && {
-        serverVersion: record.serverVersion,
-        base: record.base,
-        current: record.values,
-        sentOps: this.outbox.sentCount(localId),
-      };
-      let plan;
-      try {
-        plan = planEdit(this.outbox.openFor(localId), state ?? null, edit);
-      } catch (err) {
-        if (err instanceof EditRejected) fail(err.code, err.message);
-        throw err;
-      }
-      const values = edit.kind === 'delete' ? undefined : edit.values;
-      switch (plan.row) {
-        case 'insert':
-          this.visitors.insertLocal(localId, values!, at);
-          break;
-        case 'update-dirty':
-        case 'update-clean':
-          this.visitors.updateValues(localId, values!, plan.row === 'update-dirty', at);
-          break;
-        case 'mark-deleted':
-          this.visitors.markDeleted(localId, at);
-          break;
-        case 'remove':
-          this.visitors.remove(localId);
-          break;
-      }
-      const o = plan.outbox;
-      if (o.op === 'insert') this.outbox.insert(newOpId(), localId, record?.serverId ?? null, o.draft, at);
-      else if (o.op === 'replace') this.outbox.replace(o.seq, o.draft, at);
-      else if (o.op === 'remove') this.outbox.remove(o.seq);
-      return plan.row;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const at = isoNow(this.clock);
+        const record = this.visitors.get(localId);
+        const state = record && {
+          serverVersion: record.serverVersion,
+          base: record.base,
+          current: record.values,
+          sentOps: this.outbox.sentCount(localId),
+        };
+        let plan;
+        try {
+          plan = planEdit(this.outbox.openFor(localId), state ?? null, edit);
+        } catch (err) {
+          if (err instanceof EditRejected) fail(err.code, err.message);
+          throw err;
+        }
+        const values = edit.kind === 'delete' ? undefined : edit.values;
+        switch (plan.row) {
+          case 'insert':
+            this.visitors.insertLocal(localId, values!, at);
+            break;
+          case 'update-dirty':
+          case 'update-clean':
+            this.visitors.updateValues(localId, values!, plan.row === 'update-dirty', at);
+            break;
+          case 'mark-deleted':
+            this.visitors.markDeleted(localId, at);
+            break;
+          case 'remove':
+            this.visitors.remove(localId);
+            break;
+        }
+        const o = plan.outbox;
+        if (o.op === 'insert')
+          this.outbox.insert(newOpId(), localId, record?.serverId ?? null, o.draft, at);
+        else if (o.op === 'replace') this.outbox.replace(o.seq, o.draft, at);
+        else if (o.op === 'remove') this.outbox.remove(o.seq);
+        return plan.row;
+      })
+      .immediate();
   }
 }

@@ -169,7 +169,12 @@ export class VisitorsRepo {
   }
 
   updateValues(localId: string, values: VisitorValues, dirty: boolean, at: string): void {
-    this.updateValuesStmt.run({ local_id: localId, ...valueParams(values), dirty: dirty ? 1 : 0, at });
+    this.updateValuesStmt.run({
+      local_id: localId,
+      ...valueParams(values),
+      dirty: dirty ? 1 : 0,
+      at,
+    });
   }
 
   markDeleted(localId: string, at: string): void {

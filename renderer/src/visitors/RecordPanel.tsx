@@ -2,11 +2,28 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { patchBetween } from '../../../shared/diff';
 import { issueFields } from '../../../shared/errors';
 import type { OutboxRow, VisitorRow } from '../../../shared/ipc/contract';
-import { EMPTY_VALUES, VisitorCreateDataSchema, toValues, type VisitorValues } from '../../../shared/visitor';
-import { errorText, getApi } from '../api';
+import {
+  EMPTY_VALUES,
+  VisitorCreateDataSchema,
+  toValues,
+  type VisitorValues,
+} from '../../../shared/visitor';
+import { getApi } from '../api';
+import { errorText } from '../error-text';
 
 /** The form edits text; these turn it into a record and back. */
-type Form = Record<'name' | 'company' | 'email' | 'title' | 'phone' | 'interests' | 'notes' | 'captureMethod' | 'capturedAt', string>;
+type Form = Record<
+  | 'name'
+  | 'company'
+  | 'email'
+  | 'title'
+  | 'phone'
+  | 'interests'
+  | 'notes'
+  | 'captureMethod'
+  | 'capturedAt',
+  string
+>;
 
 const CAPTURE_METHODS = ['business_card', 'event_badge', 'qr_code', 'manual'];
 
@@ -33,17 +50,25 @@ function toLocalInput(iso: string): string {
 
 /** `original` keeps precision the inputs cannot show (seconds of capturedAt) when untouched. */
 function fromForm(f: Form, original: VisitorValues): Record<string, unknown> {
-  const untouchedDate = original.capturedAt !== null && f.capturedAt === toLocalInput(original.capturedAt);
+  const untouchedDate =
+    original.capturedAt !== null && f.capturedAt === toLocalInput(original.capturedAt);
   return {
     name: f.name.trim(),
     company: f.company.trim() || null,
     email: f.email.trim() || null,
     title: f.title.trim() || null,
     phone: f.phone.trim() || null,
-    interests: f.interests.split(',').map((s) => s.trim()).filter(Boolean),
+    interests: f.interests
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     notes: f.notes.trim() ? f.notes : null,
     captureMethod: f.captureMethod || null,
-    capturedAt: untouchedDate ? original.capturedAt : f.capturedAt ? new Date(f.capturedAt).toISOString() : null,
+    capturedAt: untouchedDate
+      ? original.capturedAt
+      : f.capturedAt
+        ? new Date(f.capturedAt).toISOString()
+        : null,
   };
 }
 
@@ -62,7 +87,8 @@ const LABELS: Record<keyof Form, string> = {
 function syncState(row: VisitorRow | null, ops: OutboxRow[]): string {
   if (!row) return 'New visitor: saved locally, then sent with the next sync.';
   const op = ops.at(-1);
-  if (!op) return row.serverId ? `Synced (server version ${row.version ?? '?'}).` : 'Saved locally.';
+  if (!op)
+    return row.serverId ? `Synced (server version ${row.version ?? '?'}).` : 'Saved locally.';
   const fields = op.data ? Object.keys(op.data).join(', ') : '';
   const status = op.status === 'pending' ? 'waiting to sync' : op.status.replace('_', ' ');
   if (op.action === 'create') return `Not on the server yet: a create is ${status}.`;
@@ -71,7 +97,9 @@ function syncState(row: VisitorRow | null, ops: OutboxRow[]): string {
 }
 
 function describeOp(op: OutboxRow): string {
-  const parts = [op.action === 'update' && op.data ? `update (${Object.keys(op.data).join(', ')})` : op.action];
+  const parts = [
+    op.action === 'update' && op.data ? `update (${Object.keys(op.data).join(', ')})` : op.action,
+  ];
   parts.push(op.status.replace('_', ' '));
   if (op.attempts > 0) parts.push(`${op.attempts} attempt${op.attempts === 1 ? '' : 's'}`);
   if (op.baseVersion !== null) parts.push(`from version ${op.baseVersion}`);
@@ -96,7 +124,9 @@ export function RecordPanel(props: {
 
   useEffect(() => {
     if (!localId) return;
-    getApi().invoke('outbox:forVisitor', { localId }).then(setOps, (e: unknown) => setBanner(errorText(e)));
+    getApi()
+      .invoke('outbox:forVisitor', { localId })
+      .then(setOps, (e: unknown) => setBanner(errorText(e)));
   }, [localId]);
 
   const parsed = VisitorCreateDataSchema.safeParse(fromForm(form, original));
@@ -133,7 +163,10 @@ export function RecordPanel(props: {
     }
   };
 
-  const field = (name: keyof Form, input: 'text' | 'email' | 'tel' | 'textarea' | 'select' | 'datetime-local' = 'text') => {
+  const field = (
+    name: keyof Form,
+    input: 'text' | 'email' | 'tel' | 'textarea' | 'select' | 'datetime-local' = 'text',
+  ) => {
     const id = `field-${name}`;
     const common = {
       id,
@@ -158,7 +191,12 @@ export function RecordPanel(props: {
             ))}
           </select>
         ) : (
-          <input {...common} type={input} step={input === 'datetime-local' ? 1 : undefined} onChange={(e) => set(e.target.value)} />
+          <input
+            {...common}
+            type={input}
+            step={input === 'datetime-local' ? 1 : undefined}
+            onChange={(e) => set(e.target.value)}
+          />
         )}
         {errors[name] && (
           <div className="field-error" id={`${id}-error`}>
@@ -200,14 +238,24 @@ export function RecordPanel(props: {
             {row ? 'Save changes' : 'Create visitor'}
           </button>
           {row && !confirmDelete && (
-            <button type="button" className="danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => setConfirmDelete(true)}
+            >
               Delete…
             </button>
           )}
         </div>
         {confirmDelete && (
           <div className="confirm" role="alertdialog" aria-label="Confirm delete">
-            <p>Delete {row?.name}? {row?.serverId ? 'The deletion is sent with the next sync.' : 'It was never synced, so it simply disappears.'}</p>
+            <p>
+              Delete {row?.name}?{' '}
+              {row?.serverId
+                ? 'The deletion is sent with the next sync.'
+                : 'It was never synced, so it simply disappears.'}
+            </p>
             <button type="button" className="danger" onClick={remove} disabled={busy}>
               Delete visitor
             </button>

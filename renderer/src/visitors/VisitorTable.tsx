@@ -16,17 +16,36 @@ type Cell = VisitorRow | { localId: string; placeholder: true };
 const isLoaded = (c: Cell): c is VisitorRow => !('placeholder' in c);
 
 const col = createColumnHelper<Cell>();
-const text = (get: (r: VisitorRow) => string | null) => (c: Cell) => (isLoaded(c) ? (get(c) ?? '') : '');
+const text = (get: (r: VisitorRow) => string | null) => (c: Cell) =>
+  isLoaded(c) ? (get(c) ?? '') : '';
 
 const PENDING_LABEL = { create: 'New', update: 'Edited', delete: 'Deleted' } as const;
 
 const columns = [
-  col.accessor(text((r) => r.name), { id: 'name', header: 'Name', enableSorting: true }),
-  col.accessor(text((r) => r.company), { id: 'company', header: 'Company', enableSorting: true }),
-  col.accessor(text((r) => r.email), { id: 'email', header: 'Email', enableSorting: true }),
-  col.accessor(text((r) => r.title), { id: 'title', header: 'Title', enableSorting: true }),
-  col.accessor(text((r) => r.phone), { id: 'phone', header: 'Phone', enableSorting: false }),
-  col.accessor(text((r) => r.interests.join(', ')), { id: 'interests', header: 'Interests', enableSorting: false }),
+  col.accessor(
+    text((r) => r.name),
+    { id: 'name', header: 'Name', enableSorting: true },
+  ),
+  col.accessor(
+    text((r) => r.company),
+    { id: 'company', header: 'Company', enableSorting: true },
+  ),
+  col.accessor(
+    text((r) => r.email),
+    { id: 'email', header: 'Email', enableSorting: true },
+  ),
+  col.accessor(
+    text((r) => r.title),
+    { id: 'title', header: 'Title', enableSorting: true },
+  ),
+  col.accessor(
+    text((r) => r.phone),
+    { id: 'phone', header: 'Phone', enableSorting: false },
+  ),
+  col.accessor(
+    text((r) => r.interests.join(', ')),
+    { id: 'interests', header: 'Interests', enableSorting: false },
+  ),
   col.accessor((c) => (isLoaded(c) ? c.pending : null), {
     id: 'sync',
     header: 'Sync',
@@ -73,8 +92,13 @@ export function VisitorTable(props: {
   }, [first, last, ensureRange]);
 
   // Only the rows on screen go through TanStack; it never sees the whole set (FACTS.md).
-  const data: Cell[] = items.map((it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true });
-  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.direction === 'desc' }], [sort]);
+  const data: Cell[] = items.map(
+    (it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true },
+  );
+  const sorting: SortingState = useMemo(
+    () => [{ id: sort.column, desc: sort.direction === 'desc' }],
+    [sort],
+  );
   const table = useReactTable({
     data,
     columns,
@@ -121,7 +145,9 @@ export function VisitorTable(props: {
                   key={h.id}
                   role="columnheader"
                   className={`vtable-cell col-${h.id}${h.column.getCanSort() ? ' sortable' : ''}`}
-                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                  aria-sort={
+                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
+                  }
                   onClick={h.column.getCanSort() ? h.column.getToggleSortingHandler() : undefined}
                 >
                   {flexRender(h.column.columnDef.header, h.getContext())}
@@ -132,7 +158,13 @@ export function VisitorTable(props: {
           </div>
         ))}
       </div>
-      <div className="vtable-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="visitor-rows">
+      <div
+        className="vtable-body"
+        ref={scrollRef}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="visitor-rows"
+      >
         {total === 0 && <div className="empty">No visitors match.</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
           {items.map((it, k) => {
@@ -147,12 +179,23 @@ export function VisitorTable(props: {
                 aria-selected={loaded && row.original.localId === selectedId}
                 data-local-id={loaded ? row.original.localId : undefined}
                 className={`vtable-row${loaded ? '' : ' loading'}${loaded && row.original.localId === selectedId ? ' selected' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: it.size, transform: `translateY(${it.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: it.size,
+                  transform: `translateY(${it.start}px)`,
+                }}
                 onClick={loaded ? () => onSelect(row.original.localId) : undefined}
               >
                 {row.getVisibleCells().map((cell) => (
                   <div key={cell.id} role="cell" className={`vtable-cell col-${cell.column.id}`}>
-                    {loaded ? flexRender(cell.column.columnDef.cell, cell.getContext()) : <span className="skeleton" />}
+                    {loaded ? (
+                      flexRender(cell.column.columnDef.cell, cell.getContext())
+                    ) : (
+                      <span className="skeleton" />
+                    )}
                   </div>
                 ))}
               </div>

@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
-import { errorText, getApi } from '../api';
+import { getApi } from '../api';
+import { errorText } from '../error-text';
 import { RecordPanel } from './RecordPanel';
 import { usePagedRows } from './usePagedRows';
 import { VisitorTable } from './VisitorTable';
@@ -18,7 +19,10 @@ export function VisitorsScreen() {
   const select = useCallback((localId: string) => {
     getApi()
       .invoke('visitors:get', { localId })
-      .then((row) => setPanel({ mode: 'edit', row }), (err: unknown) => setNotice(errorText(err)));
+      .then(
+        (row) => setPanel({ mode: 'edit', row }),
+        (err: unknown) => setNotice(errorText(err)),
+      );
   }, []);
 
   // Keep the open record fresh when main reports it changed.
@@ -27,10 +31,12 @@ export function VisitorsScreen() {
     if (!openId) return;
     return getApi().on('visitors:changed', ({ localIds }) => {
       if (!localIds || localIds.includes(openId)) {
-        getApi().invoke('visitors:get', { localId: openId }).then(
-          (row) => setPanel({ mode: 'edit', row }),
-          () => setPanel({ mode: 'closed' }),
-        );
+        getApi()
+          .invoke('visitors:get', { localId: openId })
+          .then(
+            (row) => setPanel({ mode: 'edit', row }),
+            () => setPanel({ mode: 'closed' }),
+          );
       }
     });
   }, [openId]);
@@ -47,7 +53,9 @@ export function VisitorsScreen() {
           onChange={(e) => setSearchInput(e.target.value)}
         />
         <span className="count" data-testid="visitor-count">
-          {total === null ? 'Counting…' : `${total.toLocaleString()} visitor${total === 1 ? '' : 's'}`}
+          {total === null
+            ? 'Counting…'
+            : `${total.toLocaleString()} visitor${total === 1 ? '' : 's'}`}
         </span>
         <button className="primary" onClick={() => setPanel({ mode: 'new' })}>
           New visitor

@@ -1,6 +1,6 @@
 import type { Api } from '../../../shared/ipc/client';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
-import { errorText } from '../api';
+import { errorText } from '../error-text';
 
 export const BLOCK_SIZE = 100;
 
@@ -51,7 +51,8 @@ export class PagedRows {
   /** Ask for the rows [start, end] (inclusive); called on every scroll. */
   ensureRange = (start: number, end: number): void => {
     this.wanted = [start, end];
-    for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++) this.fetchBlock(b);
+    for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++)
+      this.fetchBlock(b);
   };
 
   /** Count the rows; the table asks for the blocks it shows through ensureRange. */
@@ -69,10 +70,11 @@ export class PagedRows {
 
   private count(gen: number): void {
     this.api.invoke('visitors:count', { search: this.search }).then(
-      ({ total }) => this.update(gen, () => {
-        this.total = total;
-        this.error = null;
-      }),
+      ({ total }) =>
+        this.update(gen, () => {
+          this.total = total;
+          this.error = null;
+        }),
       (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
     );
   }
@@ -88,12 +90,19 @@ export class PagedRows {
     this.loading.add(b);
     const after = b > 0 ? (this.blocks.get(b - 1)?.last ?? undefined) : undefined;
     this.api
-      .invoke('visitors:page', { search: this.search, sort: this.sort, offset: b * BLOCK_SIZE, limit: BLOCK_SIZE, after })
+      .invoke('visitors:page', {
+        search: this.search,
+        sort: this.sort,
+        offset: b * BLOCK_SIZE,
+        limit: BLOCK_SIZE,
+        after,
+      })
       .then(
-        (page) => this.update(gen, () => {
-          this.blocks.set(b, page);
-          this.stale.delete(b);
-        }),
+        (page) =>
+          this.update(gen, () => {
+            this.blocks.set(b, page);
+            this.stale.delete(b);
+          }),
         (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
       )
       .finally(() => gen === this.generation && this.loading.delete(b));

@@ -44,22 +44,32 @@ export const test = base.extend<{ mirrored: number; app: ConsoleApp }>({
   /** How many visitors the mirror holds at start, from makeVisitors(n, SEED). */
   mirrored: [0, { option: true }],
   app: async ({ page, mirrored }, use, testInfo) => {
-    if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build');
+    if (!existsSync(join(rendererDir, 'index.html')))
+      throw new Error('Build the renderer first: npm run build');
     const core = makeCore({
       onEvent: (event, payload) => {
-        page.evaluate(([e, p]) => window.__vrcEmit(e as never, p), [event, payload] as const).catch(() => undefined);
+        page
+          .evaluate(([e, p]) => window.__vrcEmit(e as never, p), [event, payload] as const)
+          .catch(() => undefined);
       },
     });
     if (mirrored) core.mirror(makeVisitors(mirrored, SEED));
     const server = await serveDir(rendererDir);
-    await page.exposeBinding('__vrcInvoke', (_source, channel: unknown, request: unknown) => dispatch(core.handlers, channel, request));
+    await page.exposeBinding('__vrcInvoke', (_source, channel: unknown, request: unknown) =>
+      dispatch(core.handlers, channel, request),
+    );
     await page.addInitScript({ content: bridge() });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(server.url);
     const shotsDir = join(root, 'test-results', 'e2e');
     mkdirSync(shotsDir, { recursive: true });
-    const slug = testInfo.titlePath.slice(1).join(' ').replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 80);
+    const slug = testInfo.titlePath
+      .slice(1)
+      .join(' ')
+      .replace(/[^a-z0-9]+/gi, '-')
+      .toLowerCase()
+      .slice(0, 80);
     await use({
       page,
       core,
