@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { AppErrorSchema } from './errors';
-import { TombstoneSchema, VisitorSchema, isoTimestamp, wellFormed } from './visitor';
+import {
+  TombstoneSchema,
+  VISITOR_FIELDS,
+  VisitorSchema,
+  isoTimestamp,
+  wellFormed,
+  type VisitorField,
+} from './visitor';
 
 /**
  * Wire schemas of ../shared/design/PROTOCOL.md (v1). The client parses
@@ -110,3 +117,47 @@ export type MeResponse = z.infer<typeof MeResponseSchema>;
 
 export const CHANGES_LIMIT_DEFAULT = 1000;
 export const CHANGES_LIMIT_MAX = 10_000;
+
+// ---------------------------------------------------------------------------
+// ext: admin endpoints of the reference server (server/README.md, "Admin API").
+
+const SimulateCount = z.number().int().min(0).max(10_000);
+
+/** POST /api/admin/simulate: edits, deletes and creates made "by other devices". */
+export const SimulateRequestSchema = z.strictObject({
+  edits: SimulateCount.optional(),
+  deletes: SimulateCount.optional(),
+  creates: SimulateCount.optional(),
+  /** Makes the choice of records and values repeatable. */
+  seedValue: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
+  /** Fields an edit may change (default: company, email, title, phone, interests, notes). */
+  fields: z
+    .array(z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]))
+    .min(1)
+    .optional(),
+});
+export type SimulateRequest = z.infer<typeof SimulateRequestSchema>;
+
+export const SimulatedChangeSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  fields: z.array(z.string()).optional(),
+});
+
+export const SimulateResponseSchema = z.object({
+  success: z.literal(true),
+  edited: z.array(SimulatedChangeSchema),
+  deleted: z.array(SimulatedChangeSchema),
+  created: z.array(SimulatedChangeSchema),
+  counts: z.object({
+    edits: z.number().int(),
+    deletes: z.number().int(),
+    creates: z.number().int(),
+  }),
+});
+export type SimulateResponse = z.infer<typeof SimulateResponseSchema>;
