@@ -2,9 +2,11 @@ import { type Clock, systemClock } from './clock';
 import { type Db, openDatabase } from './db/open';
 import { createHandlers, type EventSink } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
+import { SyncEngine, type SyncSettings } from './sync/engine';
 
 export interface Core {
   db: Db;
+  sync: SyncEngine;
   handlers: Handlers;
   close(): void;
 }
@@ -15,14 +17,34 @@ export function startCore(opts: {
   events: EventSink;
   appVersion: string;
   clock?: Clock;
+  settings?: () => SyncSettings;
+  random?: () => number;
 }): Core {
   const db = openDatabase(opts.dbPath);
+  const clock = opts.clock ?? systemClock;
+  const sync = new SyncEngine({
+    db,
+    clock,
+    events: opts.events,
+    ...(opts.settings ? { settings: opts.settings } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+  });
   const handlers = createHandlers({
     db,
+    sync,
     dbPath: opts.dbPath,
-    clock: opts.clock ?? systemClock,
+    clock,
     events: opts.events,
     appVersion: opts.appVersion,
   });
-  return { db, handlers, close: () => db.close() };
+  return {
+    db,
+    sync,
+    handlers,
+    close: () => {
+      sync.stopBackground();
+      sync.cancel();
+      db.close();
+    },
+  };
 }

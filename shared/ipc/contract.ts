@@ -78,6 +78,91 @@ export const OutboxCountsSchema = z.object({
 });
 export type OutboxCounts = z.infer<typeof OutboxCountsSchema>;
 
+export const SYNC_RUN_OUTCOMES = [
+  'success',
+  'partial',
+  'failed',
+  'cancelled',
+  'auth_error',
+  'interrupted',
+] as const;
+export const SyncRunOutcomeSchema = z.enum(SYNC_RUN_OUTCOMES);
+export type SyncRunOutcome = z.infer<typeof SyncRunOutcomeSchema>;
+
+const RunCountsShape = {
+  pulled: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  deleted: z.number().int(),
+  conflicts: z.number().int(),
+  errors: z.number().int(),
+  retried: z.number().int(),
+};
+
+export const SyncRunSchema = z.object({
+  id: z.number().int(),
+  trigger: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  outcome: SyncRunOutcomeSchema.nullable(),
+  ...RunCountsShape,
+  bytesSent: z.number().int(),
+  bytesReceived: z.number().int(),
+  lastError: AppErrorSchema.nullable(),
+});
+export type SyncRun = z.infer<typeof SyncRunSchema>;
+
+/** Pushed at least every 250 ms while a run is going. */
+export const SyncProgressSchema = z.object({
+  runId: z.number().int(),
+  phase: z.enum(['pull', 'push', 'done']),
+  chunk: z.number().int(),
+  chunks: z.number().int(),
+  done: z.number().int(),
+  total: z.number().int(),
+  ...RunCountsShape,
+  bytes: z.number().int(),
+  opsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  elapsedMs: z.number(),
+});
+export type SyncProgress = z.infer<typeof SyncProgressSchema>;
+
+export const SyncSummarySchema = z.object({
+  runId: z.number().int(),
+  outcome: SyncRunOutcomeSchema,
+  ...RunCountsShape,
+  pending: z.number().int(),
+  retrying: z.number().int(),
+  failed: z.number().int(),
+  openConflicts: z.number().int(),
+  durationMs: z.number(),
+  lastError: AppErrorSchema.nullable(),
+});
+export type SyncSummary = z.infer<typeof SyncSummarySchema>;
+
+export const SyncStatusSchema = z.object({
+  configured: z.boolean(),
+  serverUrl: z.string().nullable(),
+  online: z.boolean(),
+  running: z.boolean(),
+  progress: SyncProgressSchema.nullable(),
+  lastRun: SyncRunSchema.nullable(),
+  nextRetryAt: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+export const ServerUrlSchema = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// address');
+
 const LocalIdSchema = z.string().min(1).max(128);
 const NoArgs = z.strictObject({});
 
@@ -113,12 +198,29 @@ export const channels = {
     z.strictObject({ localId: LocalIdSchema }),
     z.array(OutboxRowSchema),
   ),
+  /** Which server to sync with, for this session (settings persist it in the shell). */
+  'sync:connect': channel(
+    z.strictObject({
+      serverUrl: ServerUrlSchema,
+      token: z.string().trim().min(1, 'is required').max(4096),
+    }),
+    SyncStatusSchema,
+  ),
+  'sync:start': channel(NoArgs, SyncSummarySchema),
+  'sync:cancel': channel(NoArgs, z.object({ cancelled: z.boolean() })),
+  'sync:status': channel(NoArgs, SyncStatusSchema),
+  'sync:history': channel(
+    z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
+    z.array(SyncRunSchema),
+  ),
 } as const;
 
 /** What main pushes to the renderer. */
 export const events = {
   'outbox:changed': OutboxCountsSchema,
   'visitors:changed': z.object({ localIds: z.array(z.string()).optional() }),
+  'sync:progress': SyncProgressSchema,
+  'sync:status': SyncStatusSchema,
 } as const;
 
 export type Channels = typeof channels;

@@ -41,6 +41,7 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       VALUES ('op1', 'update', 'l1', '{"title":"x"}', 't', 't', 't')`,
       )
       .run(),
+  3: (db) => db.prepare(`INSERT INTO sync_state (key, value) VALUES ('cursor', 'c42')`).run(),
 };
 
 describe('migrations', () => {
@@ -74,6 +75,9 @@ describe('migrations', () => {
         ]);
       if (start >= 2)
         expect(db.prepare('SELECT op_id FROM outbox').all()).toEqual([{ op_id: 'op1' }]);
+      if (start >= 3) {
+        expect(db.prepare('SELECT value FROM sync_state').all()).toEqual([{ value: 'c42' }]);
+      }
       db.close();
       fresh.close();
     });

@@ -77,6 +77,70 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'sync state, conflicts, runs and attempts',
+    up(db) {
+      db.exec(`
+        -- small key/value facts of the sync: cursor, lastSyncTimestamp, client id
+        CREATE TABLE sync_state (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+        -- an operation the server answered with a conflict, with everything needed to resolve it
+        CREATE TABLE conflicts (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          local_id        TEXT NOT NULL,
+          server_id       TEXT,
+          op_id           TEXT NOT NULL UNIQUE,
+          action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+          kind            TEXT NOT NULL CHECK (kind IN ('field', 'update_deleted', 'delete_modified')),
+          conflict_fields TEXT NOT NULL CHECK (json_valid(conflict_fields)),
+          client_data     TEXT NOT NULL CHECK (json_valid(client_data)),
+          server_data     TEXT CHECK (server_data IS NULL OR json_valid(server_data)),
+          base_data       TEXT CHECK (base_data IS NULL OR json_valid(base_data)),
+          base_version    INTEGER,
+          server_version  INTEGER,
+          status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+          created_at      TEXT NOT NULL,
+          resolved_at     TEXT
+        );
+        CREATE INDEX conflicts_open ON conflicts (status, id);
+        CREATE INDEX conflicts_by_local ON conflicts (local_id);
+        -- one row per sync run, for the history
+        CREATE TABLE sync_runs (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          trigger     TEXT NOT NULL,
+          started_at  TEXT NOT NULL,
+          finished_at TEXT,
+          outcome     TEXT CHECK (outcome IS NULL OR outcome IN
+                        ('success', 'partial', 'failed', 'cancelled', 'auth_error', 'interrupted')),
+          pulled      INTEGER NOT NULL DEFAULT 0,
+          created     INTEGER NOT NULL DEFAULT 0,
+          updated     INTEGER NOT NULL DEFAULT 0,
+          deleted     INTEGER NOT NULL DEFAULT 0,
+          conflicts   INTEGER NOT NULL DEFAULT 0,
+          errors      INTEGER NOT NULL DEFAULT 0,
+          retried     INTEGER NOT NULL DEFAULT 0,
+          bytes_sent  INTEGER NOT NULL DEFAULT 0,
+          bytes_received INTEGER NOT NULL DEFAULT 0,
+          last_error  TEXT CHECK (last_error IS NULL OR json_valid(last_error))
+        );
+        -- every time an operation went out, and what came of it (the admins' timeline)
+        CREATE TABLE outbox_attempts (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          op_id        TEXT NOT NULL,
+          run_id       INTEGER,
+          chunk        TEXT,
+          attempted_at TEXT NOT NULL,
+          outcome      TEXT NOT NULL CHECK (outcome IN ('success', 'conflict', 'retry', 'failed')),
+          http_status  INTEGER,
+          error        TEXT CHECK (error IS NULL OR json_valid(error))
+        );
+        CREATE INDEX outbox_attempts_by_op ON outbox_attempts (op_id, id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -7,6 +7,7 @@ import { OutboxRepo } from '../outbox/outbox-repo';
 import { VisitorEdits } from '../visitors/visitor-edits';
 import { VisitorsRepo } from '../visitors/visitors-repo';
 import type { Handlers } from './dispatch';
+import type { SyncEngine } from '../sync/engine';
 
 /** Where main's pushes go: webContents.send in the app, page.evaluate in e2e tests. */
 export interface EventSink {
@@ -15,6 +16,7 @@ export interface EventSink {
 
 export interface CoreContext {
   db: Db;
+  sync: SyncEngine;
   dbPath: string;
   clock: Clock;
   events: EventSink;
@@ -59,5 +61,10 @@ export function createHandlers(ctx: CoreContext): Handlers {
     },
     'outbox:counts': () => outbox.counts(),
     'outbox:forVisitor': ({ localId }) => outbox.forVisitor(localId),
+    'sync:connect': (connection) => ctx.sync.configure(connection),
+    'sync:start': () => ctx.sync.sync('manual'),
+    'sync:cancel': () => ({ cancelled: ctx.sync.cancel() }),
+    'sync:status': () => ctx.sync.status(),
+    'sync:history': ({ limit }) => ctx.sync.history(limit),
   };
 }

@@ -22,6 +22,19 @@ interface SqlOp {
   updated_at: string;
 }
 
+/** An operation ready to go out, with the server id it targets (from the op or the record). */
+export interface SendableOp {
+  seq: number;
+  opId: string;
+  action: Action;
+  localId: string;
+  serverId: string | null;
+  data: Record<string, unknown> | null;
+  baseVersion: number | null;
+  timestamp: string;
+  attempts: number;
+}
+
 function rowOf(r: SqlOp): OutboxRow {
   return {
     seq: r.seq,
@@ -50,6 +63,21 @@ export class OutboxRepo {
   private readonly removeStmt: Statement;
   private readonly forLocalStmt: Statement<[string], SqlOp>;
   private readonly countsStmt: Statement<[], { action: Action; status: OutboxStatus; n: number }>;
+  private readonly dueStmt: Statement<
+    { now: string; limit: number },
+    SqlOp & { v_server_id: string | null }
+  >;
+  private readonly markInFlightStmt: Statement;
+  private readonly recoverStmt: Statement;
+  private readonly requeueStmt: Statement;
+  private readonly retryStmt: Statement;
+  private readonly failStmt: Statement;
+  private readonly deleteStmt: Statement;
+  private readonly bySeqStmt: Statement<[number], SqlOp>;
+  private readonly laterStmt: Statement<[string, number], SqlOp>;
+  private readonly rebaseStmt: Statement;
+  private readonly nextDueStmt: Statement<[], { at: string | null }>;
+  private readonly moveStmt: Statement;
 
   constructor(db: Db) {
     // "Never sent" = still pending with no attempt: only such an op may be rewritten.
@@ -74,6 +102,127 @@ export class OutboxRepo {
     this.countsStmt = db.prepare(
       `SELECT action, status, count(*) AS n FROM outbox GROUP BY action, status`,
     );
+    // Per record only its oldest unsettled operation may go: a later one must never
+    // overtake an earlier one (it would be overwritten by the earlier one's retry).
+    // Updates and deletes of a record the server has not acknowledged yet wait for its create.
+    this.dueStmt = db.prepare(`
+      SELECT o.*, v.server_id AS v_server_id FROM outbox o
+      JOIN (SELECT local_id, min(seq) AS seq FROM outbox
+            WHERE status IN ('pending', 'in_flight', 'retrying') GROUP BY local_id) head ON head.seq = o.seq
+      LEFT JOIN visitors v ON v.local_id = o.local_id
+      WHERE (o.status = 'pending' OR (o.status = 'retrying' AND o.next_attempt_at <= @now))
+        AND (o.action = 'create' OR coalesce(o.server_id, v.server_id) IS NOT NULL)
+      ORDER BY o.seq LIMIT @limit`);
+    this.markInFlightStmt = db.prepare(`
+      UPDATE outbox SET status = 'in_flight', attempts = attempts + 1,
+        server_id = coalesce(server_id, @server_id), updated_at = @at
+      WHERE seq = @seq`);
+    this.recoverStmt = db.prepare(`
+      UPDATE outbox SET status = 'retrying', next_attempt_at = @at, updated_at = @at
+      WHERE status = 'in_flight'`);
+    // Back to the queue as if not sent this time (auth trouble: the server did not look at it).
+    this.requeueStmt = db.prepare(`
+      UPDATE outbox SET attempts = attempts - 1,
+        status = CASE WHEN attempts - 1 = 0 THEN 'pending' ELSE 'retrying' END,
+        next_attempt_at = CASE WHEN attempts - 1 = 0 THEN NULL ELSE @at END, updated_at = @at
+      WHERE seq = @seq AND status = 'in_flight'`);
+    this.retryStmt = db.prepare(`
+      UPDATE outbox SET status = 'retrying', next_attempt_at = @next, last_error = @error,
+        updated_at = @at
+      WHERE seq = @seq`);
+    this.failStmt = db.prepare(`
+      UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = @error,
+        updated_at = @at
+      WHERE seq = @seq`);
+    this.deleteStmt = db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.bySeqStmt = db.prepare('SELECT * FROM outbox WHERE seq = ?');
+    this.laterStmt = db.prepare(
+      "SELECT * FROM outbox WHERE local_id = ? AND seq > ? AND status != 'failed' ORDER BY seq",
+    );
+    // Later operations were made on top of this one: they now start from its new version.
+    this.rebaseStmt = db.prepare(`
+      UPDATE outbox SET server_id = coalesce(server_id, @server_id),
+        base_version = CASE WHEN base_version IS NULL OR base_version IS @old_base
+                       THEN @version ELSE base_version END
+      WHERE local_id = @local_id AND seq > @seq AND status != 'failed'`);
+    this.nextDueStmt = db.prepare(
+      "SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'retrying'",
+    );
+    this.moveStmt = db.prepare('UPDATE outbox SET local_id = @to WHERE local_id = @from');
+  }
+
+  /** Operations that may go out now, oldest first. */
+  due(now: string, limit: number): SendableOp[] {
+    return this.dueStmt.all({ now, limit }).map((r) => ({
+      seq: r.seq,
+      opId: r.op_id,
+      action: r.action,
+      localId: r.local_id,
+      serverId: r.server_id ?? r.v_server_id,
+      data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
+      baseVersion: r.base_version,
+      timestamp: r.op_timestamp,
+      attempts: r.attempts,
+    }));
+  }
+
+  /** Counted as an attempt the moment it is handed to the network: a crash cannot undercount. */
+  markInFlight(op: SendableOp, at: string): void {
+    this.markInFlightStmt.run({ seq: op.seq, server_id: op.serverId, at });
+  }
+
+  /** After a crash: what was in flight may or may not have arrived; it goes again (same opId). */
+  recoverInFlight(at: string): number {
+    return this.recoverStmt.run({ at }).changes;
+  }
+
+  requeue(seq: number, at: string): void {
+    this.requeueStmt.run({ seq, at });
+  }
+
+  retryLater(seq: number, next: string, error: AppError, at: string): void {
+    this.retryStmt.run({ seq, next, error: JSON.stringify(error), at });
+  }
+
+  fail(seq: number, error: AppError, at: string): void {
+    this.failStmt.run({ seq, error: JSON.stringify(error), at });
+  }
+
+  delete(seq: number): void {
+    this.deleteStmt.run(seq);
+  }
+
+  bySeq(seq: number): OutboxRow | undefined {
+    const r = this.bySeqStmt.get(seq);
+    return r && rowOf(r);
+  }
+
+  later(localId: string, seq: number): OutboxRow[] {
+    return this.laterStmt.all(localId, seq).map(rowOf);
+  }
+
+  rebaseLater(
+    localId: string,
+    seq: number,
+    serverId: string | null,
+    oldBase: number | null,
+    version: number | null,
+  ): void {
+    this.rebaseStmt.run({
+      local_id: localId,
+      seq,
+      server_id: serverId,
+      old_base: oldBase,
+      version,
+    });
+  }
+
+  nextRetryAt(): string | null {
+    return this.nextDueStmt.get()!.at;
+  }
+
+  moveToRecord(from: string, to: string): void {
+    this.moveStmt.run({ from, to });
   }
 
   openFor(localId: string): OpenOp | null {

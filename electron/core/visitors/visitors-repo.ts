@@ -122,6 +122,9 @@ export class VisitorsRepo {
   private readonly removeStmt: Statement;
   private readonly upsertSyncedStmt: Statement;
   private readonly pageStmts = new Map<string, Statement>();
+  private readonly byServerIdStmt: Statement<[string], SqlRow>;
+  private readonly ackStmt: Statement;
+  private readonly pulledMergeStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare(`SELECT v.*, ${PENDING} AS pending FROM visitors v WHERE local_id = ?`);
@@ -139,6 +142,19 @@ export class VisitorsRepo {
       `UPDATE visitors SET deleted = 1, dirty = 1, updated_at = @at WHERE local_id = @local_id`,
     );
     this.removeStmt = db.prepare(`DELETE FROM visitors WHERE local_id = ?`);
+    this.byServerIdStmt = db.prepare(
+      `SELECT v.*, NULL AS pending FROM visitors v WHERE server_id = ?`,
+    );
+    this.ackStmt = db.prepare(`
+      UPDATE visitors SET server_id = coalesce(@server_id, server_id),
+        server_version = coalesce(@server_version, server_version), base = @base, dirty = @dirty,
+        updated_at = @at
+      WHERE local_id = @local_id`);
+    this.pulledMergeStmt = db.prepare(`
+      UPDATE visitors SET name = @name, company = @company, email = @email, title = @title,
+        phone = @phone, interests = @interests, notes = @notes, capture_method = @capture_method,
+        captured_at = @captured_at, last_modified = @last_modified, updated_at = @at
+      WHERE local_id = @local_id`);
     this.upsertSyncedStmt = db.prepare(`
       INSERT INTO visitors (local_id, server_id, server_version, name, company, email, title, phone,
         interests, notes, capture_method, captured_at, last_modified, base, dirty, deleted,
@@ -152,6 +168,37 @@ export class VisitorsRepo {
         capture_method = excluded.capture_method, captured_at = excluded.captured_at,
         last_modified = excluded.last_modified, base = excluded.base, dirty = 0, deleted = 0,
         updated_at = excluded.updated_at`);
+  }
+
+  /** After the server acknowledged an operation: its id, version and the new merge base. */
+  ack(
+    localId: string,
+    a: { serverId: string | null; version: number | null; base: VisitorValues; dirty: boolean },
+    at: string,
+  ): void {
+    this.ackStmt.run({
+      local_id: localId,
+      server_id: a.serverId,
+      server_version: a.version,
+      base: JSON.stringify(a.base),
+      dirty: a.dirty ? 1 : 0,
+      at,
+    });
+  }
+
+  /** A pulled change met unsynced local edits: new values, same base and version. */
+  mergePulled(localId: string, values: VisitorValues, lastModified: string, at: string): void {
+    this.pulledMergeStmt.run({
+      local_id: localId,
+      ...valueParams(values),
+      last_modified: lastModified,
+      at,
+    });
+  }
+
+  byServerId(serverId: string): VisitorRecord | undefined {
+    const r = this.byServerIdStmt.get(serverId);
+    return r && recordOf(r);
   }
 
   get(localId: string): VisitorRecord | undefined {

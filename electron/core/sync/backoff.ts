@@ -1,0 +1,37 @@
+/**
+ * When a retryable operation goes out again. Pure, so its bounds are tested.
+ * Delay before attempt n+1 = base × factor^(n−1), spread by ±jitter so a
+ * thousand operations that failed together do not come back together.
+ */
+export interface BackoffSettings {
+  /** Delay after the first failed attempt (the seed: 1 s). */
+  baseMs: number;
+  /** Growth per attempt (the seed: doubling). */
+  factor: number;
+  /** Attempts before an operation is failed for good (the seed: 5). */
+  maxAttempts: number;
+  /** Fraction of the delay randomised either way, 0..1. */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffSettings = {
+  baseMs: 1_000,
+  factor: 2,
+  maxAttempts: 5,
+  jitter: 0.2,
+};
+
+/** Milliseconds to wait after `attempts` failed attempts, or null when no attempt is left. */
+export function retryDelayMs(
+  attempts: number,
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+  retryAfterMs?: number,
+): number | null {
+  if (attempts >= settings.maxAttempts) return null;
+  const raw = settings.baseMs * settings.factor ** Math.max(0, attempts - 1);
+  const spread = 1 + settings.jitter * (2 * random() - 1);
+  const delay = Math.round(raw * spread);
+  // A server that says when to come back is obeyed, never undercut.
+  return Math.max(delay, retryAfterMs ?? 0);
+}

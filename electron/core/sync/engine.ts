@@ -1,0 +1,480 @@
+import { AppErrorException, appError, type AppError } from '../../../shared/errors';
+import type { SyncRunOutcome, SyncStatus, SyncSummary } from '../../../shared/ipc/contract';
+import type { Operation } from '../../../shared/protocol';
+import type { Clock } from '../clock';
+import { ConflictsRepo } from '../conflicts/conflicts-repo';
+import type { Db } from '../db/open';
+import type { EventSink } from '../ipc/handlers';
+import { AttemptsRepo } from '../outbox/attempts-repo';
+import { OutboxRepo, type SendableOp } from '../outbox/outbox-repo';
+import { VisitorsRepo } from '../visitors/visitors-repo';
+import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
+import { chunk, halve } from './chunker';
+import { applyChangePage } from './mirror';
+import { Progress } from './progress';
+import { RunsRepo } from './runs-repo';
+import { ServerApi, type ApiFailure } from './server-api';
+import { resultsMatch, retryOrFail, settleResults } from './settle';
+import { SyncStateRepo } from './sync-state-repo';
+
+export interface SyncConnection {
+  serverUrl: string;
+  token: string;
+}
+
+/** What the shell (settings) or the CLI decides; the core takes it as a plain object. */
+export interface SyncSettings {
+  /** Operations per bulk-sync request: 500 measured best (FACTS.md, `npm run bench`). */
+  chunkSize: number;
+  /** Records per change-feed page. */
+  pageSize: number;
+  backoff: BackoffSettings;
+  requestTimeoutMs: number;
+  /** Background syncs while the app is open; 0 = off. */
+  autoSyncIntervalMs: number;
+}
+
+export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
+  chunkSize: 500,
+  pageSize: 5_000,
+  backoff: DEFAULT_BACKOFF,
+  requestTimeoutMs: 30_000,
+  autoSyncIntervalMs: 0,
+};
+
+export interface SyncEngineDeps {
+  db: Db;
+  clock: Clock;
+  events: EventSink;
+  settings?: () => SyncSettings;
+  random?: () => number;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+/** Ends a run early with an outcome; what was settled stays settled. */
+class StopRun extends Error {
+  constructor(
+    readonly outcome: SyncRunOutcome,
+    readonly error: AppError,
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * The sync engine: pulls the change feed into the mirror, then pushes the
+ * outbox in chunks. Every state change of an operation is written in the same
+ * transaction as the data it concerns, so killing the process at any instant
+ * loses nothing and duplicates nothing: what was in flight is sent again with
+ * the same opId, and the server answers a replay with its first result.
+ */
+export class SyncEngine {
+  private readonly visitors: VisitorsRepo;
+  private readonly outbox: OutboxRepo;
+  private readonly conflicts: ConflictsRepo;
+  private readonly attempts: AttemptsRepo;
+  private readonly runs: RunsRepo;
+  private readonly state: SyncStateRepo;
+  private connection: SyncConnection | null = null;
+  private online = true;
+  private current: { abort: AbortController; progress: Progress } | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private intervalTimer: NodeJS.Timeout | null = null;
+  private background = false;
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.visitors = new VisitorsRepo(deps.db);
+    this.outbox = new OutboxRepo(deps.db);
+    this.conflicts = new ConflictsRepo(deps.db);
+    this.attempts = new AttemptsRepo(deps.db);
+    this.runs = new RunsRepo(deps.db);
+    this.state = new SyncStateRepo(deps.db);
+    // A run the last process did not finish: its in-flight operations go again.
+    deps.db.transaction(() => {
+      const at = this.nowIso();
+      this.runs.markInterrupted(at);
+      this.outbox.recoverInFlight(at);
+    })();
+  }
+
+  private get settings(): SyncSettings {
+    return this.deps.settings?.() ?? DEFAULT_SYNC_SETTINGS;
+  }
+
+  private nowIso(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  configure(connection: SyncConnection | null): SyncStatus {
+    this.connection = connection;
+    this.scheduleBackground();
+    return this.status();
+  }
+
+  status(): SyncStatus {
+    const last = this.runs.recent(1)[0] ?? null;
+    return {
+      configured: this.connection !== null,
+      serverUrl: this.connection?.serverUrl ?? null,
+      online: this.online,
+      running: this.current !== null,
+      progress: this.current?.progress.snapshot() ?? null,
+      lastRun: last,
+      nextRetryAt: this.outbox.nextRetryAt(),
+    };
+  }
+
+  history(limit: number) {
+    return this.runs.recent(limit);
+  }
+
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.current.abort.abort();
+    return true;
+  }
+
+  /** Fed by the shell's online/offline signals: offline pauses, online resumes. */
+  setOnline(online: boolean): void {
+    const was = this.online;
+    this.online = online;
+    if (!online) this.cancel();
+    this.emitStatus();
+    if (online && !was && this.connection) void this.sync('online').catch(() => undefined);
+  }
+
+  /** Background syncs on an interval, and a run when the next retry falls due. */
+  startBackground(): void {
+    this.background = true;
+    this.scheduleBackground();
+  }
+
+  stopBackground(): void {
+    this.background = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.intervalTimer) clearInterval(this.intervalTimer);
+    this.retryTimer = this.intervalTimer = null;
+  }
+
+  private scheduleBackground(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.intervalTimer) clearInterval(this.intervalTimer);
+    this.retryTimer = this.intervalTimer = null;
+    if (!this.background || !this.connection) return;
+    const every = this.settings.autoSyncIntervalMs;
+    if (every > 0) {
+      this.intervalTimer = setInterval(
+        () => void this.sync('interval').catch(() => undefined),
+        every,
+      );
+      this.intervalTimer.unref?.();
+    }
+    const next = this.outbox.nextRetryAt();
+    if (next) {
+      const wait = Math.max(0, Date.parse(next) - this.deps.clock.now().getTime());
+      this.retryTimer = setTimeout(
+        () => void this.sync('retry').catch(() => undefined),
+        Math.min(wait, 2 ** 31 - 1),
+      );
+      this.retryTimer.unref?.();
+    }
+  }
+
+  /** One run. Refuses while another runs, when offline, or with no server configured. */
+  async sync(trigger = 'manual'): Promise<SyncSummary> {
+    if (this.current)
+      throw new AppErrorException(
+        appError(
+          'sync_in_progress',
+          'A sync is already running; wait for it to finish or cancel it.',
+          true,
+        ),
+      );
+    if (!this.connection)
+      throw new AppErrorException(
+        appError(
+          'not_configured',
+          'No sync server is set up yet. Enter the server address and token first.',
+        ),
+      );
+    if (!this.online)
+      throw new AppErrorException(
+        appError(
+          'offline',
+          'The computer is offline; the sync starts by itself when it is back online.',
+          true,
+        ),
+      );
+    const startedAt = this.deps.clock.now();
+    const runId = this.runs.start(trigger, startedAt.toISOString());
+    const progress = new Progress(runId, startedAt.getTime(), () =>
+      this.deps.clock.now().getTime(),
+    );
+    const abort = new AbortController();
+    this.current = { abort, progress };
+    const api = new ServerApi({
+      serverUrl: this.connection.serverUrl,
+      token: this.connection.token,
+      clientId: this.state.clientId(),
+      timeoutMs: this.settings.requestTimeoutMs,
+    });
+    const ticker = setInterval(() => this.emitProgress(), PROGRESS_EVERY_MS);
+    this.emitStatus();
+    let outcome: SyncRunOutcome = 'success';
+    let lastError: AppError | null = null;
+    try {
+      lastError = await this.pull(api, progress, abort.signal);
+      const pushError = await this.push(api, progress, abort.signal);
+      lastError = pushError ?? lastError;
+      const settled = progress.created + progress.updated + progress.deleted;
+      if (lastError && settled + progress.pulled === 0 && progress.conflicts === 0)
+        outcome = 'failed';
+      else if (lastError || progress.conflicts || progress.errors || progress.retried)
+        outcome = 'partial';
+    } catch (err) {
+      if (!(err instanceof StopRun)) throw err;
+      outcome = err.outcome;
+      lastError = err.error;
+    } finally {
+      clearInterval(ticker);
+      progress.phase = 'done';
+      const finishedAt = this.nowIso();
+      this.runs.finish(
+        runId,
+        finishedAt,
+        outcome,
+        { ...progress, pulled: progress.pulled },
+        lastError,
+      );
+      if (outcome !== 'failed' && outcome !== 'auth_error')
+        this.state.set('lastSyncAt', finishedAt);
+      this.current = null;
+      this.emitProgress(progress);
+      this.deps.events.emit('visitors:changed', {});
+      this.deps.events.emit('outbox:changed', this.outbox.counts());
+      this.emitStatus();
+      this.scheduleBackground();
+    }
+    const counts = this.outbox.counts();
+    return {
+      runId,
+      outcome,
+      pulled: progress.pulled,
+      created: progress.created,
+      updated: progress.updated,
+      deleted: progress.deleted,
+      conflicts: progress.conflicts,
+      errors: progress.errors,
+      retried: progress.retried,
+      pending: counts.pending,
+      retrying: counts.retrying,
+      failed: counts.failed,
+      openConflicts: this.conflicts.openCount(),
+      durationMs: this.deps.clock.now().getTime() - startedAt.getTime(),
+      lastError,
+    };
+  }
+
+  /** The change feed into the mirror, a transaction per page. Returns a non-fatal error. */
+  private async pull(
+    api: ServerApi,
+    progress: Progress,
+    signal: AbortSignal,
+  ): Promise<AppError | null> {
+    const repos = { visitors: this.visitors, outbox: this.outbox, state: this.state };
+    let cursor = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
+    for (;;) {
+      const res = await api.changes(cursor, this.settings.pageSize, signal);
+      if (!res.ok) {
+        this.stopIfFatal(res.error);
+        // Unreachable: pushing now would only spend every operation's attempts.
+        if (
+          res.error.code === 'network' ||
+          res.error.code === 'timeout' ||
+          res.error.code === 'tls'
+        ) {
+          throw new StopRun('failed', res.error);
+        }
+        return res.error;
+      }
+      progress.bytesReceived += res.bytesReceived;
+      applyChangePage(this.deps.db, repos, res.value, this.nowIso());
+      progress.pulled += res.value.visitors.length;
+      progress.chunk++;
+      cursor = res.value.cursor;
+      if (!res.value.hasMore) return null;
+    }
+  }
+
+  /** The outbox in chunks; each operation goes at most once per run (retries wait their turn). */
+  private async push(
+    api: ServerApi,
+    progress: Progress,
+    signal: AbortSignal,
+  ): Promise<AppError | null> {
+    const sent = new Set<number>();
+    let lastError: AppError | null = null;
+    progress.startPush(0);
+    progress.chunk = 0;
+    for (let pass = 0; pass < 50; pass++) {
+      // Updates of a record whose create was just acknowledged become due in the next pass.
+      const fresh = this.outbox.due(this.nowIso(), 1_000_000).filter((op) => !sent.has(op.seq));
+      if (fresh.length === 0) break;
+      fresh.forEach((op) => sent.add(op.seq));
+      progress.total = progress.done + fresh.length;
+      const chunks = chunk(fresh, this.settings.chunkSize);
+      progress.chunks = chunks.length;
+      for (const [i, ops] of chunks.entries()) {
+        if (signal.aborted)
+          throw new StopRun('cancelled', appError('cancelled', 'The sync was cancelled.'));
+        progress.chunk = i + 1;
+        lastError =
+          (await this.sendChunk(api, progress, ops, `${i + 1}/${chunks.length}`, signal)) ??
+          lastError;
+      }
+    }
+    return lastError;
+  }
+
+  private async sendChunk(
+    api: ServerApi,
+    progress: Progress,
+    ops: SendableOp[],
+    label: string,
+    signal: AbortSignal,
+  ): Promise<AppError | null> {
+    const at = this.nowIso();
+    this.deps.db.transaction(() => ops.forEach((op) => this.outbox.markInFlight(op, at)))();
+    const [n, total] = label.split('/').map((x) => parseInt(x, 10));
+    const res = await api.bulkSync(
+      {
+        operations: ops.map(toWire),
+        lastSyncTimestamp: this.state.get('lastSyncTimestamp'),
+        chunkInfo: { number: n!, total: total! },
+      },
+      signal,
+    );
+    progress.bytesSent += res.bytesSent;
+    const ctx = this.settleContext(progress.runId, label);
+    if (res.ok && resultsMatch(ops, res.value)) {
+      progress.bytesReceived += res.bytesReceived;
+      progress.add(settleResults(ctx, ops, res.value, 200));
+      this.deps.events.emit('outbox:changed', this.outbox.counts());
+      return null;
+    }
+    const error: ApiFailure = res.ok
+      ? appError(
+          'bad_response',
+          "The server's reply did not answer each operation in order; the chunk will be sent again.",
+          true,
+        )
+      : res.error;
+    return this.chunkFailed(api, progress, ops, label, error, signal);
+  }
+
+  /** Chunk-level trouble: PROTOCOL.md's client rules, one by one. */
+  private async chunkFailed(
+    api: ServerApi,
+    progress: Progress,
+    ops: SendableOp[],
+    label: string,
+    error: ApiFailure,
+    signal: AbortSignal,
+  ): Promise<AppError | null> {
+    const at = this.nowIso();
+    const ctx = this.settleContext(progress.runId, label);
+    const record = (op: SendableOp, outcome: 'retry' | 'failed') =>
+      this.attempts.record({
+        opId: op.opId,
+        runId: progress.runId,
+        chunk: label,
+        at,
+        outcome,
+        httpStatus: error.status ?? null,
+        error: plain(error),
+      });
+    if (error.code === 'auth' || error.code === 'forbidden') {
+      this.deps.db.transaction(() => ops.forEach((op) => this.outbox.requeue(op.seq, at)))();
+      throw new StopRun('auth_error', plain(error));
+    }
+    if (error.code === 'too_large') {
+      const halves = halve(ops);
+      if (halves) {
+        this.deps.db.transaction(() => ops.forEach((op) => this.outbox.requeue(op.seq, at)))();
+        const again = (part: SendableOp[]) =>
+          this.outbox
+            .due(this.nowIso(), 1_000_000)
+            .filter((d) => part.some((p) => p.seq === d.seq));
+        const first = await this.sendChunk(api, progress, again(halves[0]), label, signal);
+        const second = await this.sendChunk(api, progress, again(halves[1]), label, signal);
+        return second ?? first;
+      }
+    }
+    if (error.code === 'cancelled') {
+      // It may or may not have arrived: due again at once, same opId, attempt counted.
+      this.deps.db.transaction(() =>
+        ops.forEach((op) => this.outbox.retryLater(op.seq, at, plain(error), at)),
+      )();
+      throw new StopRun('cancelled', plain(error));
+    }
+    const counts = { created: 0, updated: 0, deleted: 0, conflicts: 0, errors: 0, retried: 0 };
+    this.deps.db.transaction(() => {
+      for (const op of ops) {
+        const outcome = retryOrFail(ctx, op.seq, op.attempts + 1, error);
+        counts[outcome === 'retry' ? 'retried' : 'errors']++;
+        record(op, outcome);
+      }
+    })();
+    progress.add(counts);
+    this.deps.events.emit('outbox:changed', this.outbox.counts());
+    return plain(error);
+  }
+
+  private stopIfFatal(error: ApiFailure): void {
+    if (error.code === 'auth' || error.code === 'forbidden')
+      throw new StopRun('auth_error', plain(error));
+    if (error.code === 'cancelled') throw new StopRun('cancelled', plain(error));
+  }
+
+  private settleContext(runId: number, chunkLabel: string) {
+    return {
+      db: this.deps.db,
+      repos: {
+        visitors: this.visitors,
+        outbox: this.outbox,
+        conflicts: this.conflicts,
+        attempts: this.attempts,
+      },
+      backoff: this.settings.backoff,
+      random: this.deps.random ?? Math.random,
+      now: this.deps.clock.now(),
+      runId,
+      chunk: chunkLabel,
+    };
+  }
+
+  private emitProgress(progress = this.current?.progress): void {
+    if (progress) this.deps.events.emit('sync:progress', progress.snapshot());
+  }
+
+  private emitStatus(): void {
+    this.deps.events.emit('sync:status', this.status());
+  }
+}
+
+function toWire(op: SendableOp): Operation {
+  return {
+    action: op.action,
+    localId: op.localId,
+    ...(op.serverId ? { serverId: op.serverId } : {}),
+    timestamp: op.timestamp,
+    ...(op.action !== 'delete' && op.data ? { data: op.data } : {}),
+    opId: op.opId,
+    ...(op.baseVersion !== null && op.action !== 'create' ? { baseVersion: op.baseVersion } : {}),
+  };
+}
+
+function plain(error: ApiFailure): AppError {
+  return { code: error.code, message: error.message, retryable: error.retryable };
+}

@@ -1,0 +1,67 @@
+import type { ChangePage } from '../../../shared/protocol';
+import { toValues, type Visitor } from '../../../shared/visitor';
+import type { Db } from '../db/open';
+import type { OutboxRepo } from '../outbox/outbox-repo';
+import type { VisitorsRepo } from '../visitors/visitors-repo';
+import { mergePulled } from './merge-pulled';
+import type { SyncStateRepo } from './sync-state-repo';
+
+export interface PageCounts {
+  written: number;
+  deleted: number;
+  keptLocal: number;
+}
+
+/**
+ * Writes one page of the change feed into the mirror, with the cursor, in one
+ * transaction: a crash between pages resumes from the last page written.
+ * Records go in id order (sorted inserts are ~3x faster, FACTS.md).
+ */
+export function applyChangePage(
+  db: Db,
+  repos: { visitors: VisitorsRepo; outbox: OutboxRepo; state: SyncStateRepo },
+  page: ChangePage,
+  at: string,
+): PageCounts {
+  const counts: PageCounts = { written: 0, deleted: 0, keptLocal: 0 };
+  const sorted = [...page.visitors].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  db.transaction(() => {
+    for (const incoming of sorted) {
+      const local = repos.visitors.byServerId(incoming.id);
+      if ('deleted' in incoming) {
+        // Deleted on the server. A local edit stays: pushing it reports update_deleted.
+        if (local && !local.dirty) {
+          repos.visitors.remove(local.localId);
+          counts.deleted++;
+        } else if (local) counts.keptLocal++;
+        continue;
+      }
+      const v = incoming as Visitor;
+      if (!local) {
+        repos.visitors.upsertSynced(v.id, v, at);
+        counts.written++;
+        continue;
+      }
+      // Our own acknowledged push, or an older page replayed: nothing new.
+      if (
+        v.version !== undefined &&
+        local.serverVersion !== null &&
+        v.version <= local.serverVersion
+      )
+        continue;
+      if (!local.dirty) {
+        repos.visitors.upsertSynced(local.localId, v, at);
+        counts.written++;
+      } else {
+        const merged = mergePulled(local.values, local.base ?? local.values, toValues(v));
+        repos.visitors.mergePulled(local.localId, merged, v.lastModified, at);
+        counts.keptLocal++;
+      }
+    }
+    repos.state.set('cursor', page.cursor);
+    if (!page.hasMore) {
+      repos.state.set('lastSyncTimestamp', page.syncTimestamp);
+    }
+  })();
+  return counts;
+}

@@ -1,0 +1,196 @@
+import { gunzipSync } from 'node:zlib';
+import { appError, describeIssues, type AppError } from '../../../shared/errors';
+import {
+  BulkSyncResponseSchema,
+  ChangePageSchema,
+  ErrorBodySchema,
+  MeResponseSchema,
+  type BulkSyncResponse,
+  type ChangePage,
+  type MeResponse,
+  type Operation,
+} from '../../../shared/protocol';
+import type { z } from 'zod';
+import { send, type HttpReply } from './transport';
+
+export interface ServerConnection {
+  /** e.g. http://127.0.0.1:8080 */
+  serverUrl: string;
+  token: string;
+  /** This console's device id (X-Client-Id): create dedupe without opIds. */
+  clientId: string;
+  timeoutMs: number;
+}
+
+/** A failed call: `retryAfterMs` when the server said when to come back; `status` when it answered. */
+export type ApiFailure = AppError & { status?: number; retryAfterMs?: number };
+export type ApiResult<T> =
+  | { ok: true; value: T; bytesSent: number; bytesReceived: number }
+  | { ok: false; error: ApiFailure; bytesSent: number };
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** gzip (level 1) halves throughput on loopback and is 4x faster on a slow link (FACTS.md). */
+export function shouldGzip(serverUrl: string, operations: number): boolean {
+  return operations > 100 && !LOOPBACK.has(new URL(serverUrl).hostname);
+}
+
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The words and retry rule for an HTTP status, as PROTOCOL.md's client rules say. */
+function statusError(reply: HttpReply, host: string): ApiFailure {
+  const body = parseJson(reply);
+  const parsed = ErrorBodySchema.safeParse(body);
+  const said = parsed.success ? ` (${parsed.data.error.code}: ${parsed.data.error.message})` : '';
+  const retryAfterMs = parseRetryAfter(reply.headers['retry-after']);
+  const base = { status: reply.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  const s = reply.status;
+  if (s === 401)
+    return {
+      ...appError(
+        'auth',
+        `The server at ${host} did not accept the token${said}. Enter a new token.`,
+      ),
+      ...base,
+    };
+  if (s === 403)
+    return { ...appError('forbidden', `The token is not allowed to do this${said}.`), ...base };
+  if (s === 413)
+    return { ...appError('too_large', `The server found the request too large${said}.`), ...base };
+  if (s === 408)
+    return {
+      ...appError('timeout', `The server timed out reading the request${said}.`, true),
+      ...base,
+    };
+  if (s === 429)
+    return {
+      ...appError('rate_limited', `The server asked us to slow down${said}.`, true),
+      ...base,
+    };
+  if (s >= 500)
+    return { ...appError('server', `The server had a problem (HTTP ${s})${said}.`, true), ...base };
+  return { ...appError('rejected', `The server refused the request (HTTP ${s})${said}.`), ...base };
+}
+
+function parseJson(reply: HttpReply): unknown {
+  try {
+    const raw = reply.headers['content-encoding'] === 'gzip' ? gunzipSync(reply.body) : reply.body;
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sync server's endpoints, typed and parsed. Never throws. */
+export class ServerApi {
+  private readonly base: URL;
+  private readonly host: string;
+
+  constructor(private readonly conn: ServerConnection) {
+    this.base = new URL(conn.serverUrl.endsWith('/') ? conn.serverUrl : `${conn.serverUrl}/`);
+    this.host = this.base.host;
+  }
+
+  me(signal?: AbortSignal): Promise<ApiResult<MeResponse>> {
+    return this.call('GET', 'api/me', MeResponseSchema, undefined, signal);
+  }
+
+  changes(
+    since: string | null,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<ApiResult<ChangePage>> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (since) q.set('since', since);
+    return this.call('GET', `api/visitors/changes?${q}`, ChangePageSchema, undefined, signal);
+  }
+
+  bulkSync(
+    body: {
+      operations: Operation[];
+      lastSyncTimestamp: string | null;
+      chunkInfo: { number: number; total: number };
+    },
+    signal?: AbortSignal,
+  ): Promise<ApiResult<BulkSyncResponse>> {
+    const headers = { 'x-sync-chunk': `${body.chunkInfo.number}/${body.chunkInfo.total}` };
+    return this.call(
+      'POST',
+      'api/visitors/bulk-sync',
+      BulkSyncResponseSchema,
+      body,
+      signal,
+      headers,
+      body.operations.length,
+    );
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    extraHeaders: Record<string, string> = {},
+    operations = 0,
+  ): Promise<ApiResult<z.output<S>>> {
+    const url = new URL(path, this.base);
+    const r = await send(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.conn.token}`,
+        accept: 'application/json',
+        'x-client-id': this.conn.clientId,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...extraHeaders,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      gzip: body !== undefined && shouldGzip(this.conn.serverUrl, operations),
+      timeoutMs: this.conn.timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    if (!r.ok) return { ok: false, error: r.error, bytesSent: 0 };
+    const { reply } = r;
+    if (reply.status !== 200)
+      return { ok: false, error: statusError(reply, this.host), bytesSent: reply.bytesSent };
+    const json = parseJson(reply);
+    if (json === undefined) {
+      return {
+        ok: false,
+        error: appError(
+          'bad_response',
+          `The server at ${this.host} sent a reply that is not JSON (it may have been cut off).`,
+          true,
+        ),
+        bytesSent: reply.bytesSent,
+      };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: appError(
+          'bad_response',
+          `The server at ${this.host} sent a reply that does not follow the sync protocol: ${describeIssues(parsed.error).slice(0, 300)}`,
+          true,
+        ),
+        bytesSent: reply.bytesSent,
+      };
+    }
+    return {
+      ok: true,
+      value: parsed.data as z.output<S>,
+      bytesSent: reply.bytesSent,
+      bytesReceived: reply.body.length,
+    };
+  }
+}

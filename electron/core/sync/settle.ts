@@ -1,0 +1,180 @@
+import { appError, type AppError } from '../../../shared/errors';
+import type { BulkSyncResponse, OperationResult } from '../../../shared/protocol';
+import { toValues, type VisitorValues } from '../../../shared/visitor';
+import type { ConflictsRepo } from '../conflicts/conflicts-repo';
+import type { Db } from '../db/open';
+import type { AttemptsRepo } from '../outbox/attempts-repo';
+import type { OutboxRepo, SendableOp } from '../outbox/outbox-repo';
+import type { VisitorsRepo } from '../visitors/visitors-repo';
+import { retryDelayMs, type BackoffSettings } from './backoff';
+import { baseAfterAck } from './merge-pulled';
+
+export interface SettleRepos {
+  visitors: VisitorsRepo;
+  outbox: OutboxRepo;
+  conflicts: ConflictsRepo;
+  attempts: AttemptsRepo;
+}
+
+export interface SettleContext {
+  db: Db;
+  repos: SettleRepos;
+  backoff: BackoffSettings;
+  random: () => number;
+  now: Date;
+  runId: number | null;
+  chunk: string;
+}
+
+export interface SettleCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  conflicts: number;
+  errors: number;
+  retried: number;
+}
+
+export const emptySettleCounts = (): SettleCounts => ({
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  conflicts: 0,
+  errors: 0,
+  retried: 0,
+});
+
+export const MAX_ATTEMPTS_MESSAGE = 'Max retry attempts exceeded';
+
+/**
+ * Whether `results` answers `ops` one for one, in order. A reply that does not
+ * is treated like a lost one: the chunk goes again with the same opIds.
+ */
+export function resultsMatch(ops: readonly SendableOp[], response: BulkSyncResponse): boolean {
+  return (
+    response.results.length === ops.length &&
+    response.results.every((r, i) => r.localId === ops[i]!.localId && r.action === ops[i]!.action)
+  );
+}
+
+/** Applies each operation's result with the data it touches, all in one transaction. */
+export function settleResults(
+  ctx: SettleContext,
+  ops: readonly SendableOp[],
+  response: BulkSyncResponse,
+  httpStatus: number,
+): SettleCounts {
+  const counts = emptySettleCounts();
+  ctx.db.transaction(() => {
+    ops.forEach((op, i) => settleOne(ctx, op, response.results[i]!, httpStatus, counts));
+  })();
+  return counts;
+}
+
+function settleOne(
+  ctx: SettleContext,
+  op: SendableOp,
+  result: OperationResult,
+  httpStatus: number,
+  counts: SettleCounts,
+): void {
+  const at = ctx.now.toISOString();
+  const attempt = { opId: op.opId, runId: ctx.runId, chunk: ctx.chunk, at, httpStatus };
+  if (result.status === 'success') {
+    acknowledge(ctx, op, result, at);
+    counts[op.action === 'create' ? 'created' : op.action === 'update' ? 'updated' : 'deleted']++;
+    ctx.repos.attempts.record({ ...attempt, outcome: 'success', error: null });
+  } else if (result.status === 'conflict') {
+    const data = result.conflictData ?? {
+      clientData: op.data ?? {},
+      serverData: null,
+      conflictFields: [],
+    };
+    ctx.repos.conflicts.insert({
+      localId: op.localId,
+      serverId: result.serverId ?? op.serverId,
+      opId: op.opId,
+      action: op.action,
+      data,
+      baseVersion: op.baseVersion,
+      at,
+    });
+    // The operation now lives on as the conflict; the record keeps its local values until resolved.
+    ctx.repos.outbox.delete(op.seq);
+    counts.conflicts++;
+    ctx.repos.attempts.record({ ...attempt, outcome: 'conflict', error: null });
+  } else {
+    const error =
+      result.error ??
+      appError('unknown', 'The server reported an error without saying which.', true);
+    const outcome = retryOrFail(ctx, op.seq, op.attempts + 1, error);
+    counts[outcome === 'retry' ? 'retried' : 'errors']++;
+    ctx.repos.attempts.record({ ...attempt, outcome, error });
+  }
+}
+
+/**
+ * A retryable error goes back to the queue with backoff until the attempts run
+ * out; anything else fails at once, with the server's code and words.
+ */
+export function retryOrFail(
+  ctx: Pick<SettleContext, 'repos' | 'backoff' | 'random' | 'now'>,
+  seq: number,
+  attempts: number,
+  error: AppError & { retryAfterMs?: number },
+): 'retry' | 'failed' {
+  const at = ctx.now.toISOString();
+  const { retryAfterMs, ...plain } = error;
+  if (!error.retryable) {
+    ctx.repos.outbox.fail(seq, plain, at);
+    return 'failed';
+  }
+  const delay = retryDelayMs(attempts, ctx.backoff, ctx.random, retryAfterMs);
+  if (delay === null) {
+    ctx.repos.outbox.fail(
+      seq,
+      appError('max_attempts', MAX_ATTEMPTS_MESSAGE, false, { lastError: plain, attempts }),
+      at,
+    );
+    return 'failed';
+  }
+  ctx.repos.outbox.retryLater(seq, new Date(ctx.now.getTime() + delay).toISOString(), plain, at);
+  return 'retry';
+}
+
+function acknowledge(
+  ctx: SettleContext,
+  op: SendableOp,
+  result: OperationResult,
+  at: string,
+): void {
+  const { visitors, outbox } = ctx.repos;
+  outbox.delete(op.seq);
+  const serverId = result.serverId ?? op.serverId;
+  const version = result.version ?? null;
+  const later = outbox.later(op.localId, op.seq);
+  if (op.action === 'delete') {
+    if (later.length === 0) visitors.remove(op.localId);
+    return;
+  }
+  if (serverId) adoptDuplicate(ctx, op.localId, serverId);
+  const record = visitors.get(op.localId);
+  if (!record) return;
+  const laterFields = new Set(later.flatMap((o) => (o.data ? Object.keys(o.data) : [])));
+  const sent = (op.data ?? {}) as Partial<VisitorValues>;
+  const oldBase = record.base ?? (op.action === 'create' ? toValues(sent) : null);
+  const base = baseAfterAck(record.values, oldBase, sent, laterFields);
+  visitors.ack(op.localId, { serverId, version, base, dirty: later.length > 0 }, at);
+  outbox.rebaseLater(op.localId, op.seq, serverId, op.baseVersion, version);
+}
+
+/**
+ * A create whose first reply was lost may already have come back through the
+ * change feed as a separate row. The acknowledged local record is the one to keep.
+ */
+function adoptDuplicate(ctx: SettleContext, localId: string, serverId: string): void {
+  const dup = ctx.repos.visitors.byServerId(serverId);
+  if (!dup || dup.localId === localId) return;
+  ctx.repos.outbox.moveToRecord(dup.localId, localId);
+  ctx.repos.visitors.remove(dup.localId);
+}

@@ -1,0 +1,143 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { gzipSync } from 'node:zlib';
+import { appError, type AppError } from '../../../shared/errors';
+
+export interface HttpReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  bytesSent: number;
+}
+
+export type HttpResult = { ok: true; reply: HttpReply } | { ok: false; error: AppError };
+
+export interface HttpOptions {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  gzip?: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Refuse replies larger than this (a broken or hostile server). */
+  maxReplyBytes?: number;
+}
+
+const MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One HTTP exchange, never throwing: every way it can go wrong comes back as
+ * an error value a person can read (network, timeout, cancelled).
+ */
+export function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
+  const payload =
+    opts.body === undefined
+      ? undefined
+      : opts.gzip
+        ? gzipSync(opts.body, { level: 1 })
+        : Buffer.from(opts.body);
+  const headers: Record<string, string> = { ...opts.headers };
+  if (payload) {
+    headers['content-length'] = String(payload.length);
+    if (opts.gzip) headers['content-encoding'] = 'gzip';
+  }
+  const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: HttpResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const req = make(url, { method: opts.method, headers }, (res) => {
+      const parts: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > (opts.maxReplyBytes ?? MAX_REPLY_BYTES)) {
+          req.destroy();
+          done({
+            ok: false,
+            error: appError(
+              'bad_response',
+              `The server's reply was larger than ${MAX_REPLY_BYTES} bytes.`,
+              true,
+            ),
+          });
+        } else parts.push(c);
+      });
+      res.on('end', () =>
+        done({
+          ok: true,
+          reply: {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(parts),
+            bytesSent: payload?.length ?? 0,
+          },
+        }),
+      );
+      res.on('error', (err) => done({ ok: false, error: networkError(err, url) }));
+      res.on('aborted', () =>
+        done({
+          ok: false,
+          error: appError(
+            'network',
+            `The connection to ${url.host} dropped while the reply was arriving.`,
+            true,
+          ),
+        }),
+      );
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({
+        ok: false,
+        error: appError(
+          'timeout',
+          `The server at ${url.host} did not answer within ${Math.round(opts.timeoutMs / 1000)} s.`,
+          true,
+        ),
+      });
+    }, opts.timeoutMs);
+    const onAbort = () => {
+      req.destroy();
+      done({ ok: false, error: appError('cancelled', 'The sync was cancelled.', false) });
+    };
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) => done({ ok: false, error: networkError(err, url) }));
+    req.end(payload);
+  });
+}
+
+function networkError(err: Error & { code?: string }, url: URL): AppError {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED')
+    return appError(
+      'network',
+      `Nothing answers at ${url.host}: is the server running and the address right?`,
+      true,
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return appError(
+      'network',
+      `The server name ${url.hostname} could not be found. Check the address and your network.`,
+      true,
+    );
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return appError(
+      'network',
+      `The connection to ${url.host} was cut before the reply arrived.`,
+      true,
+    );
+  if (/CERT|SSL|TLS/.test(code))
+    return appError(
+      'tls',
+      `The secure connection to ${url.host} failed (${code}). Check the server's certificate.`,
+      false,
+    );
+  return appError('network', `The connection to ${url.host} failed: ${err.message}`, true);
+}
