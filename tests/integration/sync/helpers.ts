@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { SyncSummary } from '../../../shared/ipc/contract';
 import { startServer, type RunningServer, type ServerOptions } from '../../../server/index';
 import type { SyncSettings } from '../../../electron/core/sync/engine';
 import { DEFAULT_SYNC_SETTINGS } from '../../../electron/core/sync/engine';
@@ -76,4 +77,90 @@ export async function serverVisitors(
     since = page.cursor;
     if (!page.hasMore) return out;
   }
+}
+
+/** Runs syncs until nothing is pending or retrying (waiting out the backoff), at most `runs` times. */
+export async function drain(core: TestCore, runs = 12): Promise<SyncSummary> {
+  let last: SyncSummary | undefined;
+  for (let i = 0; i < runs; i++) {
+    last = await core.sync.sync();
+    if (last.pending === 0 && last.retrying === 0) return last;
+    const next = core.sync.status().nextRetryAt;
+    const wait = next ? Math.max(0, Date.parse(next) - Date.now()) : 0;
+    await new Promise((r) => setTimeout(r, Math.min(wait + 5, 5_000)));
+  }
+  return last!;
+}
+
+export interface Scenario {
+  created: { localId: string; name: string }[];
+  updated: { serverId: string; title: string }[];
+  deleted: string[];
+  /** How many records the server must hold once all of it is synced. */
+  expectedTotal: number;
+}
+
+/**
+ * Local changes of every kind on a mirrored console: `creates` new visitors,
+ * `updates` title edits and `deletes` deletions of mirrored ones.
+ */
+export async function makeLocalChanges(
+  core: TestCore,
+  counts: { creates: number; updates: number; deletes: number },
+  tag: string,
+): Promise<Scenario> {
+  const mirrored = rows<{ local_id: string; server_id: string }>(
+    core,
+    'SELECT local_id, server_id FROM visitors WHERE server_id IS NOT NULL AND deleted = 0 ORDER BY local_id',
+  );
+  const total = mirrored.length;
+  const created = [];
+  for (let i = 0; i < counts.creates; i++) {
+    const name = `${tag} Created ${i}`;
+    const row = await core.call('visitors:create', {
+      values: {
+        name,
+        email: `c${i}@${tag.toLowerCase().replace(/\W/g, '')}.example`,
+        interests: ['x'],
+      },
+    });
+    created.push({ localId: row.localId, name });
+  }
+  const updated = [];
+  for (const m of mirrored.slice(0, counts.updates)) {
+    const title = `${tag} Title ${m.server_id.slice(0, 8)}`;
+    await core.call('visitors:update', { localId: m.local_id, patch: { title } });
+    updated.push({ serverId: m.server_id, title });
+  }
+  const deleted = [];
+  for (const m of mirrored.slice(counts.updates, counts.updates + counts.deletes)) {
+    await core.call('visitors:delete', { localId: m.local_id });
+    deleted.push(m.server_id);
+  }
+  return { created, updated, deleted, expectedTotal: total + counts.creates - counts.deletes };
+}
+
+/** The server holds every change exactly once, and the console has nothing left to send. */
+export async function expectExactlyOnce(
+  srv: RunningServer,
+  core: TestCore,
+  s: Scenario,
+): Promise<void> {
+  const { expect } = await import('vitest');
+  const onServer = await serverVisitors(srv);
+  expect(onServer.size).toBe(s.expectedTotal);
+  const byName = new Map<string, number>();
+  for (const v of onServer.values())
+    byName.set(v.name as string, (byName.get(v.name as string) ?? 0) + 1);
+  for (const c of s.created)
+    expect(byName.get(c.name), `created "${c.name}" on the server`).toBe(1);
+  for (const u of s.updated) expect(onServer.get(u.serverId)?.title).toBe(u.title);
+  for (const d of s.deleted) expect(onServer.has(d)).toBe(false);
+  expect(rows(core, 'SELECT action, status, last_error FROM outbox')).toEqual([]);
+  // Locally: every created record got its server id, and none twice.
+  const local = rows<{ n: number; distinct_ids: number }>(
+    core,
+    'SELECT count(*) AS n, count(DISTINCT server_id) AS distinct_ids FROM visitors WHERE deleted = 0',
+  );
+  expect(local[0]).toEqual({ n: s.expectedTotal, distinct_ids: s.expectedTotal });
 }
