@@ -138,6 +138,8 @@ export const MIGRATIONS: readonly Migration[] = [
           error        TEXT CHECK (error IS NULL OR json_valid(error))
         );
         CREATE INDEX outbox_attempts_by_op ON outbox_attempts (op_id, id);
+        -- the status bar counts after every edit: a covering index keeps that cheap
+        CREATE INDEX outbox_counts ON outbox (status, action);
       `);
     },
   },

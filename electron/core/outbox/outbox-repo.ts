@@ -100,7 +100,7 @@ export class OutboxRepo {
     );
     this.forLocalStmt = db.prepare(`SELECT * FROM outbox WHERE local_id = ? ORDER BY seq`);
     this.countsStmt = db.prepare(
-      `SELECT action, status, count(*) AS n FROM outbox GROUP BY action, status`,
+      `SELECT action, status, count(*) AS n FROM outbox GROUP BY status, action`,
     );
     // Per record only its oldest unsettled operation may go: a later one must never
     // overtake an earlier one (it would be overwritten by the earlier one's retry).

@@ -29,7 +29,26 @@ const MAX_REPLY_BYTES = 64 * 1024 * 1024;
  * One HTTP exchange, never throwing: every way it can go wrong comes back as
  * an error value a person can read (network, timeout, cancelled).
  */
-export function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
+export async function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
+  const first = await sendOnce(url, opts);
+  // A kept-alive socket the server closed while idle resets on reuse; Node's
+  // advice is to retry on a fresh one. Safe: GETs read, bulk-syncs carry opIds.
+  if (!first.ok && first.staleSocket) return stripStale(await sendOnce(url, opts));
+  return stripStale(first);
+}
+
+type Attempt = HttpResult & { staleSocket?: boolean };
+
+/** When each kept-alive socket last finished a reply. */
+const lastUsed = new WeakMap<object, number>();
+/** Idle longer than this, a reset on reuse means the server closed it meanwhile. */
+const STALE_AFTER_MS = 1_000;
+
+function stripStale(r: Attempt): HttpResult {
+  return r.ok ? { ok: true, reply: r.reply } : { ok: false, error: r.error };
+}
+
+function sendOnce(url: URL, opts: HttpOptions): Promise<Attempt> {
   const payload =
     opts.body === undefined
       ? undefined
@@ -42,9 +61,9 @@ export function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
     if (opts.gzip) headers['content-encoding'] = 'gzip';
   }
   const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve) => {
+  return new Promise<Attempt>((resolve) => {
     let settled = false;
-    const done = (r: HttpResult) => {
+    const done = (r: Attempt) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -68,7 +87,8 @@ export function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
           });
         } else parts.push(c);
       });
-      res.on('end', () =>
+      res.on('end', () => {
+        if (socket) lastUsed.set(socket, Date.now());
         done({
           ok: true,
           reply: {
@@ -77,8 +97,8 @@ export function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
             body: Buffer.concat(parts),
             bytesSent: payload?.length ?? 0,
           },
-        }),
-      );
+        });
+      });
       res.on('error', (err) => done({ ok: false, error: networkError(err, url) }));
       res.on('aborted', () =>
         done({
@@ -108,7 +128,14 @@ export function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
     };
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) => done({ ok: false, error: networkError(err, url) }));
+    let socket: object | null = null;
+    req.on('socket', (s) => (socket = s));
+    req.on('error', (err: Error & { code?: string }) => {
+      // A socket used moments ago that resets is a real dropped connection, not a stale one.
+      const idle = Date.now() - ((socket && lastUsed.get(socket)) ?? Date.now());
+      const staleSocket = req.reusedSocket && err.code === 'ECONNRESET' && idle > STALE_AFTER_MS;
+      done({ ok: false, error: networkError(err, url), staleSocket });
+    });
     req.end(payload);
   });
 }

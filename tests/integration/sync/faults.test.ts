@@ -70,7 +70,7 @@ describe('chunk-level faults: the chunk stays queued, the run goes on, and the r
   it.each([
     [503, 'server overloaded'],
     [429, 'rate limited'],
-  ] as const)('%i with Retry-After: obeyed, then exactly once', async (status) => {
+  ] as const)('%i with Retry-After: obeyed, then exactly once', async (status, _why) => {
     const before = Date.now();
     const { scenario, first } = await withFault((s) =>
       arm(s, { failRequests: { count: 1, status, retryAfterSeconds: 1, route: 'bulk-sync' } }),
