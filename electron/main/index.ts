@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { AppErrorException } from '../../shared/errors';
 import { startCore, type Core } from '../core/core';
 import { windowEvents, wireIpc } from './ipc';
+import { watchOnline } from './online';
 
 const __dirname = dirname(fileURLToPath(import.meta.url));
 let win: BrowserWindow | null = null;
@@ -60,6 +61,9 @@ app.whenReady().then(() => {
     return;
   }
   wireIpc(core.handlers, trustedOrigins());
+  const sync = core.sync;
+  watchOnline((online) => sync.setOnline(online));
+  sync.startBackground();
   win = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow();

@@ -3,15 +3,27 @@ import type { OutboxCounts } from '../../shared/ipc/contract';
 import { getApi } from './api';
 import { errorText } from './error-text';
 import { StatusBar } from './StatusBar';
+import { SyncScreen } from './sync/SyncScreen';
+import { SyncStore } from './sync/sync-store';
 import { VisitorsScreen } from './visitors/VisitorsScreen';
+
+type Screen = 'visitors' | 'sync';
+
+const SCREENS: { id: Screen; label: string }[] = [
+  { id: 'visitors', label: 'Visitors' },
+  { id: 'sync', label: 'Sync' },
+];
 
 export function App() {
   const [counts, setCounts] = useState<OutboxCounts | null>(null);
+  const [screen, setScreen] = useState<Screen>('visitors');
   const [fatal, setFatal] = useState<string | null>(() =>
     window.api
       ? null
       : 'The console window was opened without its connection to the application core. Restart the console.',
   );
+  // One store for the window: a run started on the Sync screen stays visible in the status bar.
+  const [sync] = useState(() => (window.api ? new SyncStore(window.api) : null));
 
   useEffect(() => {
     if (!window.api) return;
@@ -20,7 +32,13 @@ export function App() {
     return api.on('outbox:changed', setCounts);
   }, []);
 
-  if (fatal) {
+  useEffect(() => {
+    if (!sync) return;
+    sync.start();
+    return sync.stop;
+  }, [sync]);
+
+  if (fatal || !sync) {
     return (
       <div className="fatal" role="alert">
         <h1>The console cannot start</h1>
@@ -34,15 +52,22 @@ export function App() {
       <header className="app-header">
         <span className="brand">Visitor Reconciliation Console</span>
         <nav aria-label="Screens">
-          <button className="nav-item active" aria-current="page">
-            Visitors
-          </button>
+          {SCREENS.map(({ id, label }) => (
+            <button
+              key={id}
+              className={`nav-item${screen === id ? ' active' : ''}`}
+              aria-current={screen === id ? 'page' : undefined}
+              onClick={() => setScreen(id)}
+            >
+              {label}
+            </button>
+          ))}
         </nav>
       </header>
       <main className="app-main">
-        <VisitorsScreen />
+        {screen === 'visitors' ? <VisitorsScreen /> : <SyncScreen store={sync} counts={counts} />}
       </main>
-      <StatusBar counts={counts} />
+      <StatusBar counts={counts} sync={sync} onOpenSync={() => setScreen('sync')} />
     </div>
   );
 }

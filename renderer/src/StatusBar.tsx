@@ -1,8 +1,19 @@
 import type { OutboxCounts } from '../../shared/ipc/contract';
+import { SyncIndicator } from './sync/SyncIndicator';
+import type { SyncStore } from './sync/sync-store';
 
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 
-export function StatusBar({ counts }: { counts: OutboxCounts | null }) {
+export function StatusBar({
+  counts,
+  sync,
+  onOpenSync,
+}: {
+  counts: OutboxCounts | null;
+  /** The compact sync indicator at the right end, when given. */
+  sync?: SyncStore;
+  onOpenSync?: () => void;
+}) {
   if (!counts) return <footer className="status-bar">Reading the local database…</footer>;
   return (
     <footer className="status-bar" aria-label="Sync status">
@@ -23,6 +34,7 @@ export function StatusBar({ counts }: { counts: OutboxCounts | null }) {
       {counts.failed > 0 && (
         <span className="status-error">{plural(counts.failed, 'failed operation')}</span>
       )}
+      {sync && <SyncIndicator store={sync} onOpen={onOpenSync} />}
     </footer>
   );
 }

@@ -4,9 +4,11 @@ import { buildSync } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatch } from '../../../electron/core/ipc/dispatch';
+import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../../electron/core/sync/engine';
 import { makeCore, type TestCore } from '../../fixtures/core';
 import { makeVisitors } from '../../fixtures/visitors';
 import { serveDir } from './static-server';
+import { startSyncServer, type RunningServer } from './sync-server';
 
 const root = join(import.meta.dirname, '../../..');
 const rendererDir = join(root, 'out/renderer');
@@ -40,13 +42,33 @@ export interface ConsoleApp {
  */
 export const SEED = 3;
 
-export const test = base.extend<{ mirrored: number; app: ConsoleApp }>({
+export const test = base.extend<{
+  mirrored: number;
+  syncSettings: Partial<SyncSettings>;
+  serverSeed: number;
+  syncServer: RunningServer;
+  app: ConsoleApp;
+}>({
   /** How many visitors the mirror holds at start, from makeVisitors(n, SEED). */
   mirrored: [0, { option: true }],
-  app: async ({ page, mirrored }, use, testInfo) => {
+  /** Overrides of the core's SyncSettings (e.g. a small chunkSize to watch a run progress). */
+  syncSettings: [{}, { option: true }],
+  /** How many visitors the reference server generates at start, for tests that use syncServer. */
+  serverSeed: [0, { option: true }],
+  /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
+  syncServer: async ({ serverSeed }, use) => {
+    const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
+    await use(srv);
+    await srv.stop();
+  },
+  app: async ({ page, mirrored, syncSettings }, use, testInfo) => {
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new Error('Build the renderer first: npm run build');
+    const settings: SyncSettings | null = Object.keys(syncSettings).length
+      ? { ...DEFAULT_SYNC_SETTINGS, ...syncSettings }
+      : null;
     const core = makeCore({
+      ...(settings ? { settings: () => settings } : {}),
       onEvent: (event, payload) => {
         page
           .evaluate(([e, p]) => window.__vrcEmit(e as never, p), [event, payload] as const)

@@ -54,6 +54,20 @@ export async function adminPost(srv: RunningServer, path: string, body: unknown)
   return r.json();
 }
 
+/** What the server holds, read from its store: no HTTP, so no armed fault is spent on it. */
+export async function storedVisitors(
+  srv: RunningServer,
+): Promise<Map<string, Record<string, unknown>>> {
+  return srv.store.read(async (tx) => {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const id of await tx.liveIds()) {
+      const v = await tx.get(id);
+      if (v && !v.deleted) out.set(id, { id, ...v.values, version: v.version });
+    }
+    return out;
+  });
+}
+
 export async function serverVisitors(
   srv: RunningServer,
 ): Promise<Map<string, Record<string, unknown>>> {
