@@ -299,8 +299,9 @@ export class SyncEngine {
         return res.error;
       }
       progress.bytesReceived += res.bytesReceived;
-      applyChangePage(this.deps.db, repos, res.value, this.nowIso());
-      progress.pulled += res.value.visitors.length;
+      const applied = applyChangePage(this.deps.db, repos, res.value, this.nowIso());
+      // Our own acknowledged writes come back through the feed; they are not news.
+      progress.pulled += applied.written + applied.deleted + applied.keptLocal;
       progress.chunk++;
       cursor = res.value.cursor;
       if (!res.value.hasMore) return null;
@@ -316,11 +317,12 @@ export class SyncEngine {
     const sent = new Set<number>();
     let lastError: AppError | null = null;
     progress.startPush(0);
-    progress.chunk = 0;
     for (let pass = 0; pass < 50; pass++) {
       // Updates of a record whose create was just acknowledged become due in the next pass.
       const fresh = this.outbox.due(this.nowIso(), 1_000_000).filter((op) => !sent.has(op.seq));
       if (fresh.length === 0) break;
+      // The pull's page count stays on show when there is nothing to push.
+      if (pass === 0) progress.chunk = 0;
       fresh.forEach((op) => sent.add(op.seq));
       progress.total = progress.done + fresh.length;
       const chunks = chunk(fresh, this.settings.chunkSize);
