@@ -113,10 +113,13 @@ export class OutboxRepo {
       WHERE (o.status = 'pending' OR (o.status = 'retrying' AND o.next_attempt_at <= @now))
         AND (o.action = 'create' OR coalesce(o.server_id, v.server_id) IS NOT NULL)
       ORDER BY o.seq LIMIT @limit`);
+    // One statement for a whole chunk: the server id comes from the record when the op lacks it.
     this.markInFlightStmt = db.prepare(`
       UPDATE outbox SET status = 'in_flight', attempts = attempts + 1,
-        server_id = coalesce(server_id, @server_id), updated_at = @at
-      WHERE seq = @seq`);
+        server_id = coalesce(server_id,
+          (SELECT v.server_id FROM visitors v WHERE v.local_id = outbox.local_id)),
+        updated_at = @at
+      WHERE seq IN (SELECT value FROM json_each(@seqs))`);
     this.recoverStmt = db.prepare(`
       UPDATE outbox SET status = 'retrying', next_attempt_at = @at, updated_at = @at
       WHERE status = 'in_flight'`);
@@ -167,8 +170,8 @@ export class OutboxRepo {
   }
 
   /** Counted as an attempt the moment it is handed to the network: a crash cannot undercount. */
-  markInFlight(op: SendableOp, at: string): void {
-    this.markInFlightStmt.run({ seq: op.seq, server_id: op.serverId, at });
+  markInFlight(ops: readonly SendableOp[], at: string): void {
+    this.markInFlightStmt.run({ seqs: JSON.stringify(ops.map((op) => op.seq)), at });
   }
 
   /** After a crash: what was in flight may or may not have arrived; it goes again (same opId). */

@@ -16,6 +16,7 @@ import { RunsRepo } from './runs-repo';
 import { ServerApi, type ApiFailure } from './server-api';
 import { resultsMatch, retryOrFail, settleResults } from './settle';
 import { SyncStateRepo } from './sync-state-repo';
+import { relaxed } from '../db/durability';
 
 export interface SyncConnection {
   serverUrl: string;
@@ -299,7 +300,10 @@ export class SyncEngine {
         return res.error;
       }
       progress.bytesReceived += res.bytesReceived;
-      const applied = applyChangePage(this.deps.db, repos, res.value, this.nowIso());
+      const page = res.value;
+      const applied = relaxed(this.deps.db, () =>
+        applyChangePage(this.deps.db, repos, page, this.nowIso()),
+      );
       // Our own acknowledged writes come back through the feed; they are not news.
       progress.pulled += applied.written + applied.deleted + applied.keptLocal;
       progress.chunk++;
@@ -347,7 +351,7 @@ export class SyncEngine {
     signal: AbortSignal,
   ): Promise<AppError | null> {
     const at = this.nowIso();
-    this.deps.db.transaction(() => ops.forEach((op) => this.outbox.markInFlight(op, at)))();
+    relaxed(this.deps.db, () => this.outbox.markInFlight(ops, at));
     const [n, total] = label.split('/').map((x) => parseInt(x, 10));
     const res = await api.bulkSync(
       {
@@ -361,7 +365,7 @@ export class SyncEngine {
     const ctx = this.settleContext(progress.runId, label);
     if (res.ok && resultsMatch(ops, res.value)) {
       progress.bytesReceived += res.bytesReceived;
-      progress.add(settleResults(ctx, ops, res.value, 200));
+      progress.add(relaxed(this.deps.db, () => settleResults(ctx, ops, res.value, 200)));
       this.deps.events.emit('outbox:changed', this.outbox.counts());
       return null;
     }

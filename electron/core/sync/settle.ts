@@ -157,7 +157,7 @@ function acknowledge(
     if (later.length === 0) visitors.remove(op.localId);
     return;
   }
-  if (serverId) adoptDuplicate(ctx, op.localId, serverId);
+  if (serverId && op.action === 'create') adoptDuplicate(ctx, op.localId, serverId);
   const record = visitors.get(op.localId);
   if (!record) return;
   const laterFields = new Set(later.flatMap((o) => (o.data ? Object.keys(o.data) : [])));
@@ -165,7 +165,7 @@ function acknowledge(
   const oldBase = record.base ?? (op.action === 'create' ? toValues(sent) : null);
   const base = baseAfterAck(record.values, oldBase, sent, laterFields);
   visitors.ack(op.localId, { serverId, version, base, dirty: later.length > 0 }, at);
-  outbox.rebaseLater(op.localId, op.seq, serverId, op.baseVersion, version);
+  if (later.length > 0) outbox.rebaseLater(op.localId, op.seq, serverId, op.baseVersion, version);
 }
 
 /**
