@@ -17,6 +17,7 @@ import { ServerApi, type ApiFailure } from './server-api';
 import { resultsMatch, retryOrFail, settleResults } from './settle';
 import { SyncStateRepo } from './sync-state-repo';
 import { relaxed } from '../db/durability';
+import { heldElsewhere, readLease } from './lease';
 
 export interface SyncConnection {
   serverUrl: string;
@@ -91,12 +92,52 @@ export class SyncEngine {
     this.attempts = new AttemptsRepo(deps.db);
     this.runs = new RunsRepo(deps.db);
     this.state = new SyncStateRepo(deps.db);
-    // A run the last process did not finish: its in-flight operations go again.
-    deps.db.transaction(() => {
-      const at = this.nowIso();
-      this.runs.markInterrupted(at);
-      this.outbox.recoverInFlight(at);
-    })();
+    this.recoverIfOrphaned();
+  }
+
+  /**
+   * A run no live process is finishing (the last one died): mark it interrupted
+   * and send its in-flight operations again. Left alone while another process
+   * (the app, or the CLI) is syncing this file.
+   */
+  private recoverIfOrphaned(): boolean {
+    return this.deps.db
+      .transaction(() => {
+        if (heldElsewhere(readLease(this.state), Date.now())) return false;
+        const at = this.nowIso();
+        this.runs.markInterrupted(at);
+        this.outbox.recoverInFlight(at);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Takes the lease for this process (recovering what a dead holder left), or says who holds it. */
+  private acquireLease(): void {
+    const taken = this.deps.db
+      .transaction(() => {
+        if (!this.recoverIfOrphaned()) return false;
+        this.renewLease();
+        return true;
+      })
+      .immediate();
+    if (!taken) {
+      throw new AppErrorException(
+        appError(
+          'sync_in_progress',
+          'Another console window or the command-line tool is syncing this database; wait for it to finish.',
+          true,
+        ),
+      );
+    }
+  }
+
+  private renewLease(): void {
+    this.state.set('runLease', JSON.stringify({ pid: process.pid, at: Date.now() }));
+  }
+
+  private releaseLease(): void {
+    if (readLease(this.state)?.pid === process.pid) this.state.set('runLease', null);
   }
 
   private get settings(): SyncSettings {
@@ -207,6 +248,7 @@ export class SyncEngine {
           true,
         ),
       );
+    this.acquireLease();
     const startedAt = this.deps.clock.now();
     const runId = this.runs.start(trigger, startedAt.toISOString());
     const progress = new Progress(runId, startedAt.getTime(), () =>
@@ -220,7 +262,11 @@ export class SyncEngine {
       clientId: this.state.clientId(),
       timeoutMs: this.settings.requestTimeoutMs,
     });
-    const ticker = setInterval(() => this.emitProgress(), PROGRESS_EVERY_MS);
+    let ticks = 0;
+    const ticker = setInterval(() => {
+      this.emitProgress();
+      if (++ticks % 20 === 0) this.renewLease();
+    }, PROGRESS_EVERY_MS);
     this.emitStatus();
     let outcome: SyncRunOutcome = 'success';
     let lastError: AppError | null = null;
@@ -248,6 +294,7 @@ export class SyncEngine {
         { ...progress, pulled: progress.pulled },
         lastError,
       );
+      this.releaseLease();
       if (outcome !== 'failed' && outcome !== 'auth_error')
         this.state.set('lastSyncAt', finishedAt);
       this.current = null;

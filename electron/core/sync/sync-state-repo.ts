@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 
-type Key = 'cursor' | 'lastSyncTimestamp' | 'lastSyncAt' | 'clientId';
+type Key = 'cursor' | 'lastSyncTimestamp' | 'lastSyncAt' | 'clientId' | 'runLease';
 
 /** All SQL touching sync_state: the change-feed cursor and friends. */
 export class SyncStateRepo {

@@ -153,3 +153,36 @@ describe('after a crash', () => {
     await expectExactlyOnce(srv, core, scenario);
   });
 });
+
+describe('two processes on one database (the app and the CLI)', () => {
+  const foreignLease = () => JSON.stringify({ pid: process.ppid, at: Date.now() });
+
+  it('a second console neither disturbs the running sync nor starts its own', async () => {
+    srv = await server({ seed: 5 });
+    core = consoleFor(srv);
+    await core.sync.sync();
+    await core.call('visitors:create', { values: { name: 'In flight elsewhere' } });
+    // Another live process is mid-run: its operation is in flight and it holds the lease.
+    core.db.exec("UPDATE outbox SET status = 'in_flight', attempts = 1");
+    core.db
+      .prepare("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('runLease', ?)")
+      .run(foreignLease());
+    const second = makeCore({ dbPath: core.dbPath, settings: () => FAST });
+    try {
+      expect(rows(second, 'SELECT status FROM outbox')).toEqual([{ status: 'in_flight' }]);
+      second.sync.configure({ serverUrl: srv.url, token: STAFF });
+      await expect(second.sync.sync()).rejects.toMatchObject({
+        error: { code: 'sync_in_progress', message: expect.stringContaining('command-line tool') },
+      });
+      // The holder finishes (or dies): then the next run takes over and sends it, once.
+      core.db.exec("DELETE FROM sync_state WHERE key = 'runLease'");
+      await expect(second.sync.sync()).resolves.toMatchObject({
+        created: 1,
+        pending: 0,
+        retrying: 0,
+      });
+    } finally {
+      second.close();
+    }
+  });
+});

@@ -62,6 +62,12 @@ describe('sync engine against the reference server', () => {
     // Nothing changes on a third run, and our own pushes do not come back as conflicts.
     const third = await core.sync.sync();
     // Our own pushes come back through the feed but are not counted as received.
-    expect(third).toMatchObject({ outcome: 'success', pulled: 0, created: 0, updated: 0, conflicts: 0 });
+    expect(third).toMatchObject({
+      outcome: 'success',
+      pulled: 0,
+      created: 0,
+      updated: 0,
+      conflicts: 0,
+    });
   });
 });
