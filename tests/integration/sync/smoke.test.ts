@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { send } from '../../../electron/core/sync/transport';
+import { BulkSyncResponseSchema } from '../../../shared/protocol';
 import type { RunningServer } from '../../../server/index';
 import type { TestCore } from '../../fixtures/core';
-import { consoleFor, rows, server, serverVisitors } from './helpers';
+import { STAFF, consoleFor, rows, server, serverVisitors } from './helpers';
 
 let srv: RunningServer;
 let core: TestCore;
@@ -69,5 +72,29 @@ describe('sync engine against the reference server', () => {
       updated: 0,
       conflicts: 0,
     });
+  });
+
+  it('sends gzip (level 1) bodies the server inflates, as it does for remote servers', async () => {
+    srv = await server();
+    const operations = Array.from({ length: 150 }, (_, i) => ({
+      action: 'create',
+      localId: `gz-${i}`,
+      opId: randomUUID(),
+      timestamp: '2026-01-01T00:00:00.000Z',
+      data: { name: `Gzip ${i}`, notes: 'n'.repeat(200) },
+    }));
+    const body = JSON.stringify({ operations });
+    const r = await send(new URL('/api/visitors/bulk-sync', srv.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAFF}`, 'content-type': 'application/json' },
+      body,
+      gzip: true,
+      timeoutMs: 10_000,
+    });
+    expect(r.ok && r.reply.status).toBe(200);
+    // Compressed: far fewer bytes on the wire than the JSON.
+    expect(r.ok && r.reply.bytesSent).toBeLessThan(Buffer.byteLength(body) / 3);
+    const parsed = BulkSyncResponseSchema.parse(JSON.parse(r.ok ? r.reply.body.toString() : '{}'));
+    expect(parsed.results.every((x) => x.status === 'success')).toBe(true);
   });
 });
