@@ -67,7 +67,7 @@ export class OutboxRepo {
     { now: string; limit: number },
     SqlOp & { v_server_id: string | null }
   >;
-  private readonly markInFlightStmt: Statement;
+  private readonly markInFlightStmt: Statement<{ seqs: string; at: string }, SqlOp>;
   private readonly recoverStmt: Statement;
   private readonly requeueStmt: Statement;
   private readonly retryStmt: Statement;
@@ -78,6 +78,7 @@ export class OutboxRepo {
   private readonly rebaseStmt: Statement;
   private readonly nextDueStmt: Statement<[], { at: string | null }>;
   private readonly moveStmt: Statement;
+  private readonly orphansStmt: Statement;
 
   constructor(db: Db) {
     // "Never sent" = still pending with no attempt: only such an op may be rewritten.
@@ -113,13 +114,16 @@ export class OutboxRepo {
       WHERE (o.status = 'pending' OR (o.status = 'retrying' AND o.next_attempt_at <= @now))
         AND (o.action = 'create' OR coalesce(o.server_id, v.server_id) IS NOT NULL)
       ORDER BY o.seq LIMIT @limit`);
-    // One statement for a whole chunk: the server id comes from the record when the op lacks it.
+    // Claims a chunk in one statement and returns the rows as they are now: an
+    // edit may have rewritten (or a delete removed) an op since it was listed.
+    // The server id comes from the record when the op lacks it.
     this.markInFlightStmt = db.prepare(`
       UPDATE outbox SET status = 'in_flight', attempts = attempts + 1,
         server_id = coalesce(server_id,
           (SELECT v.server_id FROM visitors v WHERE v.local_id = outbox.local_id)),
         updated_at = @at
-      WHERE seq IN (SELECT value FROM json_each(@seqs))`);
+      WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('pending', 'retrying')
+      RETURNING *`);
     this.recoverStmt = db.prepare(`
       UPDATE outbox SET status = 'retrying', next_attempt_at = @at, updated_at = @at
       WHERE status = 'in_flight'`);
@@ -152,6 +156,14 @@ export class OutboxRepo {
       "SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'retrying'",
     );
     this.moveStmt = db.prepare('UPDATE outbox SET local_id = @to WHERE local_id = @from');
+    // Changes to a record whose create failed for good can never be sent (the
+    // server has no such record): they fail too, with the reason, instead of
+    // waiting forever. Retrying the create (admins' queue) brings them back.
+    this.orphansStmt = db.prepare(`
+      UPDATE outbox SET status = 'failed', last_error = @error, updated_at = @at
+      WHERE status IN ('pending', 'retrying') AND action != 'create' AND server_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = outbox.local_id AND v.server_id IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM outbox c WHERE c.local_id = outbox.local_id AND c.action = 'create' AND c.status = 'failed')`);
   }
 
   /** Operations that may go out now, oldest first. */
@@ -169,9 +181,27 @@ export class OutboxRepo {
     }));
   }
 
-  /** Counted as an attempt the moment it is handed to the network: a crash cannot undercount. */
-  markInFlight(ops: readonly SendableOp[], at: string): void {
-    this.markInFlightStmt.run({ seqs: JSON.stringify(ops.map((op) => op.seq)), at });
+  /**
+   * Takes these operations for sending, as they are now, in seq order; counted
+   * as an attempt the moment they are handed to the network, so a crash cannot
+   * undercount. Operations removed or settled meanwhile are left out.
+   */
+  claim(seqs: readonly number[], at: string): SendableOp[] {
+    return this.markInFlightStmt
+      .all({ seqs: JSON.stringify(seqs), at })
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => ({
+        seq: r.seq,
+        opId: r.op_id,
+        action: r.action,
+        localId: r.local_id,
+        serverId: r.server_id,
+        data: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
+        baseVersion: r.base_version,
+        timestamp: r.op_timestamp,
+        // Attempts before this one, as settle counts from there.
+        attempts: r.attempts - 1,
+      }));
   }
 
   /** After a crash: what was in flight may or may not have arrived; it goes again (same opId). */
@@ -222,6 +252,10 @@ export class OutboxRepo {
 
   nextRetryAt(): string | null {
     return this.nextDueStmt.get()!.at;
+  }
+
+  failOrphans(error: AppError, at: string): number {
+    return this.orphansStmt.run({ error: JSON.stringify(error), at }).changes;
   }
 
   moveToRecord(from: string, to: string): void {

@@ -199,7 +199,7 @@ export class SyncEngine {
     this.retryTimer = this.intervalTimer = null;
   }
 
-  private scheduleBackground(): void {
+  private scheduleBackground(retries = true): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.intervalTimer) clearInterval(this.intervalTimer);
     this.retryTimer = this.intervalTimer = null;
@@ -212,7 +212,7 @@ export class SyncEngine {
       );
       this.intervalTimer.unref?.();
     }
-    const next = this.outbox.nextRetryAt();
+    const next = retries ? this.outbox.nextRetryAt() : null;
     if (next) {
       const wait = Math.max(0, Date.parse(next) - this.deps.clock.now().getTime());
       this.retryTimer = setTimeout(
@@ -295,14 +295,15 @@ export class SyncEngine {
         lastError,
       );
       this.releaseLease();
-      if (outcome !== 'failed' && outcome !== 'auth_error')
-        this.state.set('lastSyncAt', finishedAt);
+      if (outcome === 'success' || outcome === 'partial') this.state.set('lastSyncAt', finishedAt);
       this.current = null;
       this.emitProgress(progress);
       this.deps.events.emit('visitors:changed', {});
       this.deps.events.emit('outbox:changed', this.outbox.counts());
       this.emitStatus();
-      this.scheduleBackground();
+      // After a cancel the person decides when to go on; the interval and the next
+      // retry after a later run still apply.
+      this.scheduleBackground(outcome !== 'cancelled');
     }
     const counts = this.outbox.counts();
     return {
@@ -336,15 +337,9 @@ export class SyncEngine {
       const res = await api.changes(cursor, this.settings.pageSize, signal);
       if (!res.ok) {
         this.stopIfFatal(res.error);
-        // Unreachable: pushing now would only spend every operation's attempts.
-        if (
-          res.error.code === 'network' ||
-          res.error.code === 'timeout' ||
-          res.error.code === 'tls'
-        ) {
-          throw new StopRun('failed', res.error);
-        }
-        return res.error;
+        // Unreachable, overloaded or broken: pushing now would only spend every
+        // operation's attempts. The run stops; the next one starts from the cursor.
+        throw new StopRun('failed', plain(res.error));
       }
       progress.bytesReceived += res.bytesReceived;
       const page = res.value;
@@ -368,7 +363,21 @@ export class SyncEngine {
     const sent = new Set<number>();
     let lastError: AppError | null = null;
     progress.startPush(0);
+    const orphaned = appError(
+      'create_failed',
+      'This visitor was never created on the server (its create failed), so this change cannot be sent. Retry or discard the failed create first.',
+    );
     for (let pass = 0; pass < 50; pass++) {
+      const failedNow = this.outbox.failOrphans(orphaned, this.nowIso());
+      if (failedNow)
+        progress.add({
+          created: 0,
+          updated: 0,
+          deleted: 0,
+          conflicts: 0,
+          errors: failedNow,
+          retried: 0,
+        });
       // Updates of a record whose create was just acknowledged become due in the next pass.
       const fresh = this.outbox.due(this.nowIso(), 1_000_000).filter((op) => !sent.has(op.seq));
       if (fresh.length === 0) break;
@@ -393,12 +402,19 @@ export class SyncEngine {
   private async sendChunk(
     api: ServerApi,
     progress: Progress,
-    ops: SendableOp[],
+    listed: SendableOp[],
     label: string,
     signal: AbortSignal,
   ): Promise<AppError | null> {
     const at = this.nowIso();
-    relaxed(this.deps.db, () => this.outbox.markInFlight(ops, at));
+    const ops = relaxed(this.deps.db, () =>
+      this.outbox.claim(
+        listed.map((op) => op.seq),
+        at,
+      ),
+    );
+    // Edited into nothing meanwhile (create + delete): nothing to send.
+    if (ops.length === 0) return null;
     const [n, total] = label.split('/').map((x) => parseInt(x, 10));
     const res = await api.bulkSync(
       {
@@ -455,12 +471,9 @@ export class SyncEngine {
       const halves = halve(ops);
       if (halves) {
         this.deps.db.transaction(() => ops.forEach((op) => this.outbox.requeue(op.seq, at)))();
-        const again = (part: SendableOp[]) =>
-          this.outbox
-            .due(this.nowIso(), 1_000_000)
-            .filter((d) => part.some((p) => p.seq === d.seq));
-        const first = await this.sendChunk(api, progress, again(halves[0]), label, signal);
-        const second = await this.sendChunk(api, progress, again(halves[1]), label, signal);
+        // The server did not look at it: each half is claimed afresh, attempts as they were.
+        const first = await this.sendChunk(api, progress, halves[0], label, signal);
+        const second = await this.sendChunk(api, progress, halves[1], label, signal);
         return second ?? first;
       }
     }

@@ -4,7 +4,11 @@ import type { Db } from '../db/open';
 import type { OutboxRepo } from '../outbox/outbox-repo';
 import type { VisitorsRepo } from '../visitors/visitors-repo';
 import { mergePulled } from './merge-pulled';
+import { changedFields } from '../../../shared/diff';
+import type { VisitorValues } from '../../../shared/visitor';
 import type { SyncStateRepo } from './sync-state-repo';
+
+const valuesEqual = (a: VisitorValues, b: VisitorValues) => changedFields(a, b).length === 0;
 
 export interface PageCounts {
   written: number;
@@ -42,19 +46,30 @@ export function applyChangePage(
         counts.written++;
         continue;
       }
-      // Our own acknowledged push, or an older page replayed: nothing new.
+      const version = v.version ?? null;
+      if (version !== null && local.serverVersion !== null && version < local.serverVersion)
+        continue;
+      const pulled = toValues(v);
+      // The same version as ours: news only if the server holds other values
+      // (another device changed fields between our pull and our push).
+      const known = local.dirty ? local.base : local.values;
       if (
-        v.version !== undefined &&
-        local.serverVersion !== null &&
-        v.version <= local.serverVersion
+        version !== null &&
+        version === local.serverVersion &&
+        known &&
+        valuesEqual(known, pulled)
       )
         continue;
       if (!local.dirty) {
         repos.visitors.upsertSynced(local.localId, v, at);
         counts.written++;
       } else {
-        const merged = mergePulled(local.values, local.base ?? local.values, toValues(v));
-        repos.visitors.mergePulled(local.localId, merged, v.lastModified, at);
+        const merged = mergePulled(local.values, local.base ?? local.values, pulled);
+        repos.visitors.mergePulled(
+          local.localId,
+          { values: merged, base: pulled, version, lastModified: v.lastModified },
+          at,
+        );
         counts.keptLocal++;
       }
     }

@@ -5,9 +5,9 @@ import type { ConflictsRepo } from '../conflicts/conflicts-repo';
 import type { Db } from '../db/open';
 import type { AttemptsRepo } from '../outbox/attempts-repo';
 import type { OutboxRepo, SendableOp } from '../outbox/outbox-repo';
-import type { VisitorsRepo } from '../visitors/visitors-repo';
+import type { VisitorRecord, VisitorsRepo } from '../visitors/visitors-repo';
 import { retryDelayMs, type BackoffSettings } from './backoff';
-import { baseAfterAck } from './merge-pulled';
+import { baseAfterAck, mergePulled } from './merge-pulled';
 
 export interface SettleRepos {
   visitors: VisitorsRepo;
@@ -157,7 +157,7 @@ function acknowledge(
     if (later.length === 0) visitors.remove(op.localId);
     return;
   }
-  if (serverId && op.action === 'create') adoptDuplicate(ctx, op.localId, serverId);
+  const dup = serverId && op.action === 'create' ? adoptDuplicate(ctx, op.localId, serverId) : null;
   const record = visitors.get(op.localId);
   if (!record) return;
   const laterFields = new Set(later.flatMap((o) => (o.data ? Object.keys(o.data) : [])));
@@ -165,6 +165,17 @@ function acknowledge(
   const oldBase = record.base ?? (op.action === 'create' ? toValues(sent) : null);
   const base = baseAfterAck(record.values, oldBase, sent, laterFields);
   visitors.ack(op.localId, { serverId, version, base, dirty: later.length > 0 }, at);
+  // The change feed brought this record back (as a duplicate) at a newer version
+  // than our reply says: that version is what the server holds now.
+  if (dup && dup.serverVersion !== null && (version === null || dup.serverVersion > version)) {
+    const held = dup.base ?? dup.values;
+    const values = mergePulled(record.values, base, held);
+    visitors.mergePulled(
+      op.localId,
+      { values, base: held, version: dup.serverVersion, lastModified: dup.lastModified ?? at },
+      at,
+    );
+  }
   if (later.length > 0) outbox.rebaseLater(op.localId, op.seq, serverId, op.baseVersion, version);
 }
 
@@ -172,9 +183,14 @@ function acknowledge(
  * A create whose first reply was lost may already have come back through the
  * change feed as a separate row. The acknowledged local record is the one to keep.
  */
-function adoptDuplicate(ctx: SettleContext, localId: string, serverId: string): void {
+function adoptDuplicate(
+  ctx: SettleContext,
+  localId: string,
+  serverId: string,
+): VisitorRecord | null {
   const dup = ctx.repos.visitors.byServerId(serverId);
-  if (!dup || dup.localId === localId) return;
+  if (!dup || dup.localId === localId) return null;
   ctx.repos.outbox.moveToRecord(dup.localId, localId);
   ctx.repos.visitors.remove(dup.localId);
+  return dup;
 }

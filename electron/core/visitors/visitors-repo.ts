@@ -153,7 +153,8 @@ export class VisitorsRepo {
     this.pulledMergeStmt = db.prepare(`
       UPDATE visitors SET name = @name, company = @company, email = @email, title = @title,
         phone = @phone, interests = @interests, notes = @notes, capture_method = @capture_method,
-        captured_at = @captured_at, last_modified = @last_modified, updated_at = @at
+        captured_at = @captured_at, last_modified = @last_modified, base = @base,
+        server_version = coalesce(@server_version, server_version), updated_at = @at
       WHERE local_id = @local_id`);
     this.upsertSyncedStmt = db.prepare(`
       INSERT INTO visitors (local_id, server_id, server_version, name, company, email, title, phone,
@@ -186,12 +187,27 @@ export class VisitorsRepo {
     });
   }
 
-  /** A pulled change met unsynced local edits: new values, same base and version. */
-  mergePulled(localId: string, values: VisitorValues, lastModified: string, at: string): void {
+  /**
+   * A pulled change met unsynced local edits: the merged values, and the pulled
+   * record as the new merge base and version (the queued operation keeps the
+   * baseVersion it was made from).
+   */
+  mergePulled(
+    localId: string,
+    pulled: {
+      values: VisitorValues;
+      base: VisitorValues;
+      version: number | null;
+      lastModified: string;
+    },
+    at: string,
+  ): void {
     this.pulledMergeStmt.run({
       local_id: localId,
-      ...valueParams(values),
-      last_modified: lastModified,
+      ...valueParams(pulled.values),
+      base: JSON.stringify(pulled.base),
+      server_version: pulled.version,
+      last_modified: pulled.lastModified,
       at,
     });
   }
