@@ -1,5 +1,5 @@
 import { ConflictsRepo, type ConflictRow } from '../conflicts/conflicts-repo';
-import { FailedOpsQuery } from '../outbox/failed-query';
+import { OutboxRepo } from '../outbox/outbox-repo';
 import { EXIT, type Command } from './args';
 import { DB_OPTION, dbPathOf, openForCommand } from './database';
 import { describeError, grid, plural, writeJson } from './output';
@@ -98,7 +98,7 @@ export const failedCommand: Command = {
     const db = openForCommand(dbPathOf(values, FAILED_USAGE), { create: false });
     let list;
     try {
-      list = new FailedOpsQuery(db).all();
+      list = new OutboxRepo(db).failed();
     } finally {
       db.close();
     }

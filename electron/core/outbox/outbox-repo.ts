@@ -79,6 +79,7 @@ export class OutboxRepo {
   private readonly nextDueStmt: Statement<[], { at: string | null }>;
   private readonly moveStmt: Statement;
   private readonly orphansStmt: Statement;
+  private readonly failedStmt: Statement<[number, number], SqlOp>;
 
   constructor(db: Db) {
     // "Never sent" = still pending with no attempt: only such an op may be rewritten.
@@ -164,6 +165,9 @@ export class OutboxRepo {
       WHERE status IN ('pending', 'retrying') AND action != 'create' AND server_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = outbox.local_id AND v.server_id IS NOT NULL)
         AND EXISTS (SELECT 1 FROM outbox c WHERE c.local_id = outbox.local_id AND c.action = 'create' AND c.status = 'failed')`);
+    this.failedStmt = db.prepare(
+      "SELECT * FROM outbox WHERE status = 'failed' AND seq > ? ORDER BY seq LIMIT ?",
+    );
   }
 
   /** Operations that may go out now, oldest first. */
@@ -252,6 +256,17 @@ export class OutboxRepo {
 
   nextRetryAt(): string | null {
     return this.nextDueStmt.get()!.at;
+  }
+
+  /** Operations that failed for good, oldest first, read in pages of `pageSize`. */
+  failed(pageSize = 1_000): OutboxRow[] {
+    const out: OutboxRow[] = [];
+    for (let after = 0; ;) {
+      const page = this.failedStmt.all(after, pageSize).map(rowOf);
+      out.push(...page);
+      if (page.length < pageSize) return out;
+      after = page.at(-1)!.seq;
+    }
   }
 
   failOrphans(error: AppError, at: string): number {

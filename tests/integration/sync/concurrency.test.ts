@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultsRequestSchema, type RunningServer } from '../../../server/index';
 import type { TestCore } from '../../fixtures/core';
-import { adminPost, consoleFor, rows, server, storedVisitors } from './helpers';
+import { adminPost, consoleFor, rows, server, storedVisitors, until } from './helpers';
 
 let srv: RunningServer;
 let core: TestCore;
@@ -9,13 +9,6 @@ afterEach(async () => {
   core?.dispose();
   await srv?.stop();
 });
-const until = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 const arm = (s: RunningServer, f: unknown) => s.faults.set(FaultsRequestSchema.parse(f));
 const local = (localId: string) =>
   rows<Record<string, unknown>>(core, 'SELECT * FROM visitors WHERE local_id = ?', localId)[0];

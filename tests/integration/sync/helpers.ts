@@ -178,3 +178,12 @@ export async function expectExactlyOnce(
   );
   expect(local[0]).toEqual({ n: s.expectedTotal, distinct_ids: s.expectedTotal });
 }
+
+/** Waits until `check` holds (polling), or fails the test after `ms`. */
+export async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

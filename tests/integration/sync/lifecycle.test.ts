@@ -10,6 +10,7 @@ import {
   makeLocalChanges,
   rows,
   server,
+  until,
 } from './helpers';
 
 let srv: RunningServer;
@@ -18,14 +19,6 @@ afterEach(async () => {
   core?.dispose();
   await srv?.stop();
 });
-
-const until = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('one run at a time, cancellable, online-aware', () => {
   it('answers a second request that a sync is in progress, and cancels on request', async () => {
