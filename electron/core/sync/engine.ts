@@ -271,9 +271,8 @@ export class SyncEngine {
     let outcome: SyncRunOutcome = 'success';
     let lastError: AppError | null = null;
     try {
-      lastError = await this.pull(api, progress, abort.signal);
-      const pushError = await this.push(api, progress, abort.signal);
-      lastError = pushError ?? lastError;
+      await this.pull(api, progress, abort.signal);
+      lastError = await this.push(api, progress, abort.signal);
       const settled = progress.created + progress.updated + progress.deleted;
       if (lastError && settled + progress.pulled === 0 && progress.conflicts === 0)
         outcome = 'failed';
@@ -325,12 +324,8 @@ export class SyncEngine {
     };
   }
 
-  /** The change feed into the mirror, a transaction per page. Returns a non-fatal error. */
-  private async pull(
-    api: ServerApi,
-    progress: Progress,
-    signal: AbortSignal,
-  ): Promise<AppError | null> {
+  /** The change feed into the mirror, a transaction per page; any failure stops the run. */
+  private async pull(api: ServerApi, progress: Progress, signal: AbortSignal): Promise<void> {
     const repos = { visitors: this.visitors, outbox: this.outbox, state: this.state };
     let cursor = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
     for (;;) {
@@ -350,7 +345,7 @@ export class SyncEngine {
       progress.pulled += applied.written + applied.deleted + applied.keptLocal;
       progress.chunk++;
       cursor = res.value.cursor;
-      if (!res.value.hasMore) return null;
+      if (!res.value.hasMore) return;
     }
   }
 
