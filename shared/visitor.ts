@@ -111,3 +111,17 @@ export function toValues(data: Partial<Record<VisitorField, unknown>>): VisitorV
   }
   return out;
 }
+
+/**
+ * One bit per field, in VISITOR_FIELDS order: a conflict keeps the mask of its
+ * conflicting fields so "conflicts on phone" is an integer test in SQLite.
+ * Names that are not visitor fields (a server's extra keys) set no bit.
+ */
+export function fieldMask(fields: readonly string[]): number {
+  let mask = 0;
+  for (const f of fields) {
+    const i = (VISITOR_FIELDS as readonly string[]).indexOf(f);
+    if (i >= 0) mask |= 1 << i;
+  }
+  return mask;
+}

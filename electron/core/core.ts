@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { type Clock, systemClock } from './clock';
 import { type Db, openDatabase } from './db/open';
 import { createHandlers, type EventSink } from './ipc/handlers';
@@ -19,6 +20,8 @@ export function startCore(opts: {
   clock?: Clock;
   settings?: () => SyncSettings;
   random?: () => number;
+  /** Who the audit trail names for decisions taken in this process (default: the OS user). */
+  actor?: string;
 }): Core {
   const db = openDatabase(opts.dbPath);
   const clock = opts.clock ?? systemClock;
@@ -36,6 +39,7 @@ export function startCore(opts: {
     clock,
     events: opts.events,
     appVersion: opts.appVersion,
+    actor: opts.actor ?? osUser(),
   });
   return {
     db,
@@ -47,4 +51,12 @@ export function startCore(opts: {
       db.close();
     },
   };
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown'; // no passwd entry (some containers)
+  }
 }

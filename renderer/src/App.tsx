@@ -7,12 +7,20 @@ import { SyncScreen } from './sync/SyncScreen';
 import { SyncStore } from './sync/sync-store';
 import { VisitorsScreen } from './visitors/VisitorsScreen';
 
-type Screen = 'visitors' | 'sync';
-
-const SCREENS: { id: Screen; label: string }[] = [
-  { id: 'visitors', label: 'Visitors' },
-  { id: 'sync', label: 'Sync' },
-];
+/** Every screen of the window, in the navigation's order; each renders from the window's shared state. */
+interface ScreenProps {
+  sync: SyncStore;
+  counts: OutboxCounts | null;
+}
+const SCREENS = [
+  { id: 'visitors', label: 'Visitors', render: () => <VisitorsScreen /> },
+  {
+    id: 'sync',
+    label: 'Sync',
+    render: ({ sync, counts }: ScreenProps) => <SyncScreen store={sync} counts={counts} />,
+  },
+] as const;
+type Screen = (typeof SCREENS)[number]['id'];
 
 export function App() {
   const [counts, setCounts] = useState<OutboxCounts | null>(null);
@@ -65,7 +73,7 @@ export function App() {
         </nav>
       </header>
       <main className="app-main">
-        {screen === 'visitors' ? <VisitorsScreen /> : <SyncScreen store={sync} counts={counts} />}
+        {SCREENS.find((s) => s.id === screen)?.render({ sync, counts })}
       </main>
       <StatusBar counts={counts} sync={sync} onOpenSync={() => setScreen('sync')} />
     </div>

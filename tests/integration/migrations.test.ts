@@ -11,6 +11,7 @@ import {
   type Migration,
 } from '../../electron/core/db/migrations';
 import { openDatabase } from '../../electron/core/db/open';
+import { fieldMask } from '../../shared/visitor';
 
 let dir: string;
 beforeEach(() => {
@@ -41,7 +42,19 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       VALUES ('op1', 'update', 'l1', '{"title":"x"}', 't', 't', 't')`,
       )
       .run(),
-  3: (db) => db.prepare(`INSERT INTO sync_state (key, value) VALUES ('cursor', 'c42')`).run(),
+  3: (db) => {
+    db.prepare(`INSERT INTO sync_state (key, value) VALUES ('cursor', 'c42')`).run();
+    db.prepare(
+      `INSERT INTO conflicts (local_id, op_id, action, kind, conflict_fields, client_data, created_at)
+      VALUES ('l1', 'op1', 'update', 'field', '["phone","title"]', '{"title":"x"}', 't')`,
+    ).run();
+  },
+  4: (db) =>
+    db
+      .prepare(
+        `INSERT INTO audit (at, actor, action, local_id, detail) VALUES ('t', 'ada', 'resolve', 'l1', '{}')`,
+      )
+      .run(),
 };
 
 describe('migrations', () => {
@@ -77,6 +90,10 @@ describe('migrations', () => {
         expect(db.prepare('SELECT op_id FROM outbox').all()).toEqual([{ op_id: 'op1' }]);
       if (start >= 3) {
         expect(db.prepare('SELECT value FROM sync_state').all()).toEqual([{ value: 'c42' }]);
+        // v4 fills the workspace's sort and filter columns of conflicts already there
+        expect(db.prepare('SELECT visitor_name, company, field_mask FROM conflicts').get()).toEqual(
+          { visitor_name: 'Ada', company: '', field_mask: fieldMask(['phone', 'title']) },
+        );
       }
       db.close();
       fresh.close();

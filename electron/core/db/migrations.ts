@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { fail } from '../../../shared/errors';
+import { fieldMask } from '../../../shared/visitor';
 
 /**
  * Forward-only schema migrations. The schema version lives in the file
@@ -141,6 +142,70 @@ export const MIGRATIONS: readonly Migration[] = [
         -- the status bar counts after every edit: a covering index keeps that cheap
         CREATE INDEX outbox_counts ON outbox (status, action);
       `);
+    },
+  },
+  {
+    version: 4,
+    name: 'conflict decisions, undo and the audit trail',
+    up(db) {
+      db.exec(`
+        -- the workspace sorts and filters in SQLite: what it needs is kept on the row
+        ALTER TABLE conflicts ADD COLUMN visitor_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conflicts ADD COLUMN company TEXT NOT NULL DEFAULT '';
+        -- one bit per visitor field (VISITOR_FIELDS order): "conflicts on phone" is a mask test
+        ALTER TABLE conflicts ADD COLUMN field_mask INTEGER NOT NULL DEFAULT 0;
+        -- the decision chosen in the workspace but not applied yet
+        ALTER TABLE conflicts ADD COLUMN draft TEXT CHECK (draft IS NULL OR json_valid(draft));
+        -- the decision applied, and the bulk apply it belonged to (for undo)
+        ALTER TABLE conflicts ADD COLUMN resolution TEXT CHECK (resolution IS NULL OR json_valid(resolution));
+        ALTER TABLE conflicts ADD COLUMN batch_id INTEGER;
+        UPDATE conflicts SET
+          visitor_name = coalesce((SELECT name FROM visitors v WHERE v.local_id = conflicts.local_id), ''),
+          company = coalesce((SELECT company FROM visitors v WHERE v.local_id = conflicts.local_id), '');
+        CREATE INDEX conflicts_open_by_name ON conflicts (visitor_name COLLATE NOCASE, id) WHERE status = 'open';
+        CREATE INDEX conflicts_open_by_company ON conflicts (company COLLATE NOCASE, id) WHERE status = 'open';
+        CREATE INDEX conflicts_by_batch ON conflicts (batch_id) WHERE batch_id IS NOT NULL;
+        -- one row per bulk apply; undone_at is set when it was undone
+        CREATE TABLE resolve_batches (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at          TEXT NOT NULL,
+          actor       TEXT NOT NULL,
+          description TEXT NOT NULL,
+          count       INTEGER NOT NULL,
+          undone_at   TEXT
+        );
+        -- what one conflict's apply replaced, so the batch can be put back while unpushed
+        CREATE TABLE resolve_undo (
+          batch_id       INTEGER NOT NULL,
+          conflict_id    INTEGER NOT NULL,
+          visitor_before TEXT CHECK (visitor_before IS NULL OR json_valid(visitor_before)),
+          ops_removed    TEXT NOT NULL CHECK (json_valid(ops_removed)),
+          op_added       TEXT,
+          PRIMARY KEY (batch_id, conflict_id)
+        ) WITHOUT ROWID;
+        -- every decision taken on the data: who, when, what, before and after
+        CREATE TABLE audit (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at          TEXT NOT NULL,
+          actor       TEXT NOT NULL,
+          action      TEXT NOT NULL,
+          local_id    TEXT,
+          server_id   TEXT,
+          conflict_id INTEGER,
+          op_id       TEXT,
+          batch_id    INTEGER,
+          detail      TEXT CHECK (detail IS NULL OR json_valid(detail)),
+          before      TEXT CHECK (before IS NULL OR json_valid(before)),
+          after       TEXT CHECK (after IS NULL OR json_valid(after))
+        );
+        CREATE INDEX audit_by_local ON audit (local_id, id);
+      `);
+      const setMask = db.prepare('UPDATE conflicts SET field_mask = ? WHERE id = ?');
+      const rows = db.prepare('SELECT id, conflict_fields FROM conflicts').all() as {
+        id: number;
+        conflict_fields: string;
+      }[];
+      for (const r of rows) setMask.run(fieldMask(JSON.parse(r.conflict_fields) as string[]), r.id);
     },
   },
 ];

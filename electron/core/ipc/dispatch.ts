@@ -12,6 +12,8 @@ export type Handler<C extends Channel> = (
   request: RequestOf<C>,
 ) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
+/** The handlers of one part of the contract (e.g. conflictChannels), so each part lives in its own file. */
+export type HandlersFor<Part> = { [C in keyof Part & Channel]: Handler<C> };
 
 /**
  * The one entry point for every call from a window, whatever the transport

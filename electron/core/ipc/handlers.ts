@@ -6,7 +6,10 @@ import type { EventName, EventPayload } from '../../../shared/ipc/contract';
 import { OutboxRepo } from '../outbox/outbox-repo';
 import { VisitorEdits } from '../visitors/visitor-edits';
 import { VisitorsRepo } from '../visitors/visitors-repo';
+import { conflictHandlers } from './conflict-handlers';
 import type { Handlers } from './dispatch';
+import { queueHandlers } from './queue-handlers';
+import { shellHandlers } from './shell-handlers';
 import type { SyncEngine } from '../sync/engine';
 
 /** Where main's pushes go: webContents.send in the app, page.evaluate in e2e tests. */
@@ -21,6 +24,8 @@ export interface CoreContext {
   clock: Clock;
   events: EventSink;
   appVersion: string;
+  /** Who the audit trail names for decisions taken through these handlers. */
+  actor: string;
 }
 
 /** One function per channel of shared/ipc/contract.ts; plain Node, no Electron. */
@@ -66,5 +71,8 @@ export function createHandlers(ctx: CoreContext): Handlers {
     'sync:cancel': () => ({ cancelled: ctx.sync.cancel() }),
     'sync:status': () => ctx.sync.status(),
     'sync:history': ({ limit }) => ctx.sync.history(limit),
+    ...conflictHandlers(ctx),
+    ...queueHandlers(ctx),
+    ...shellHandlers(ctx),
   };
 }

@@ -1,0 +1,112 @@
+import { errorText } from '../error-text';
+
+export const BLOCK_SIZE = 100;
+
+/** Where a paged table's rows come from: a count and a page, both asked of main. */
+export interface PageSource<Row, Cursor> {
+  count(): Promise<number>;
+  /** `after` is the cursor of the row just before `offset`, when known: a keyset seek. */
+  page(offset: number, limit: number, after?: Cursor): Promise<Page<Row, Cursor>>;
+}
+
+export interface Page<Row, Cursor> {
+  rows: Row[];
+  last: Cursor | null;
+}
+
+/**
+ * The rows of one query (filter + sort), as far as the window needs them.
+ * The renderer never holds the whole set: it keeps blocks of rows near the
+ * viewport, fetched from main on demand. Scrolling down asks for the next
+ * block with the previous block's last row as a keyset cursor (an index
+ * seek); a jump falls back to OFFSET. After a change, stale blocks stay on
+ * screen until their fresh copies arrive, so the table never flashes empty.
+ * Plain TypeScript with a subscribe/snapshot pair for useSyncExternalStore.
+ */
+export class PagedStore<Row, Cursor> {
+  total: number | null = null;
+  error: string | null = null;
+  private blocks = new Map<number, Page<Row, Cursor>>();
+  private stale = new Map<number, Page<Row, Cursor>>();
+  private loading = new Set<number>();
+  private generation = 0;
+  private version = 0;
+  private wanted: [number, number] = [0, 0];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly source: PageSource<Row, Cursor>) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Changes whenever rows, total or error change. */
+  getVersion = (): number => this.version;
+
+  getRow = (index: number): Row | undefined => {
+    const b = Math.floor(index / BLOCK_SIZE);
+    return (this.blocks.get(b) ?? this.stale.get(b))?.rows[index % BLOCK_SIZE];
+  };
+
+  /** Ask for the rows [start, end] (inclusive); called on every scroll. */
+  ensureRange = (start: number, end: number): void => {
+    this.wanted = [start, end];
+    for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++)
+      this.fetchBlock(b);
+  };
+
+  /** Count the rows; the table asks for the blocks it shows through ensureRange. */
+  start = (): void => this.count(this.generation);
+
+  /** Recount and refetch what is on screen, showing the old rows meanwhile. */
+  refresh = (): void => {
+    const gen = ++this.generation;
+    this.stale = new Map([...this.stale, ...this.blocks]);
+    this.blocks = new Map();
+    this.loading = new Set();
+    this.count(gen);
+    this.ensureRange(...this.wanted);
+  };
+
+  private count(gen: number): void {
+    this.source.count().then(
+      (total) =>
+        this.update(gen, () => {
+          this.total = total;
+          this.error = null;
+        }),
+      (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
+    );
+  }
+
+  /** Drop whatever is in flight (the query changed or the table went away). */
+  stop = (): void => {
+    this.generation++;
+  };
+
+  private fetchBlock(b: number): void {
+    if (this.blocks.has(b) || this.loading.has(b)) return;
+    const gen = this.generation;
+    this.loading.add(b);
+    const after = b > 0 ? (this.blocks.get(b - 1)?.last ?? undefined) : undefined;
+    this.source
+      .page(b * BLOCK_SIZE, BLOCK_SIZE, after)
+      .then(
+        (page) =>
+          this.update(gen, () => {
+            this.blocks.set(b, page);
+            this.stale.delete(b);
+          }),
+        (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
+      )
+      .finally(() => gen === this.generation && this.loading.delete(b));
+  }
+
+  private update(gen: number, change: () => void): void {
+    if (gen !== this.generation) return;
+    change();
+    this.version++;
+    this.listeners.forEach((l) => l());
+  }
+}
