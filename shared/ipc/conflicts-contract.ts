@@ -1,5 +1,220 @@
+import { z } from 'zod';
+import { AppErrorSchema } from '../errors';
+import { ConflictKindSchema } from '../protocol';
+import {
+  FieldChangeSchema,
+  FieldRulesSchema,
+  MergePreviewSchema,
+  PreviewOperationSchema,
+  ResolutionSchema,
+  ResolvableConflictSchema,
+} from '../resolve/types';
+import { VISITOR_FIELDS, VisitorValuesSchema, type VisitorField } from '../visitor';
+import { channel } from './channel';
+import { LocalIdSchema, NoArgs } from './schemas';
+
 /** The conflict workspace (issue 5): its part of the channel and event maps in contract.ts. */
 
-export const conflictChannels = {} as const;
+export const ConflictFieldSchema = z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]);
 
-export const conflictEvents = {} as const;
+/** What the workspace shows: every filter is applied in SQLite, never over rows in the window. */
+export const ConflictFilterSchema = z.strictObject({
+  /** Conflicts on any of these fields (empty: any). */
+  fields: z.array(ConflictFieldSchema).max(VISITOR_FIELDS.length).default([]),
+  kinds: z.array(ConflictKindSchema).max(3).default([]),
+  company: z.string().trim().max(200).default(''),
+  /** Name, company or any value either side holds. */
+  text: z.string().trim().max(200).default(''),
+  /** Only conflicts with / without a decision chosen in the workspace. */
+  decided: z.enum(['any', 'yes', 'no']).default('any'),
+});
+export type ConflictFilter = z.output<typeof ConflictFilterSchema>;
+export type ConflictFilterIn = z.input<typeof ConflictFilterSchema>;
+
+export const CONFLICT_SORT_COLUMNS = ['name', 'company', 'kind', 'createdAt'] as const;
+export const ConflictSortSchema = z.strictObject({
+  column: z.enum(CONFLICT_SORT_COLUMNS),
+  direction: z.enum(['asc', 'desc']),
+});
+export type ConflictSort = z.infer<typeof ConflictSortSchema>;
+
+export const ConflictCursorSchema = z.strictObject({ key: z.string(), id: z.number().int() });
+export type ConflictCursor = z.infer<typeof ConflictCursorSchema>;
+
+const ConflictQuerySchema = z.strictObject({
+  filter: ConflictFilterSchema.default(ConflictFilterSchema.parse({})),
+  sort: ConflictSortSchema.default({ column: 'createdAt', direction: 'asc' }),
+});
+export type ConflictQueryIn = z.input<typeof ConflictQuerySchema>;
+
+/** Which conflicts a bulk action is for: picked rows, or every row matching a filter but some. */
+export const ConflictTargetSchema = z.union([
+  z.strictObject({ ids: z.array(z.number().int()).min(1).max(200_000) }),
+  z.strictObject({
+    filter: ConflictFilterSchema,
+    exceptIds: z.array(z.number().int()).max(200_000).default([]),
+  }),
+]);
+export type ConflictTarget = z.output<typeof ConflictTargetSchema>;
+export type ConflictTargetIn = z.input<typeof ConflictTargetSchema>;
+
+/** How the targeted conflicts are decided: one strategy, a rule per field, or each one's draft. */
+export const DecisionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('resolution'), resolution: ResolutionSchema }),
+  z.strictObject({ type: z.literal('rules'), rules: FieldRulesSchema }),
+  z.strictObject({ type: z.literal('drafts') }),
+]);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+const SidesSchema = z.object({
+  client: VisitorValuesSchema,
+  server: VisitorValuesSchema.nullable(),
+  base: VisitorValuesSchema.nullable(),
+});
+
+/** Whether the row's chosen decision can be applied, and what it would do. */
+export const DraftStateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('undecided') }),
+  z.object({ state: z.literal('ready'), changes: z.number().int(), sends: z.boolean() }),
+  z.object({ state: z.literal('invalid'), error: AppErrorSchema }),
+]);
+export type DraftState = z.infer<typeof DraftStateSchema>;
+
+export const ConflictViewSchema = z.object({
+  id: z.number().int(),
+  localId: z.string(),
+  serverId: z.string().nullable(),
+  name: z.string(),
+  company: z.string(),
+  kind: ConflictKindSchema,
+  conflictFields: z.array(ConflictFieldSchema),
+  createdAt: z.string(),
+  /** What the resolver reads (the same object main applies from), for live previews. */
+  resolvable: ResolvableConflictSchema,
+  /** Full records: ours, theirs (null: deleted on the server), base (null: unknown). */
+  sides: SidesSchema,
+  draft: ResolutionSchema.nullable(),
+  draftState: DraftStateSchema,
+  /** Why this conflict cannot be applied right now (e.g. its record is being sent), if so. */
+  blocked: z.string().nullable(),
+});
+export type ConflictView = z.infer<typeof ConflictViewSchema>;
+
+export const BulkSampleSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  localEffect: MergePreviewSchema.shape.localEffect,
+  changes: z.array(FieldChangeSchema),
+  operation: PreviewOperationSchema.nullable(),
+});
+
+/** The summary shown before a bulk apply; apply returns the same numbers for what it did. */
+export const BulkPreviewSchema = z.object({
+  targeted: z.number().int(),
+  /** Conflicts that would be resolved. */
+  resolvable: z.number().int(),
+  /** Records whose local values change. */
+  recordsChanging: z.number().int(),
+  /** Operations that would be queued for the server. */
+  operations: z.number().int(),
+  byStrategy: z.record(z.string(), z.number().int()),
+  /** Conflicts left open, with why (no decision, invalid result, record being sent…). */
+  skipped: z.number().int(),
+  skippedReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  samples: z.array(BulkSampleSchema),
+});
+export type BulkPreview = z.infer<typeof BulkPreviewSchema>;
+
+export const BatchInfoSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  description: z.string(),
+  count: z.number().int(),
+  undoneAt: z.string().nullable(),
+  /** Null when it can be undone; else the reason in words. */
+  undoBlocked: z.string().nullable(),
+});
+export type BatchInfo = z.infer<typeof BatchInfoSchema>;
+
+export const ApplyResultSchema = BulkPreviewSchema.extend({ batch: BatchInfoSchema.nullable() });
+export type ApplyResult = z.infer<typeof ApplyResultSchema>;
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  localId: z.string().nullable(),
+  serverId: z.string().nullable(),
+  conflictId: z.number().int().nullable(),
+  opId: z.string().nullable(),
+  batchId: z.number().int().nullable(),
+  detail: z.unknown(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntrySchema>;
+
+export const FieldGroupSchema = z.object({ field: ConflictFieldSchema, count: z.number().int() });
+
+export const conflictChannels = {
+  'conflicts:count': channel(
+    z.strictObject({ filter: ConflictFilterSchema.default(ConflictFilterSchema.parse({})) }),
+    z.object({ total: z.number().int(), open: z.number().int() }),
+  ),
+  'conflicts:page': channel(
+    ConflictQuerySchema.extend({
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().min(1).max(500),
+      after: ConflictCursorSchema.optional(),
+    }),
+    z.object({ rows: z.array(ConflictViewSchema), last: ConflictCursorSchema.nullable() }),
+  ),
+  /** How many open conflicts (matching the filter) contest each field: the "group by field" heads. */
+  'conflicts:groups': channel(
+    z.strictObject({ filter: ConflictFilterSchema.default(ConflictFilterSchema.parse({})) }),
+    z.array(FieldGroupSchema),
+  ),
+  'conflicts:get': channel(z.strictObject({ id: z.number().int() }), ConflictViewSchema),
+  /** The decision chosen for some conflicts in the workspace (null clears it); applied later. */
+  'conflicts:setDraft': channel(
+    z.strictObject({ target: ConflictTargetSchema, resolution: ResolutionSchema.nullable() }),
+    z.object({ updated: z.number().int() }),
+  ),
+  'conflicts:preview': channel(
+    z.strictObject({ target: ConflictTargetSchema, decision: DecisionSchema }),
+    BulkPreviewSchema,
+  ),
+  /** One transaction in main, however many conflicts. */
+  'conflicts:apply': channel(
+    z.strictObject({
+      target: ConflictTargetSchema,
+      decision: DecisionSchema,
+      description: z.string().trim().max(500).default(''),
+    }),
+    ApplyResultSchema,
+  ),
+  'conflicts:lastBatch': channel(NoArgs, BatchInfoSchema.nullable()),
+  /** Undoes the last bulk apply, while none of its operations was pushed. */
+  'conflicts:undo': channel(
+    NoArgs,
+    z.object({ batch: BatchInfoSchema, reopened: z.number().int() }),
+  ),
+  'audit:forVisitor': channel(
+    z.strictObject({ localId: LocalIdSchema }),
+    z.array(AuditEntrySchema),
+  ),
+  'audit:exportCsv': channel(
+    NoArgs,
+    z.object({ csv: z.string(), rows: z.number().int(), fileName: z.string() }),
+  ),
+} as const;
+
+export const conflictEvents = {
+  /** Conflicts were added, decided, applied or reopened: the workspace refreshes. */
+  'conflicts:changed': z.object({ open: z.number().int() }),
+} as const;
+
+/** The merge preview of one decision, as the detail pane shows it (computed in the renderer). */
+export type { MergePreview } from '../resolve/types';

@@ -1,7 +1,15 @@
 import type { Statement } from 'better-sqlite3';
-import type { ConflictData } from '../../../shared/protocol';
-import type { Action } from '../../../shared/protocol';
+import type {
+  ConflictCursor,
+  ConflictFilter,
+  ConflictSort,
+  ConflictTarget,
+} from '../../../shared/ipc/conflicts-contract';
+import type { Action, ConflictData } from '../../../shared/protocol';
+import { ResolutionSchema, type Resolution } from '../../../shared/resolve/types';
+import { fieldMask, VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import type { Db } from '../db/open';
+import { likePattern } from '../visitors/visitors-repo';
 
 export interface ConflictRow {
   id: number;
@@ -18,6 +26,10 @@ export interface ConflictRow {
   serverVersion: number | null;
   status: 'open' | 'resolved';
   createdAt: string;
+  name: string;
+  company: string;
+  draft: Resolution | null;
+  batchId: number | null;
 }
 
 interface SqlConflict {
@@ -35,9 +47,21 @@ interface SqlConflict {
   server_version: number | null;
   status: 'open' | 'resolved';
   created_at: string;
+  visitor_name: string;
+  company: string;
+  draft: string | null;
+  batch_id: number | null;
+  sort_key?: string | number;
 }
 
 const json = (s: string | null) => (s === null ? null : (JSON.parse(s) as Record<string, unknown>));
+
+/** A draft written by an older console that no longer parses is dropped, not trusted. */
+function draftOf(s: string | null): Resolution | null {
+  if (s === null) return null;
+  const parsed = ResolutionSchema.safeParse(JSON.parse(s));
+  return parsed.success ? parsed.data : null;
+}
 
 function rowOf(r: SqlConflict): ConflictRow {
   return {
@@ -55,7 +79,60 @@ function rowOf(r: SqlConflict): ConflictRow {
     serverVersion: r.server_version,
     status: r.status,
     createdAt: r.created_at,
+    name: r.visitor_name,
+    company: r.company,
+    draft: draftOf(r.draft),
+    batchId: r.batch_id,
   };
+}
+
+const SORT_EXPR: Record<ConflictSort['column'], string> = {
+  name: 'visitor_name COLLATE NOCASE',
+  company: 'company COLLATE NOCASE',
+  kind: 'kind',
+  createdAt: 'id',
+};
+
+/**
+ * The WHERE clause of a filter, with its parameters. Every filter is a
+ * parameter of one of a few statement shapes, so statements are prepared
+ * once per shape and the rows never leave SQLite to be filtered.
+ */
+function filterClause(f: ConflictFilter): {
+  sql: string;
+  shape: string;
+  params: Record<string, unknown>;
+} {
+  const where = ["status = 'open'"];
+  const params: Record<string, unknown> = {};
+  let shape = '';
+  if (f.fields.length) {
+    where.push('(field_mask & @mask) != 0');
+    params.mask = fieldMask(f.fields);
+    shape += 'f';
+  }
+  if (f.kinds.length) {
+    where.push("instr(@kinds, ',' || kind || ',') > 0");
+    params.kinds = `,${f.kinds.join(',')},`;
+    shape += 'k';
+  }
+  if (f.company) {
+    where.push("company LIKE @company ESCAPE '\\'");
+    params.company = likePattern(f.company);
+    shape += 'c';
+  }
+  if (f.text) {
+    where.push(
+      "(visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\' OR client_data LIKE @q ESCAPE '\\' OR ifnull(server_data, '') LIKE @q ESCAPE '\\')",
+    );
+    params.q = likePattern(f.text);
+    shape += 't';
+  }
+  if (f.decided !== 'any') {
+    where.push(f.decided === 'yes' ? 'draft IS NOT NULL' : 'draft IS NULL');
+    shape += f.decided === 'yes' ? 'D' : 'U';
+  }
+  return { sql: where.join(' AND '), shape, params };
 }
 
 /** All SQL touching conflicts. */
@@ -63,18 +140,42 @@ export class ConflictsRepo {
   private readonly insertStmt: Statement;
   private readonly openCountStmt: Statement<[], { n: number }>;
   private readonly listOpenStmt: Statement<[number, number], SqlConflict>;
+  private readonly byIdStmt: Statement<[number], SqlConflict>;
+  private readonly setDraftStmt: Statement<[string | null, number]>;
+  private readonly resolveStmt: Statement;
+  private readonly reopenStmt: Statement<[number]>;
+  private readonly openForLocalStmt: Statement<[string], { id: number }>;
+  private readonly cache = new Map<string, Statement>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     // A replayed opId answers with its first result: never record the same conflict twice.
     this.insertStmt = db.prepare(`
       INSERT INTO conflicts (local_id, server_id, op_id, action, kind, conflict_fields, client_data,
-        server_data, base_data, base_version, server_version, created_at)
+        server_data, base_data, base_version, server_version, created_at, visitor_name, company,
+        field_mask)
       VALUES (@local_id, @server_id, @op_id, @action, @kind, @conflict_fields, @client_data,
-        @server_data, @base_data, @base_version, @server_version, @at)
+        @server_data, @base_data, @base_version, @server_version, @at,
+        coalesce((SELECT name FROM visitors WHERE local_id = @local_id), ''),
+        coalesce((SELECT company FROM visitors WHERE local_id = @local_id), ''), @field_mask)
       ON CONFLICT (op_id) DO NOTHING`);
     this.openCountStmt = db.prepare("SELECT count(*) AS n FROM conflicts WHERE status = 'open'");
     this.listOpenStmt = db.prepare(
       "SELECT * FROM conflicts WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?",
+    );
+    this.byIdStmt = db.prepare('SELECT * FROM conflicts WHERE id = ?');
+    this.setDraftStmt = db.prepare(
+      "UPDATE conflicts SET draft = ? WHERE id = ? AND status = 'open'",
+    );
+    this.resolveStmt = db.prepare(`
+      UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
+        resolved_at = @at, draft = NULL
+      WHERE id = @id AND status = 'open'`);
+    this.reopenStmt = db.prepare(`
+      UPDATE conflicts SET status = 'open', resolution = NULL, batch_id = NULL, resolved_at = NULL,
+        draft = resolution
+      WHERE batch_id = ?`);
+    this.openForLocalStmt = db.prepare(
+      "SELECT id FROM conflicts WHERE local_id = ? AND status = 'open' ORDER BY id",
     );
   }
 
@@ -99,6 +200,7 @@ export class ConflictsRepo {
       base_data: c.data.baseData ? JSON.stringify(c.data.baseData) : null,
       base_version: c.baseVersion,
       server_version: c.data.serverVersion ?? null,
+      field_mask: fieldMask(c.data.conflictFields),
       at: c.at,
     });
   }
@@ -109,5 +211,132 @@ export class ConflictsRepo {
 
   listOpen(afterId: number, limit: number): ConflictRow[] {
     return this.listOpenStmt.all(afterId, limit).map(rowOf);
+  }
+
+  get(id: number): ConflictRow | undefined {
+    const r = this.byIdStmt.get(id);
+    return r && rowOf(r);
+  }
+
+  /** Other open conflicts of the same record (a record can conflict on several operations). */
+  openIdsFor(localId: string): number[] {
+    return this.openForLocalStmt.all(localId).map((r) => r.id);
+  }
+
+  count(filter: ConflictFilter): number {
+    const w = filterClause(filter);
+    const stmt = this.cached(
+      `count:${w.shape}`,
+      `SELECT count(*) AS n FROM conflicts WHERE ${w.sql}`,
+    );
+    return (stmt.get(w.params) as { n: number }).n;
+  }
+
+  /** Per field, how many matching conflicts contest it: one scan, one sum per field. */
+  fieldCounts(filter: ConflictFilter): { field: VisitorField; count: number }[] {
+    const w = filterClause(filter);
+    const sums = VISITOR_FIELDS.map((_, i) => `sum((field_mask & ${1 << i}) != 0) AS f${i}`);
+    const stmt = this.cached(
+      `groups:${w.shape}`,
+      `SELECT ${sums.join(', ')} FROM conflicts WHERE ${w.sql}`,
+    );
+    const r = stmt.get(w.params) as Record<string, number | null>;
+    return VISITOR_FIELDS.map((field, i) => ({ field, count: r[`f${i}`] ?? 0 })).filter(
+      (g) => g.count > 0,
+    );
+  }
+
+  /**
+   * One page in the requested order: with `after`, a keyset seek through the
+   * sort's partial index; without, OFFSET (a jump in the scrollbar).
+   */
+  page(opts: {
+    filter: ConflictFilter;
+    sort: ConflictSort;
+    offset: number;
+    limit: number;
+    after?: ConflictCursor | undefined;
+  }): { rows: ConflictRow[]; last: ConflictCursor | null } {
+    const w = filterClause(opts.filter);
+    const expr = SORT_EXPR[opts.sort.column];
+    const desc = opts.sort.direction === 'desc';
+    const dir = desc ? 'DESC' : 'ASC';
+    const where = [w.sql];
+    const params: Record<string, unknown> = { ...w.params, limit: opts.limit };
+    const byId = opts.sort.column === 'createdAt';
+    if (opts.after) {
+      if (byId) where.push(`id ${desc ? '<' : '>'} @after_id`);
+      else {
+        // The plain bound lets SQLite seek the index (see VisitorsRepo.page).
+        where.push(`${expr} ${desc ? '<=' : '>='} @key`);
+        where.push(`(${expr}, id) ${desc ? '<' : '>'} (@key, @after_id)`);
+        params.key = opts.after.key;
+      }
+      params.after_id = opts.after.id;
+    } else params.offset = opts.offset;
+    const keyExpr = expr.replace(/ COLLATE NOCASE$/, '');
+    const order = byId ? `id ${dir}` : `${expr} ${dir}, id ${dir}`;
+    const sql = `SELECT *, ${keyExpr} AS sort_key FROM conflicts WHERE ${where.join(' AND ')}
+      ORDER BY ${order} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
+    const key = `page:${opts.sort.column}:${dir}:${w.shape}:${opts.after ? 'k' : 'o'}`;
+    const raw = this.cached(key, sql).all(params) as SqlConflict[];
+    const tail = raw.at(-1);
+    return {
+      rows: raw.map(rowOf),
+      last: tail ? { key: String(tail.sort_key ?? ''), id: tail.id } : null,
+    };
+  }
+
+  /** The open conflicts a bulk action targets, in id order, a page at a time. */
+  *targeted(target: ConflictTarget, pageSize = 2_000): Generator<ConflictRow[]> {
+    if ('ids' in target) {
+      const ids = [...new Set(target.ids)].sort((a, b) => a - b);
+      for (let i = 0; i < ids.length; i += pageSize) {
+        const chunk = ids.slice(i, i + pageSize);
+        const stmt = this.cached(
+          'ids',
+          `SELECT * FROM conflicts WHERE status = 'open' AND id IN (SELECT value FROM json_each(@ids)) ORDER BY id`,
+        );
+        yield (stmt.all({ ids: JSON.stringify(chunk) }) as SqlConflict[]).map(rowOf);
+      }
+      return;
+    }
+    const w = filterClause(target.filter);
+    const except = new Set(target.exceptIds);
+    const stmt = this.cached(
+      `target:${w.shape}`,
+      `SELECT * FROM conflicts WHERE ${w.sql} AND id > @after ORDER BY id LIMIT @limit`,
+    );
+    let after = 0;
+    for (;;) {
+      const raw = stmt.all({ ...w.params, after, limit: pageSize }) as SqlConflict[];
+      if (raw.length === 0) return;
+      after = raw[raw.length - 1]!.id;
+      const rows = raw.filter((r) => !except.has(r.id)).map(rowOf);
+      if (rows.length) yield rows;
+      if (raw.length < pageSize) return;
+    }
+  }
+
+  setDraft(id: number, draft: Resolution | null): boolean {
+    return this.setDraftStmt.run(draft === null ? null : JSON.stringify(draft), id).changes === 1;
+  }
+
+  markResolved(id: number, resolution: Resolution, batchId: number, at: string): void {
+    this.resolveStmt.run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
+  }
+
+  /** Undo of a bulk apply: its conflicts open again, each with the decision it had as its draft. */
+  reopenBatch(batchId: number): number {
+    return this.reopenStmt.run(batchId).changes;
+  }
+
+  private cached(key: string, sql: string): Statement {
+    let stmt = this.cache.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.cache.set(key, stmt);
+    }
+    return stmt;
   }
 }

@@ -108,6 +108,27 @@ function valueParams(v: VisitorValues) {
   };
 }
 
+const RAW_COLUMNS = [
+  'local_id',
+  'server_id',
+  'server_version',
+  'name',
+  'company',
+  'email',
+  'title',
+  'phone',
+  'interests',
+  'notes',
+  'capture_method',
+  'captured_at',
+  'last_modified',
+  'base',
+  'dirty',
+  'deleted',
+  'created_at',
+  'updated_at',
+] as const;
+
 /** `%text%` with LIKE's wildcards taken literally. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -273,6 +294,61 @@ export class VisitorsRepo {
       base: JSON.stringify(values),
       at,
     });
+  }
+
+  /** Every column of a row, for an undo log that must put it back exactly. */
+  raw(localId: string): Record<string, unknown> | undefined {
+    return this.lazy('SELECT * FROM visitors WHERE local_id = ?').get(localId) as
+      Record<string, unknown> | undefined;
+  }
+
+  /** Puts back a row taken with raw(), whatever happened to it since. */
+  restoreRaw(row: Record<string, unknown>): void {
+    this.lazy(
+      `
+      INSERT OR REPLACE INTO visitors (${RAW_COLUMNS.join(', ')})
+      VALUES (${RAW_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    ).run(row);
+  }
+
+  /**
+   * A conflict decision written to the mirror: the resulting values, the
+   * server's record as the new merge base (and its version and id), and
+   * whether something is left to push.
+   */
+  applyDecision(
+    localId: string,
+    d: {
+      values: VisitorValues;
+      base: VisitorValues | null;
+      serverId: string | null;
+      serverVersion: number | null;
+      dirty: boolean;
+      deleted: boolean;
+    },
+    at: string,
+  ): void {
+    this.lazy(
+      `
+      UPDATE visitors SET name = @name, company = @company, email = @email, title = @title,
+        phone = @phone, interests = @interests, notes = @notes, capture_method = @capture_method,
+        captured_at = @captured_at, base = @base, server_id = @server_id,
+        server_version = @server_version, dirty = @dirty, deleted = @deleted, updated_at = @at
+      WHERE local_id = @local_id`,
+    ).run({
+      local_id: localId,
+      ...valueParams(d.values),
+      base: d.base === null ? null : JSON.stringify(d.base),
+      server_id: d.serverId,
+      server_version: d.serverVersion,
+      dirty: d.dirty ? 1 : 0,
+      deleted: d.deleted ? 1 : 0,
+      at,
+    });
+  }
+
+  private lazy(sql: string): Statement {
+    return this.cached(`lazy:${sql}`, sql);
   }
 
   count(search: string): number {

@@ -156,6 +156,11 @@ describe('cli status, conflicts, failed', () => {
           'serverVersion',
           'status',
           'createdAt',
+          // what the workspace keeps on the row (schema v4): sort keys, the chosen decision, its batch
+          'name',
+          'company',
+          'draft',
+          'batchId',
         ].sort(),
       );
     expect(

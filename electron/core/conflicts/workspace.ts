@@ -1,0 +1,411 @@
+import { fail } from '../../../shared/errors';
+import type {
+  ApplyResult,
+  BatchInfo,
+  BulkPreview,
+  ConflictTarget,
+  ConflictView,
+  Decision,
+  DraftState,
+} from '../../../shared/ipc/conflicts-contract';
+import { conflictSides } from '../../../shared/resolve/conflict';
+import { previewResolution } from '../../../shared/resolve/preview';
+import type { MergePreview, Resolution, ResolvableConflict } from '../../../shared/resolve/types';
+import type { VisitorValues } from '../../../shared/visitor';
+import { AuditRepo } from '../audit/audit-repo';
+import { type Clock, isoNow } from '../clock';
+import type { Db } from '../db/open';
+import { newOpId } from '../ids';
+import { OutboxRepo } from '../outbox/outbox-repo';
+import { VisitorsRepo, type VisitorRecord } from '../visitors/visitors-repo';
+import { BatchesRepo, type BatchRow } from './batches-repo';
+import { ConflictsRepo, type ConflictRow } from './conflicts-repo';
+import { resolutionFor, resolvableOf } from './resolvable';
+
+const SAMPLE_SIZE = 12;
+const BEING_SENT = 'Its record is being sent right now: try again when this sync ends';
+const GONE = 'Its record is no longer in the local mirror';
+
+/** Thrown inside a transaction to roll it back and carry the result out (the dry run). */
+class DryRun extends Error {
+  constructor(readonly result: BulkPreview) {
+    super('dry run');
+  }
+}
+
+type Plan =
+  | {
+      ok: true;
+      conflict: ConflictRow;
+      visitor: VisitorRecord;
+      resolvable: ResolvableConflict;
+      resolution: Resolution;
+      preview: MergePreview;
+    }
+  | { ok: false; conflict: ConflictRow; reason: string };
+
+/**
+ * The conflict workspace's effects, in one place: views for the table, bulk
+ * preview, apply and undo. Decisions come from shared/resolve (pure); this
+ * class only reads what they need and writes what they decided, each bulk
+ * action in one transaction.
+ */
+export class ConflictWorkspace {
+  readonly conflicts: ConflictsRepo;
+  private readonly visitors: VisitorsRepo;
+  private readonly outbox: OutboxRepo;
+  private readonly batches: BatchesRepo;
+  private readonly audit: AuditRepo;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly actor: string,
+  ) {
+    this.conflicts = new ConflictsRepo(db);
+    this.visitors = new VisitorsRepo(db);
+    this.outbox = new OutboxRepo(db);
+    this.batches = new BatchesRepo(db);
+    this.audit = new AuditRepo(db);
+  }
+
+  /** A table row: both sides, the base, the resolver's input and the state of its draft. */
+  view(c: ConflictRow): ConflictView {
+    const v = this.visitors.get(c.localId);
+    const resolvable = v ? resolvableOf(c, v, this.queuedEdits(c.localId)) : placeholderOf(c);
+    const sides = conflictSides(resolvable);
+    return {
+      id: c.id,
+      localId: c.localId,
+      serverId: c.serverId,
+      name: c.name,
+      company: c.company,
+      kind: c.kind,
+      conflictFields: resolvable.conflictFields,
+      createdAt: c.createdAt,
+      resolvable,
+      sides,
+      draft: c.draft,
+      draftState: draftStateOf(resolvable, c.draft),
+      blocked: !v ? GONE : this.outbox.inFlightCount(c.localId) > 0 ? BEING_SENT : null,
+    };
+  }
+
+  get(id: number): ConflictView {
+    const c = this.conflicts.get(id);
+    if (!c) fail('conflict_not_found', 'This conflict no longer exists.');
+    return this.view(c);
+  }
+
+  setDraft(target: ConflictTarget, draft: Resolution | null): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const page of this.conflicts.targeted(target))
+        for (const c of page) if (this.conflicts.setDraft(c.id, draft)) n++;
+      return n;
+    })();
+  }
+
+  /** Exactly what apply would do: apply itself, in a transaction that is rolled back. */
+  preview(target: ConflictTarget, decision: Decision): BulkPreview {
+    try {
+      this.db.transaction(() => {
+        throw new DryRun(this.run(target, decision, '', false).summary);
+      })();
+    } catch (e) {
+      if (e instanceof DryRun) return e.result;
+      throw e;
+    }
+    throw new Error('unreachable: the dry run always throws');
+  }
+
+  apply(target: ConflictTarget, decision: Decision, description: string): ApplyResult {
+    return this.db.transaction(() => {
+      const { summary, batch } = this.run(target, decision, description, true);
+      return { ...summary, batch: batch ? this.info(batch) : null };
+    })();
+  }
+
+  lastBatch(): BatchInfo | null {
+    const b = this.batches.last();
+    return b ? this.info(b) : null;
+  }
+
+  /** Puts back everything the last bulk apply changed, while none of it was pushed or edited. */
+  undo(): { batch: BatchInfo; reopened: number } {
+    return this.db.transaction(() => {
+      const b = this.batches.last();
+      if (!b || b.undoneAt) fail('nothing_to_undo', 'There is no bulk apply to undo.', false);
+      const blocked = this.undoBlocked(b);
+      if (blocked) fail('undo_blocked', blocked, false);
+      const at = isoNow(this.clock);
+      const records = this.batches.undoRecords(b.id);
+      for (const u of [...records].reverse()) {
+        const c = this.conflicts.get(u.conflictId);
+        if (u.opAdded) this.outbox.deleteByOpId(u.opAdded);
+        const localId = u.localId;
+        if (u.visitorBefore) this.visitors.restoreRaw(u.visitorBefore);
+        else this.visitors.remove(localId);
+        this.outbox.restoreRows(u.opsRemoved);
+        this.audit.add({
+          at,
+          actor: this.actor,
+          action: 'undo_resolve',
+          localId,
+          serverId: c?.serverId ?? null,
+          conflictId: u.conflictId,
+          opId: u.opAdded,
+          batchId: b.id,
+          detail: { undid: b.description },
+          before: null,
+          after: null,
+        });
+      }
+      const reopened = this.conflicts.reopenBatch(b.id);
+      this.batches.markUndone(b.id, at);
+      return { batch: this.info({ ...b, undoneAt: at }), reopened };
+    })();
+  }
+
+  /** Every field of every queued (unsent) update of the record, oldest first. */
+  private queuedEdits(localId: string): Partial<VisitorValues> {
+    const edits: Partial<VisitorValues> = {};
+    for (const op of this.outbox.forVisitor(localId)) {
+      if (op.action !== 'update' || op.data === null) continue;
+      if (op.status !== 'pending' && op.status !== 'retrying') continue;
+      Object.assign(edits, op.data);
+    }
+    return edits;
+  }
+
+  private plan(c: ConflictRow, decision: Decision): Plan {
+    const visitor = this.visitors.get(c.localId);
+    if (!visitor) return { ok: false, conflict: c, reason: GONE };
+    if (this.outbox.inFlightCount(c.localId) > 0)
+      return { ok: false, conflict: c, reason: BEING_SENT };
+    const resolvable = resolvableOf(c, visitor, this.queuedEdits(c.localId));
+    const chosen = resolutionFor(c, resolvable, decision);
+    if (!chosen.ok) return { ok: false, conflict: c, reason: chosen.reason };
+    const preview = previewResolution(resolvable, chosen.resolution);
+    if (!preview.ok) return { ok: false, conflict: c, reason: preview.error.message };
+    return {
+      ok: true,
+      conflict: c,
+      visitor,
+      resolvable,
+      resolution: chosen.resolution,
+      preview: preview.value,
+    };
+  }
+
+  /**
+   * The one code path of preview and apply. Conflicts are taken in id order
+   * and each is planned against the mirror as the ones before it left it, so
+   * two conflicts of one record compose exactly as they will when applied.
+   */
+  private run(
+    target: ConflictTarget,
+    decision: Decision,
+    description: string,
+    keep: boolean,
+  ): { summary: BulkPreview; batch: BatchRow | null } {
+    const at = isoNow(this.clock);
+    const batchId = this.batches.create(at, this.actor, description || describe(decision));
+    const summary: BulkPreview = {
+      targeted: 0,
+      resolvable: 0,
+      recordsChanging: 0,
+      operations: 0,
+      byStrategy: {},
+      skipped: 0,
+      skippedReasons: [],
+      samples: [],
+    };
+    const reasons = new Map<string, number>();
+    const changing = new Set<string>();
+    for (const page of this.conflicts.targeted(target)) {
+      for (const c of page) {
+        summary.targeted++;
+        const p = this.plan(c, decision);
+        if (!p.ok) {
+          summary.skipped++;
+          reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
+          continue;
+        }
+        const opId = this.write(p, batchId, at);
+        summary.resolvable++;
+        summary.byStrategy[p.resolution.strategy] =
+          (summary.byStrategy[p.resolution.strategy] ?? 0) + 1;
+        if (p.preview.localEffect !== 'none') changing.add(c.localId);
+        if (opId) summary.operations++;
+        if (
+          summary.samples.length < SAMPLE_SIZE &&
+          (p.preview.localChanges.length || p.preview.operation)
+        ) {
+          summary.samples.push({
+            id: c.id,
+            name: c.name,
+            localEffect: p.preview.localEffect,
+            changes: p.preview.localChanges,
+            operation: p.preview.operation,
+          });
+        }
+      }
+    }
+    summary.recordsChanging = changing.size;
+    summary.skippedReasons = [...reasons].map(([reason, count]) => ({ reason, count }));
+    if (!keep || summary.resolvable === 0) {
+      // Nothing applied: no batch to undo (the dry run rolls everything back anyway).
+      if (keep) this.batches.discard(batchId);
+      return { summary, batch: null };
+    }
+    this.batches.setCount(batchId, summary.resolvable);
+    return { summary, batch: this.batches.last() };
+  }
+
+  /** Writes one decision: mirror, outbox, conflict row, undo log, audit. Returns the queued opId. */
+  private write(p: Extract<Plan, { ok: true }>, batchId: number, at: string): string | null {
+    const { conflict: c, visitor: v, preview } = p;
+    const before = this.visitors.raw(c.localId) ?? null;
+    const opsRemoved = this.outbox.takeSupersedable(c.localId);
+    const stillFailed = this.outbox.forVisitor(c.localId).length > 0;
+    const server = conflictSides(p.resolvable).server;
+    const op = preview.operation;
+    const record = preview.record;
+    if (record === 'deleted') {
+      if (c.kind === 'delete_modified' && op) {
+        // Our deletion wins: the row stays deleted and the delete is queued again.
+        this.visitors.applyDecision(
+          c.localId,
+          {
+            values: v.values,
+            base: server,
+            serverId: v.serverId,
+            serverVersion: p.resolvable.serverVersion,
+            dirty: true,
+            deleted: true,
+          },
+          at,
+        );
+      } else this.visitors.remove(c.localId);
+    } else {
+      const recreate = op?.action === 'create';
+      this.visitors.applyDecision(
+        c.localId,
+        {
+          values: record,
+          base: recreate ? null : (server ?? v.base),
+          serverId: recreate ? null : v.serverId,
+          serverVersion: recreate ? null : p.resolvable.serverVersion,
+          dirty: op !== null || stillFailed,
+          deleted: false,
+        },
+        at,
+      );
+    }
+    let opId: string | null = null;
+    if (op) {
+      opId = newOpId();
+      this.outbox.insert(
+        opId,
+        c.localId,
+        op.serverId ?? null,
+        {
+          action: op.action,
+          data: (op.data as Partial<VisitorValues> | undefined) ?? null,
+          baseVersion: op.baseVersion ?? null,
+        },
+        at,
+      );
+    }
+    this.conflicts.markResolved(c.id, p.resolution, batchId, at);
+    this.batches.addUndo(batchId, {
+      conflictId: c.id,
+      localId: c.localId,
+      visitorBefore: before,
+      opsRemoved,
+      opAdded: opId,
+    });
+    this.audit.add({
+      at,
+      actor: this.actor,
+      action: 'resolve',
+      localId: c.localId,
+      serverId: c.serverId,
+      conflictId: c.id,
+      opId,
+      batchId,
+      detail: { resolution: p.resolution, operation: op, supersededOps: opsRemoved.length },
+      before: v.values,
+      after: record,
+    });
+    return opId;
+  }
+
+  private info(b: BatchRow): BatchInfo {
+    return { ...b, undoBlocked: b.undoneAt ? 'It was already undone.' : this.undoBlocked(b) };
+  }
+
+  /** Why a batch can no longer be undone, in words; null when it can. */
+  private undoBlocked(b: BatchRow): string | null {
+    const { sent, edited } = this.batches.blockers(b);
+    if (sent)
+      return `${plural(sent, 'operation')} of this apply already went to the server; undo is only possible before the next sync.`;
+    if (edited)
+      return `${plural(edited, 'record')} changed since (edited or synced); undoing would lose that.`;
+    return null;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function describe(d: Decision): string {
+  if (d.type === 'drafts') return 'Chosen decisions';
+  if (d.type === 'resolution') return `Strategy: ${d.resolution.strategy.replace('_', ' ')}`;
+  const fields = Object.entries(d.rules.fields).map(([f, k]) => `${f} → ${k}`);
+  return `Rule: ${[...fields, `otherwise ${d.rules.default.replace('_', ' ')}`].join(', ')}`;
+}
+
+function draftStateOf(rc: ResolvableConflict, draft: Resolution | null): DraftState {
+  if (!draft) return { state: 'undecided' };
+  const p = previewResolution(rc, draft);
+  if (!p.ok) return { state: 'invalid', error: p.error };
+  return {
+    state: 'ready',
+    changes: p.value.localChanges.length,
+    sends: p.value.operation !== null,
+  };
+}
+
+/** A conflict whose record left the mirror still shows, with what it recorded. */
+function placeholderOf(c: ConflictRow): ResolvableConflict {
+  const local = {
+    name: c.name,
+    company: c.company || null,
+    email: null,
+    title: null,
+    phone: null,
+    interests: [],
+    notes: null,
+    captureMethod: null,
+    capturedAt: null,
+  };
+  return resolvableOf(
+    c,
+    {
+      localId: c.localId,
+      serverId: c.serverId,
+      serverVersion: c.serverVersion,
+      values: local,
+      base: null,
+      dirty: false,
+      deleted: false,
+      lastModified: null,
+      createdAt: c.createdAt,
+      updatedAt: c.createdAt,
+    },
+    {},
+  );
+}

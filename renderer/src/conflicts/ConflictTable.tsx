@@ -1,0 +1,260 @@
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, type MouseEvent } from 'react';
+import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-contract';
+import type { VisitorField } from '../../../shared/visitor';
+import { describeResolution, FIELD_LABEL, KIND_LABEL, show } from './format';
+
+const ROW_HEIGHT = 40;
+const estimateSize = () => ROW_HEIGHT;
+
+/** One line of the list: a conflict, or (grouped by field) a group's head. */
+export type Entry =
+  | { type: 'row'; row: ConflictView }
+  | { type: 'group'; field: VisitorField; count: number; expanded: boolean };
+
+const col = createColumnHelper<ConflictView>();
+
+function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
+  const { client, server, base } = row.sides;
+  if (row.kind !== 'field') {
+    return (
+      <span className="sides">
+        {row.kind === 'update_deleted'
+          ? 'Ours: edited · Theirs: deleted'
+          : 'Ours: deleted · Theirs: edited'}
+      </span>
+    );
+  }
+  return (
+    <span className="sides">
+      {row.conflictFields.map((f) => (
+        <span key={f} className="side-pair" title={`${FIELD_LABEL[f]}`}>
+          <span className="side-field">{FIELD_LABEL[f]}</span>
+          {showBase && <span className="side-base">{show(base?.[f])} ▸ </span>}
+          <mark className="side-ours">{show(client[f])}</mark>
+          <span className="side-vs">vs</span>
+          <mark className="side-theirs">{show(server?.[f])}</mark>
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function DraftCell({ row }: { row: ConflictView }) {
+  if (row.blocked) return <span className="state state-blocked">{row.blocked}</span>;
+  const s = row.draftState;
+  if (s.state === 'undecided') return <span className="state state-open">Open</span>;
+  if (s.state === 'invalid')
+    return (
+      <span className="state state-invalid" title={s.error.message}>
+        ⚠ {s.error.message}
+      </span>
+    );
+  return (
+    <span className="state state-ready">
+      ✓ {s.changes ? `${s.changes} local change${s.changes === 1 ? '' : 's'}` : 'no local change'}
+      {s.sends ? ' · sends update' : ''}
+    </span>
+  );
+}
+
+function columnsFor(showBase: boolean) {
+  return [
+    col.accessor('name', { id: 'name', header: 'Visitor', enableSorting: true }),
+    col.accessor('company', { id: 'company', header: 'Company', enableSorting: true }),
+    col.accessor((r) => KIND_LABEL[r.kind], { id: 'kind', header: 'Kind', enableSorting: true }),
+    col.accessor((r) => r.conflictFields.map((f) => FIELD_LABEL[f]).join(', '), {
+      id: 'fields',
+      header: 'Fields',
+      enableSorting: false,
+    }),
+    col.display({
+      id: 'sides',
+      header: showBase ? 'Base ▸ ours vs theirs' : 'Ours vs theirs',
+      cell: (info) => <Sides row={info.row.original} showBase={showBase} />,
+    }),
+    col.accessor((r) => describeResolution(r.draft), {
+      id: 'decision',
+      header: 'Decision',
+      enableSorting: false,
+    }),
+    col.display({
+      id: 'preview',
+      header: 'Preview',
+      cell: (info) => <DraftCell row={info.row.original} />,
+    }),
+    col.accessor('createdAt', {
+      id: 'createdAt',
+      header: 'Found',
+      enableSorting: true,
+      cell: (info) => new Date(info.getValue()).toLocaleString(),
+    }),
+  ];
+}
+
+export function ConflictTable(props: {
+  count: number;
+  entryAt: (index: number) => Entry | undefined;
+  ensureRange: (start: number, end: number) => void;
+  sort: ConflictSort;
+  onSort: (sort: ConflictSort) => void;
+  isSelected: (id: number) => boolean;
+  focusedId: number | null;
+  showBase: boolean;
+  /** Set to scroll a row into view (keyboard moves). */
+  scrollIndex: number | null;
+  onRowClick: (index: number, row: ConflictView, e: MouseEvent) => void;
+  onToggle: (index: number, row: ConflictView, shift: boolean) => void;
+  onGroup: (field: VisitorField) => void;
+}) {
+  const { count, entryAt, ensureRange, sort, onSort, showBase, scrollIndex } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  // eslint-disable-next-line react-hooks/incompatible-library -- a mutable instance by design
+  const virtualizer = useVirtualizer({ count, getScrollElement, estimateSize, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (last >= first) ensureRange(first, last);
+  }, [first, last, ensureRange]);
+  useEffect(() => {
+    if (scrollIndex !== null) virtualizer.scrollToIndex(scrollIndex, { align: 'auto' });
+  }, [scrollIndex, virtualizer]);
+
+  // Only the rows on screen go through TanStack (FACTS.md: never the whole set).
+  const visible = items.map((it) => ({ index: it.index, entry: entryAt(it.index) }));
+  const data = visible.flatMap((v) => (v.entry?.type === 'row' ? [v.entry.row] : []));
+  const columns = useMemo(() => columnsFor(showBase), [showBase]);
+  const sorting: SortingState = useMemo(
+    () => [{ id: sort.column, desc: sort.direction === 'desc' }],
+    [sort],
+  );
+  const table = useReactTable({
+    data,
+    columns,
+    state: { sorting },
+    manualSorting: true,
+    manualFiltering: true,
+    manualPagination: true,
+    autoResetAll: false,
+    enableSortingRemoval: false,
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const s = next[0];
+      if (s) onSort({ column: s.id as ConflictSort['column'], direction: s.desc ? 'desc' : 'asc' });
+    },
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => String(r.id),
+  });
+  const byId = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]));
+
+  return (
+    <div className="vtable ctable" role="table" aria-label="Conflicts" aria-rowcount={count + 1}>
+      <div className="vtable-head" role="rowgroup">
+        {table.getHeaderGroups().map((hg) => (
+          <div className="vtable-row" role="row" key={hg.id}>
+            <div role="columnheader" className="vtable-cell col-select" aria-label="Selected" />
+            {hg.headers.map((h) => {
+              const sorted = h.column.getIsSorted();
+              return (
+                <div
+                  key={h.id}
+                  role="columnheader"
+                  className={`vtable-cell col-${h.id}${h.column.getCanSort() ? ' sortable' : ''}`}
+                  aria-sort={
+                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
+                  }
+                  onClick={h.column.getToggleSortingHandler()}
+                >
+                  {flexRender(h.column.columnDef.header, h.getContext())}
+                  {sorted ? (sorted === 'asc' ? ' ▲' : ' ▼') : ''}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+      <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {visible.map(({ index, entry }) => {
+            const style = {
+              position: 'absolute' as const,
+              top: 0,
+              transform: `translateY(${items.find((i) => i.index === index)!.start}px)`,
+              height: ROW_HEIGHT,
+              width: '100%',
+            };
+            if (!entry)
+              return (
+                <div key={`l${index}`} className="vtable-row loading" style={style} role="row">
+                  <div className="vtable-cell">Loading…</div>
+                </div>
+              );
+            if (entry.type === 'group')
+              return (
+                <div
+                  key={`g${entry.field}`}
+                  role="row"
+                  aria-expanded={entry.expanded}
+                  className="vtable-row group-row"
+                  style={style}
+                  onClick={() => props.onGroup(entry.field)}
+                >
+                  <div className="vtable-cell" role="cell">
+                    {entry.expanded ? '▾' : '▸'} {FIELD_LABEL[entry.field]}{' '}
+                    <span className="group-count">{entry.count.toLocaleString('en-US')}</span>
+                  </div>
+                </div>
+              );
+            const r = byId.get(entry.row.id);
+            if (!r) return null;
+            const selected = props.isSelected(entry.row.id);
+            const focused = props.focusedId === entry.row.id;
+            return (
+              <div
+                key={`r${entry.row.id}`}
+                role="row"
+                aria-selected={selected}
+                aria-rowindex={index + 2}
+                data-conflict-id={entry.row.id}
+                className={`vtable-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+                style={style}
+                onClick={(e) => props.onRowClick(index, entry.row, e)}
+              >
+                <div className="vtable-cell col-select" role="cell">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${entry.row.name}`}
+                    checked={selected}
+                    onClick={(e) => e.stopPropagation()}
+                    onChange={(e) =>
+                      props.onToggle(
+                        index,
+                        entry.row,
+                        (e.nativeEvent as MouseEvent['nativeEvent']).shiftKey,
+                      )
+                    }
+                  />
+                </div>
+                {r.getVisibleCells().map((cell) => (
+                  <div key={cell.id} role="cell" className={`vtable-cell col-${cell.column.id}`}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_SELECTION,
+  isSelected,
+  range,
+  selectAllMatching,
+  selectedCount,
+  toggle,
+  toTarget,
+} from '../../renderer/src/conflicts/selection';
+
+const idAt = (i: number) => (i < 100 ? 1000 + i : undefined);
+
+describe('conflict selection', () => {
+  it('toggles single rows and remembers the anchor', () => {
+    let s = toggle(EMPTY_SELECTION, 1003, 3);
+    expect(isSelected(s, 1003)).toBe(true);
+    expect(s.anchor).toBe(3);
+    s = toggle(s, 1003, 3);
+    expect(isSelected(s, 1003)).toBe(false);
+    expect(selectedCount(s, 50)).toBe(0);
+  });
+
+  it('selects a shift range from the anchor, in either direction', () => {
+    const down = range(toggle(EMPTY_SELECTION, 1002, 2), 5, idAt);
+    expect([...down.ids].sort()).toEqual([1002, 1003, 1004, 1005]);
+    const up = range(toggle(EMPTY_SELECTION, 1005, 5), 2, idAt);
+    expect([...up.ids].sort()).toEqual([1002, 1003, 1004, 1005]);
+    // With no anchor a range is the row itself.
+    expect([...range(EMPTY_SELECTION, 7, idAt).ids]).toEqual([1007]);
+    // Rows not loaded yet are skipped rather than invented.
+    expect([...range(toggle(EMPTY_SELECTION, 1098, 98), 101, idAt).ids].sort()).toEqual([
+      1098, 1099,
+    ]);
+  });
+
+  it('"all that match" covers rows never loaded, minus the ones unticked', () => {
+    let s = selectAllMatching();
+    expect(isSelected(s, 123456)).toBe(true);
+    expect(selectedCount(s, 100_000)).toBe(100_000);
+    s = toggle(s, 1004, 4);
+    expect(isSelected(s, 1004)).toBe(false);
+    expect(selectedCount(s, 100_000)).toBe(99_999);
+    // Shift-range in "all" mode selects again (drops the exclusions).
+    s = range({ ...s, anchor: 2 }, 6, idAt);
+    expect(isSelected(s, 1004)).toBe(true);
+    expect(selectedCount(s, 100_000)).toBe(100_000);
+  });
+
+  it('turns into the target main takes: ids, or the filter with its exceptions', () => {
+    const filter = { fields: ['phone' as const], text: 'acme' };
+    expect(toTarget(EMPTY_SELECTION, filter)).toBeNull();
+    expect(toTarget(toggle(EMPTY_SELECTION, 7, 0), filter)).toEqual({ ids: [7] });
+    expect(toTarget(toggle(selectAllMatching(), 9, 0), filter)).toEqual({
+      filter,
+      exceptIds: [9],
+    });
+  });
+});
