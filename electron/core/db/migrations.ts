@@ -164,6 +164,7 @@ export const MIGRATIONS: readonly Migration[] = [
           company = coalesce((SELECT company FROM visitors v WHERE v.local_id = conflicts.local_id), '');
         CREATE INDEX conflicts_open_by_name ON conflicts (visitor_name COLLATE NOCASE, id) WHERE status = 'open';
         CREATE INDEX conflicts_open_by_company ON conflicts (company COLLATE NOCASE, id) WHERE status = 'open';
+        CREATE INDEX conflicts_open_by_kind ON conflicts (kind, id) WHERE status = 'open';
         CREATE INDEX conflicts_by_batch ON conflicts (batch_id) WHERE batch_id IS NOT NULL;
         -- one row per bulk apply; undone_at is set when it was undone
         CREATE TABLE resolve_batches (
@@ -178,6 +179,7 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TABLE resolve_undo (
           batch_id       INTEGER NOT NULL,
           conflict_id    INTEGER NOT NULL,
+          local_id       TEXT NOT NULL,
           visitor_before TEXT CHECK (visitor_before IS NULL OR json_valid(visitor_before)),
           ops_removed    TEXT NOT NULL CHECK (json_valid(ops_removed)),
           op_added       TEXT,
@@ -199,6 +201,7 @@ export const MIGRATIONS: readonly Migration[] = [
           after       TEXT CHECK (after IS NULL OR json_valid(after))
         );
         CREATE INDEX audit_by_local ON audit (local_id, id);
+        CREATE INDEX resolve_undo_by_op ON resolve_undo (op_added) WHERE op_added IS NOT NULL;
       `);
       const setMask = db.prepare('UPDATE conflicts SET field_mask = ? WHERE id = ?');
       const rows = db.prepare('SELECT id, conflict_fields FROM conflicts').all() as {
@@ -206,6 +209,16 @@ export const MIGRATIONS: readonly Migration[] = [
         conflict_fields: string;
       }[];
       for (const r of rows) setMask.run(fieldMask(JSON.parse(r.conflict_fields) as string[]), r.id);
+    },
+  },
+  {
+    version: 5,
+    name: 'retry queue: exported failed operations',
+    up(db) {
+      db.exec(`
+        -- when a failed operation was last exported: purging is allowed only after an export
+        ALTER TABLE outbox ADD COLUMN exported_at TEXT;
+      `);
     },
   },
 ];

@@ -1,8 +1,80 @@
 import type { queueChannels } from '../../../shared/ipc/queue-contract';
+import type { QueueActionResult } from '../../../shared/queue/queue-schemas';
+import { OutboxRepo } from '../outbox/outbox-repo';
+import { QueueActions, type Actor } from '../queue/queue-actions';
+import { RoleGate } from '../queue/role-gate';
 import type { HandlersFor } from './dispatch';
 import type { CoreContext } from './handlers';
 
 /** The core's side of shared/ipc/queue-contract.ts. */
-export function queueHandlers(_ctx: CoreContext): HandlersFor<typeof queueChannels> {
-  return {};
+export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannels> {
+  const actions = new QueueActions(ctx.db, ctx.clock);
+  const { queue } = actions;
+  const gate = new RoleGate(ctx.db, ctx.sync);
+  const outbox = new OutboxRepo(ctx.db);
+
+  /** Asks the server for the role first: the window hiding buttons is not the check. */
+  const asAdmin = async (what: string): Promise<Actor> => {
+    const { name } = await gate.requireAdmin(what);
+    return { actor: ctx.actor, serverName: name };
+  };
+
+  const changed = (action: string, r: { count: number; localIds: string[] }) => {
+    ctx.events.emit('queue:changed', { action, count: r.count });
+    ctx.events.emit('outbox:changed', outbox.counts());
+    if (r.localIds.length) ctx.events.emit('visitors:changed', { localIds: r.localIds });
+  };
+
+  /** What was retried goes out now, unless a run is already going (the next one takes it). */
+  const sendNow = (): boolean => {
+    const status = ctx.sync.status();
+    if (!status.configured || status.running || !status.online) return false;
+    void ctx.sync.sync('retry').catch(() => undefined);
+    return true;
+  };
+
+  const reply = (r: { count: number; skipped: number; skippedReason: string | null }) =>
+    ({ count: r.count, skipped: r.skipped, skippedReason: r.skippedReason }) satisfies Omit<
+      QueueActionResult,
+      'syncStarted'
+    >;
+
+  return {
+    'queue:role': () => gate.role(),
+    'queue:facets': () => queue.facets(),
+    'queue:count': ({ filter }) => ({ total: queue.count(filter) }),
+    'queue:page': (req) => queue.page(req),
+    'queue:groups': ({ filter, limit }) => queue.groups(filter, limit),
+    'queue:detail': ({ opId }) => actions.detail(opId),
+    'queue:retry': async (target) => {
+      const by = await asAdmin('retry operations');
+      const r = actions.retry(target, by);
+      changed('retry', r);
+      return { ...reply(r), syncStarted: r.count > 0 && sendNow() };
+    },
+    'queue:editRetry': async ({ opId, text }) => {
+      const by = await asAdmin('edit and retry an operation');
+      const r = actions.editRetry(opId, text, by);
+      changed('edit_retry', r);
+      return { ...reply(r), syncStarted: sendNow() };
+    },
+    'queue:discard': async (target) => {
+      const by = await asAdmin('discard operations');
+      const r = actions.discard(target, by);
+      changed('discard', r);
+      return { ...reply(r), syncStarted: false };
+    },
+    'queue:export': async ({ format, ...target }) => {
+      const by = await asAdmin('export operations');
+      const file = actions.exportItems(target, format, by);
+      ctx.events.emit('queue:changed', { action: 'export', count: file.count });
+      return file;
+    },
+    'queue:purge': async ({ expected }) => {
+      const by = await asAdmin('purge failed operations');
+      const r = actions.purge(expected, by);
+      changed('purge', r);
+      return { ...reply(r), syncStarted: false };
+    },
+  };
 }

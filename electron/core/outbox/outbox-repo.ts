@@ -81,7 +81,9 @@ export class OutboxRepo {
   private readonly orphansStmt: Statement;
   private readonly failedStmt: Statement<[number, number], SqlOp>;
 
-  constructor(db: Db) {
+  private readonly lazy = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {
     // "Never sent" = still pending with no attempt: only such an op may be rewritten.
     this.openStmt = db.prepare(
       `SELECT * FROM outbox WHERE local_id = ? AND status = 'pending' AND attempts = 0 ORDER BY seq DESC LIMIT 1`,
@@ -325,6 +327,60 @@ export class OutboxRepo {
     return this.forLocalStmt.all(localId).map(rowOf);
   }
 
+  /**
+   * A conflict decision supersedes the record's queued operations that are not
+   * on the wire: they are removed, and kept whole (every column) for undo.
+   * Failed ones stay for an admin to act on.
+   */
+  takeSupersedable(localId: string): Record<string, unknown>[] {
+    const rows = this.sql(
+      "SELECT * FROM outbox WHERE local_id = ? AND status IN ('pending', 'retrying') ORDER BY seq",
+    ).all(localId) as Record<string, unknown>[];
+    const del = this.sql('DELETE FROM outbox WHERE seq = ?');
+    for (const r of rows) del.run(r.seq);
+    return rows;
+  }
+
+  /** Undo of a decision: the superseded rows go back exactly as they were (same seq and opId). */
+  restoreRows(rows: readonly Record<string, unknown>[]): void {
+    const stmt = this.sql(`
+      INSERT INTO outbox (seq, op_id, action, local_id, server_id, data, base_version, op_timestamp,
+        status, attempts, next_attempt_at, last_error, created_at, updated_at)
+      VALUES (@seq, @op_id, @action, @local_id, @server_id, @data, @base_version, @op_timestamp,
+        @status, @attempts, @next_attempt_at, @last_error, @created_at, @updated_at)`);
+    for (const r of rows) stmt.run(r);
+  }
+
+  inFlightCount(localId: string): number {
+    return (
+      this.sql("SELECT count(*) AS n FROM outbox WHERE local_id = ? AND status = 'in_flight'").get(
+        localId,
+      ) as { n: number }
+    ).n;
+  }
+
+  /** Where an operation is: null once it left the outbox (synced, or turned into a conflict). */
+  stateOf(opId: string): { status: OutboxStatus; attempts: number } | null {
+    return (
+      (this.sql('SELECT status, attempts FROM outbox WHERE op_id = ?').get(opId) as
+        { status: OutboxStatus; attempts: number } | undefined) ?? null
+    );
+  }
+
+  deleteByOpId(opId: string): void {
+    this.sql('DELETE FROM outbox WHERE op_id = ?').run(opId);
+  }
+
+  /** Statements of the rarer paths, prepared on first use. */
+  private sql(text: string): Statement {
+    let stmt = this.lazy.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.lazy.set(text, stmt);
+    }
+    return stmt;
+  }
+
   counts(): OutboxCounts {
     const c: OutboxCounts = {
       total: 0,
@@ -342,5 +398,57 @@ export class OutboxRepo {
       c[status === 'in_flight' ? 'inFlight' : status] += n;
     }
     return c;
+  }
+
+  // The admins' retry queue (issue 6). Set-based, so a bulk action over ten
+  // thousand operations is one statement inside the caller's transaction; each
+  // touches only operations that are waiting or failed, never one on the wire.
+
+  /**
+   * Due again now, with a fresh budget of attempts. A once-sent operation
+   * restarts at 1, not 0: at 0 it would count as never sent and a local edit
+   * could rewrite it under an opId the server may already hold.
+   */
+  adminRetry(seqs: readonly number[], at: string): number {
+    return this.db
+      .prepare(
+        `UPDATE outbox SET status = 'retrying', next_attempt_at = @at,
+          attempts = CASE WHEN attempts > 0 THEN 1 ELSE 0 END, exported_at = NULL, updated_at = @at
+        WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('retrying', 'failed')`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at }).changes;
+  }
+
+  /** An admin's corrected payload, due at once (the caller checked it with the wire's schema). */
+  adminRewrite(seq: number, data: Record<string, unknown>, at: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET data = @data, status = 'retrying', next_attempt_at = @at,
+            attempts = CASE WHEN attempts > 0 THEN 1 ELSE 0 END, exported_at = NULL, updated_at = @at
+          WHERE seq = @seq AND status IN ('retrying', 'failed')`,
+        )
+        .run({ seq, data: JSON.stringify(data), at }).changes === 1
+    );
+  }
+
+  /** Remembered so failed operations may be purged afterwards. */
+  markExported(seqs: readonly number[], at: string): number {
+    return this.db
+      .prepare(
+        `UPDATE outbox SET exported_at = @at
+        WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('retrying', 'failed')`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at }).changes;
+  }
+
+  /** Discard or purge: the operations leave the outbox (the caller rolls the mirror back). */
+  adminRemove(seqs: readonly number[]): number {
+    return this.db
+      .prepare(
+        `DELETE FROM outbox
+        WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('retrying', 'failed')`,
+      )
+      .run({ seqs: JSON.stringify(seqs) }).changes;
   }
 }

@@ -154,6 +154,11 @@ export class SyncEngine {
     return this.status();
   }
 
+  /** The server and token of this session, for calls outside a run (the queue's GET /api/me). */
+  get currentConnection(): SyncConnection | null {
+    return this.connection;
+  }
+
   status(): SyncStatus {
     const last = this.runs.recent(1)[0] ?? null;
     return {
@@ -299,6 +304,8 @@ export class SyncEngine {
       this.emitProgress(progress);
       this.deps.events.emit('visitors:changed', {});
       this.deps.events.emit('outbox:changed', this.outbox.counts());
+      if (progress.conflicts)
+        this.deps.events.emit('conflicts:changed', { open: this.conflicts.openCount() });
       this.emitStatus();
       // After a cancel the person decides when to go on; the interval and the next
       // retry after a later run still apply.

@@ -1,6 +1,7 @@
 import type { SyncProgress, SyncRun } from '../../../shared/ipc/contract';
 import { dateTime, formatBytes, formatCount, formatDuration, runDuration } from './format';
 import { OutcomeBadge } from './OutcomeBadge';
+import { RunChart } from './RunChart';
 
 const TRIGGERS: Record<string, string> = {
   manual: 'Sync now',
@@ -64,6 +65,7 @@ export function RunHistory({
     );
   return (
     <div className="sync-history-scroll">
+      <RunChart runs={runs} />
       <table className="sync-history" aria-label="Sync runs, newest first">
         <thead>
           <tr>

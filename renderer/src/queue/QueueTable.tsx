@@ -1,0 +1,308 @@
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { CLASS_INFO } from '../../../shared/queue/classify';
+import type { QueueItem, QueueSort } from '../../../shared/queue/queue-schemas';
+import { countdown, shortTime, statusText } from './format';
+
+const ROW_HEIGHT = 36;
+const estimateSize = () => ROW_HEIGHT;
+
+type Cell = QueueItem | { opId: string; placeholder: true };
+const isLoaded = (c: Cell): c is QueueItem => !('placeholder' in c);
+const col = createColumnHelper<Cell>();
+const get =
+  <T,>(f: (r: QueueItem) => T, empty: T) =>
+  (c: Cell): T =>
+    isLoaded(c) ? f(c) : empty;
+
+function columns(
+  now: number,
+  selectable: boolean,
+  selected: ReadonlySet<string>,
+  toggle: (id: string) => void,
+) {
+  return [
+    ...(selectable
+      ? [
+          col.display({
+            id: 'select',
+            header: '',
+            cell: (info) => {
+              const r = info.row.original;
+              if (!isLoaded(r)) return null;
+              return (
+                <input
+                  type="checkbox"
+                  aria-label={`Select operation for ${r.visitorName || r.localId}`}
+                  checked={selected.has(r.opId)}
+                  onClick={(e) => e.stopPropagation()}
+                  onChange={() => toggle(r.opId)}
+                />
+              );
+            },
+          }),
+        ]
+      : []),
+    col.accessor(
+      get((r) => r.visitorName || r.localId, ''),
+      {
+        id: 'visitor',
+        header: 'Visitor',
+        enableSorting: true,
+      },
+    ),
+    col.accessor(
+      get((r) => r.action, ''),
+      {
+        id: 'action',
+        header: 'Action',
+        enableSorting: true,
+        cell: (info) => <span className={`badge badge-${info.getValue()}`}>{info.getValue()}</span>,
+      },
+    ),
+    col.accessor(
+      get((r) => statusText(r), ''),
+      {
+        id: 'status',
+        header: 'Status',
+        enableSorting: false,
+        cell: (info) => {
+          const r = info.row.original;
+          return isLoaded(r) ? (
+            <span className={`q-status q-status-${r.source === 'conflict' ? 'loop' : r.status}`}>
+              {info.getValue()}
+            </span>
+          ) : null;
+        },
+      },
+    ),
+    col.accessor(
+      get((r) => r.code, ''),
+      {
+        id: 'code',
+        header: 'Error',
+        enableSorting: true,
+        cell: (info) => {
+          const r = info.row.original;
+          if (!isLoaded(r)) return null;
+          return (
+            <span title={`${r.code}: ${r.message}`}>
+              <span className={`q-class q-class-${r.cls}`}>{CLASS_INFO[r.cls].label}</span>{' '}
+              {r.message}
+            </span>
+          );
+        },
+      },
+    ),
+    col.accessor(
+      get((r) => r.attempts, 0),
+      {
+        id: 'attempts',
+        header: 'Attempts',
+        enableSorting: true,
+      },
+    ),
+    col.accessor(
+      get((r) => r.nextAttemptAt, null),
+      {
+        id: 'nextAttempt',
+        header: 'Next attempt',
+        enableSorting: true,
+        cell: (info) => {
+          const r = info.row.original;
+          return isLoaded(r) && r.status === 'retrying' ? countdown(info.getValue(), now) : '—';
+        },
+      },
+    ),
+    col.accessor(
+      get((r) => r.firstAttemptAt, null),
+      {
+        id: 'firstAttempt',
+        header: 'First attempt',
+        enableSorting: true,
+        cell: (info) => shortTime(info.getValue()),
+      },
+    ),
+    col.accessor(
+      get((r) => r.lastAttemptAt, null),
+      {
+        id: 'lastAttempt',
+        header: 'Last attempt',
+        enableSorting: true,
+        cell: (info) => shortTime(info.getValue()),
+      },
+    ),
+  ];
+}
+
+/** The queue as a virtualised table: only the rows near the viewport exist, fetched from main. */
+export function QueueTable(props: {
+  total: number;
+  getRow: (index: number) => QueueItem | undefined;
+  ensureRange: (start: number, end: number) => void;
+  sort: QueueSort;
+  onSort: (sort: QueueSort) => void;
+  currentId: string | null;
+  onOpen: (opId: string) => void;
+  selectable: boolean;
+  selected: ReadonlySet<string>;
+  onToggle: (opId: string) => void;
+  now: number;
+}) {
+  const { total, getRow, ensureRange, sort, onSort, currentId, onOpen } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement,
+    estimateSize,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) ensureRange(first, last);
+  }, [first, last, ensureRange]);
+
+  const data: Cell[] = items.map(
+    (it) => getRow(it.index) ?? { opId: `loading-${it.index}`, placeholder: true },
+  );
+  const sorting: SortingState = useMemo(
+    () => [{ id: sort.column, desc: sort.direction === 'desc' }],
+    [sort],
+  );
+  const table = useReactTable({
+    data,
+    columns: columns(props.now, props.selectable, props.selected, props.onToggle),
+    state: { sorting },
+    // Sorting, filtering and paging happen in SQLite (FACTS.md): never client-side row models.
+    manualSorting: true,
+    manualFiltering: true,
+    manualPagination: true,
+    autoResetAll: false,
+    enableSortingRemoval: false,
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const s = next[0];
+      if (s) onSort({ column: s.id as QueueSort['column'], direction: s.desc ? 'desc' : 'asc' });
+    },
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (c) => c.opId,
+  });
+  const rows = table.getRowModel().rows;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === ' ' && currentId && props.selectable) {
+      e.preventDefault();
+      props.onToggle(currentId);
+      return;
+    }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    let index = -1;
+    for (let i = first; i <= last; i++) if (getRow(i)?.opId === currentId) index = i;
+    const next = Math.min(total - 1, Math.max(0, index + (e.key === 'ArrowDown' ? 1 : -1)));
+    const row = getRow(next);
+    if (row) {
+      onOpen(row.opId);
+      virtualizer.scrollToIndex(next);
+    }
+  };
+
+  return (
+    <div
+      className={`vtable qtable${props.selectable ? ' selectable' : ''}`}
+      role="table"
+      aria-label="Failed and retrying operations"
+      aria-rowcount={total + 1}
+    >
+      <div className="vtable-head" role="rowgroup">
+        {table.getHeaderGroups().map((hg) => (
+          <div className="vtable-row" role="row" key={hg.id}>
+            {hg.headers.map((h) => {
+              const sorted = h.column.getIsSorted();
+              return (
+                <div
+                  key={h.id}
+                  role="columnheader"
+                  className={`vtable-cell col-${h.id}${h.column.getCanSort() ? ' sortable' : ''}`}
+                  aria-sort={
+                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
+                  }
+                  onClick={h.column.getCanSort() ? h.column.getToggleSortingHandler() : undefined}
+                >
+                  {flexRender(h.column.columnDef.header, h.getContext())}
+                  {sorted && <span className="sort-mark">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+      <div
+        className="vtable-body"
+        ref={scrollRef}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="queue-rows"
+        aria-label="Operations; arrow keys move, space selects"
+      >
+        {total === 0 && (
+          <div className="empty">Nothing matches: no operation is waiting or failed here.</div>
+        )}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+          {items.map((it, k) => {
+            const row = rows[k];
+            if (!row) return null;
+            const loaded = isLoaded(row.original);
+            const id = row.original.opId;
+            return (
+              <div
+                key={it.key}
+                role="row"
+                aria-rowindex={it.index + 2}
+                aria-selected={loaded && id === currentId}
+                data-op-id={loaded ? id : undefined}
+                data-testid={loaded ? 'queue-row' : undefined}
+                className={`vtable-row${loaded ? '' : ' loading'}${loaded && id === currentId ? ' selected' : ''}`}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: it.size,
+                  transform: `translateY(${it.start}px)`,
+                }}
+                onClick={loaded ? () => onOpen(id) : undefined}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <div
+                    key={cell.id}
+                    role="cell"
+                    className={`vtable-cell col-${cell.column.id}`}
+                    data-testid={`cell-${cell.column.id}`}
+                  >
+                    {loaded ? (
+                      flexRender(cell.column.columnDef.cell, cell.getContext())
+                    ) : (
+                      <span className="skeleton" />
+                    )}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

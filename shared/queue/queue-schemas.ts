@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { AppErrorSchema } from '../errors';
+import { ActionSchema, RoleSchema } from '../protocol';
+import { VisitorValuesSchema } from '../visitor';
+import { ErrorClassSchema } from './classify';
+import { MAX_PAYLOAD_TEXT } from './payload-edit';
+
+/** Schemas of the retry queue's channels (shared/ipc/queue-contract.ts). */
+
+export const QUEUE_STATUSES = ['retrying', 'failed'] as const;
+export const QueueStatusSchema = z.enum(QUEUE_STATUSES);
+
+const OpIdSchema = z.string().min(1).max(128);
+
+export const QueueFilterSchema = z.strictObject({
+  status: QueueStatusSchema.nullable().default(null),
+  cls: ErrorClassSchema.nullable().default(null),
+  code: z.string().max(200).nullable().default(null),
+  action: ActionSchema.nullable().default(null),
+  text: z.string().max(200).default(''),
+  /** One error group (errorSignature().key). */
+  signature: z.string().max(2_000).nullable().default(null),
+});
+export type QueueFilter = z.output<typeof QueueFilterSchema>;
+export type QueueFilterIn = z.input<typeof QueueFilterSchema>;
+
+export const QUEUE_SORT_COLUMNS = [
+  'created',
+  'visitor',
+  'action',
+  'code',
+  'attempts',
+  'nextAttempt',
+  'firstAttempt',
+  'lastAttempt',
+] as const;
+export const QueueSortSchema = z.strictObject({
+  column: z.enum(QUEUE_SORT_COLUMNS),
+  direction: z.enum(['asc', 'desc']),
+});
+export type QueueSort = z.infer<typeof QueueSortSchema>;
+
+export const QueueCursorSchema = z.strictObject({ key: z.string(), opId: z.string() });
+export type QueueCursor = z.infer<typeof QueueCursorSchema>;
+
+export const QueuePageRequestSchema = z.strictObject({
+  filter: QueueFilterSchema.default(QueueFilterSchema.parse({})),
+  sort: QueueSortSchema.default({ column: 'created', direction: 'asc' }),
+  offset: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(1000),
+  after: QueueCursorSchema.optional(),
+});
+
+export const QueueItemSchema = z.object({
+  opId: z.string(),
+  /** An outbox operation, or a conflict that came back after being resolved (read-only here). */
+  source: z.enum(['outbox', 'conflict']),
+  status: QueueStatusSchema,
+  action: ActionSchema,
+  localId: z.string(),
+  serverId: z.string().nullable(),
+  visitorName: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  cls: ErrorClassSchema,
+  code: z.string(),
+  message: z.string(),
+  /** The operation stopped because its attempts ran out (not refused outright). */
+  gaveUp: z.boolean(),
+  signature: z.string(),
+  lastError: AppErrorSchema.nullable(),
+  /** Every time it went out, over its whole life. */
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  firstAttemptAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+  exportedAt: z.string().nullable(),
+});
+export type QueueItem = z.infer<typeof QueueItemSchema>;
+
+export const QueueAttemptSchema = z.object({
+  at: z.string(),
+  runId: z.number().int().nullable(),
+  chunk: z.string().nullable(),
+  outcome: z.enum(['success', 'conflict', 'retry', 'failed']),
+  httpStatus: z.number().int().nullable(),
+  error: AppErrorSchema.nullable(),
+});
+export type QueueAttempt = z.infer<typeof QueueAttemptSchema>;
+
+export const QueueDetailSchema = z.object({
+  item: QueueItemSchema,
+  attempts: z.array(QueueAttemptSchema),
+  /** The record in the local mirror now (null: gone), and as the server last had it (null: never synced). */
+  mirror: VisitorValuesSchema.nullable(),
+  server: VisitorValuesSchema.nullable(),
+  serverVersion: z.number().int().nullable(),
+  /** Whether an edit may keep the opId: every attempt got an answer, so the server holds no result for it. */
+  editable: z.boolean(),
+  /** Why not, when not. */
+  notEditableReason: z.string().nullable(),
+});
+export type QueueDetail = z.infer<typeof QueueDetailSchema>;
+
+export const QueueGroupSchema = z.object({
+  signature: z.string(),
+  cls: ErrorClassSchema,
+  code: z.string(),
+  message: z.string(),
+  count: z.number().int(),
+  retrying: z.number().int(),
+  failed: z.number().int(),
+});
+export type QueueGroup = z.infer<typeof QueueGroupSchema>;
+
+export const QueueFacetsSchema = z.object({
+  retrying: z.number().int(),
+  failed: z.number().int(),
+  conflictLoops: z.number().int(),
+  codes: z.array(z.object({ code: z.string(), count: z.number().int() })),
+  /** Failed operations that were exported (and may be purged) and that were not. */
+  exportedFailed: z.number().int(),
+  unexportedFailed: z.number().int(),
+});
+export type QueueFacets = z.infer<typeof QueueFacetsSchema>;
+
+/** What a bulk action applies to: picked operations, or everything matching a filter. */
+export const QueueTargetSchema = z.strictObject({
+  select: z.union([
+    z.strictObject({ opIds: z.array(OpIdSchema).min(1).max(100_000) }),
+    z.strictObject({ filter: QueueFilterSchema }),
+  ]),
+  /** The count the person confirmed: refused if the queue changed meanwhile. */
+  expected: z.number().int().nonnegative().optional(),
+});
+export type QueueTargetIn = z.input<typeof QueueTargetSchema>;
+export type QueueTarget = z.output<typeof QueueTargetSchema>;
+
+export const QueueActionResultSchema = z.object({
+  count: z.number().int(),
+  /** Matched but left alone, with why (e.g. conflict loops belong to the Conflicts workspace). */
+  skipped: z.number().int(),
+  skippedReason: z.string().nullable(),
+  /** Whether a sync run was started to send what was retried. */
+  syncStarted: z.boolean(),
+});
+export type QueueActionResult = z.infer<typeof QueueActionResultSchema>;
+
+export const QueueExportSchema = z.object({
+  filename: z.string(),
+  mime: z.string(),
+  content: z.string(),
+  count: z.number().int(),
+});
+
+export const QueueRoleSchema = z.object({
+  role: RoleSchema.nullable(),
+  name: z.string().nullable(),
+  /** Why the role is unknown (not connected, server unreachable…), in words. */
+  reason: z.string().nullable(),
+});
+export type QueueRole = z.infer<typeof QueueRoleSchema>;
+
+export const EditRetryRequestSchema = z.strictObject({
+  opId: OpIdSchema,
+  /** The payload as the admin typed it (JSON text): parsed and checked in main. */
+  text: z.string().max(MAX_PAYLOAD_TEXT + 1),
+});
+
+export const OpIdRequestSchema = z.strictObject({ opId: OpIdSchema });
