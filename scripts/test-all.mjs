@@ -40,6 +40,8 @@ check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
 check('format', 'npm', ['run', '--silent', 'format:check']);
 check('build', 'npx', ['electron-vite', 'build']);
+// Electronegativity over the Electron configuration; fails on HIGH and on unwaived MEDIUM (SECURITY.md).
+check('security scan', 'node', ['scripts/security-scan.mjs']);
 
 // vitest: unit and integration projects
 rmSync('test-results/vitest.json', { force: true });

@@ -1,77 +1,225 @@
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
-import { AppErrorException } from '../../shared/errors';
+import { app, BrowserWindow, Menu, Notification, screen, session, shell } from 'electron';
+import Store from 'electron-store';
+import { AppErrorException, appError } from '../../shared/errors';
+import type { EventName, EventPayload, SyncStatus } from '../../shared/ipc/contract';
 import { startCore, type Core } from '../core/core';
+import type { Handlers } from '../core/ipc/dispatch';
+import type { EventSink } from '../core/ipc/handlers';
+import type { DesktopPort } from '../core/shell/desktop';
+import { describeStartupProblem, startupProblemHandlers } from '../core/shell/startup-problem';
+import { APP_LINKS } from './external-links';
 import { windowEvents, wireIpc } from './ipc';
+import { openLog } from './log-file';
+import { menuTemplate } from './menu-template';
+import { notificationFor } from './notify-policy';
 import { watchOnline } from './online';
+import { safeStorageCipher } from './safe-storage-cipher';
+import { openSettingsStore } from './settings-store';
+import { createWindow, guardContents, openAppLink } from './window';
+import { restoreBounds, WindowStateSchema } from './window-state';
 
 const __dirname = dirname(fileURLToPath(import.meta.url));
-let win: BrowserWindow | null = null;
-let core: Core | null = null;
-
 const rendererDir = join(__dirname, '../renderer');
 const devUrl = process.env.ELECTRON_RENDERER_URL || undefined;
+
+// A separate profile (database, settings) for tests and for running two consoles side by side.
+if (process.env.VRC_USER_DATA) app.setPath('userData', process.env.VRC_USER_DATA);
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
+
+const userData = app.getPath('userData');
+const dbPath = join(userData, 'visitors.sqlite');
+const log = openLog(join(userData, 'logs'));
+let win: BrowserWindow | null = null;
+let core: Core | null = null;
+let resetDatabaseOnQuit = false;
+
+process.on('uncaughtException', (err) => log.error('uncaught exception', err));
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', err));
 
 function trustedOrigins(): string[] {
   return devUrl ? [new URL(devUrl).origin] : [pathToFileURL(rendererDir).href + '/'];
 }
 
-function createWindow(): BrowserWindow {
-  const w = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Visitor Reconciliation Console',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: true,
+const desktop: DesktopPort = {
+  async openFolder(folder) {
+    const error = await shell.openPath(folder === 'logs' ? log.dir : userData);
+    if (error) log.warn(`could not open the ${folder} folder: ${error}`);
+    return error === '';
+  },
+  relaunch({ resetDatabase }) {
+    resetDatabaseOnQuit = resetDatabase;
+    log.info(`relaunching${resetDatabase ? ' with a fresh database' : ''}`);
+    app.relaunch();
+    app.quit();
+    return true;
+  },
+};
+
+/** Passes events to the window, and tells the OS when a background sync ends badly. */
+function withNotifications(inner: EventSink): EventSink {
+  let running = false;
+  return {
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      inner.emit(event, payload);
+      if (event !== 'sync:status') return;
+      const status = payload as SyncStatus;
+      if (running && !status.running && status.lastRun) {
+        const run = status.lastRun;
+        log.info(
+          `sync run ${run.id} (${run.trigger}) ended: ${run.outcome}; pulled ${run.pulled}, conflicts ${run.conflicts}, errors ${run.errors}, retried ${run.retried}${run.lastError ? `; ${run.lastError.message}` : ''}`,
+        );
+        const note = notificationFor(run);
+        if (note && Notification.isSupported()) {
+          const n = new Notification(note);
+          n.on('click', () => win?.show());
+          n.show();
+        }
+      }
+      running = status.running;
     },
+  };
+}
+
+/** The core, or, when the database will not open, the handlers of the problem screen. */
+function start(): Handlers {
+  const { backend, problem } = openSettingsStore(userData);
+  if (problem) log.warn(problem.message);
+  try {
+    core = startCore({
+      dbPath,
+      events: withNotifications(windowEvents(() => win)),
+      appVersion: app.getVersion(),
+      shell: {
+        settingsBackend: backend,
+        settingsProblem: problem,
+        cipher: safeStorageCipher(),
+        tokenFile: join(userData, 'token.enc'),
+        desktop,
+      },
+    });
+  } catch (err) {
+    const error =
+      err instanceof AppErrorException ? err.error : appError('db_open_failed', String(err));
+    log.error(`the database could not be opened: ${error.code}: ${error.message}`);
+    return startupProblemHandlers(describeStartupProblem(error, dbPath), desktop);
+  }
+  const c = core;
+  c.settings.notes.forEach((n) => log.info(n));
+  const settingsProblem = c.settings.problem();
+  if (settingsProblem) log.warn([settingsProblem.message, ...settingsProblem.details].join('\n'));
+  watchOnline((online) => c.sync.setOnline(online));
+  c.sync.startBackground();
+  // A new auto-sync interval takes effect at once.
+  c.settings.onChange(() => c.sync.startBackground());
+  c.shell.resume().catch((err: unknown) => log.error('could not resume the connection', err));
+  return c.handlers;
+}
+
+function installMenu(): void {
+  const send = (command: 'open-settings' | 'sync-now') => {
+    if (!win || win.isDestroyed()) return;
+    win.show();
+    win.webContents.send('shell:command', { command });
+  };
+  const template = menuTemplate(
+    process.platform,
+    {
+      openSettings: () => send('open-settings'),
+      syncNow: () => send('sync-now'),
+      openLogs: () => void desktop.openFolder('logs'),
+      openData: () => void desktop.openFolder('data'),
+      openSecurityChecklist: () => void openAppLink(APP_LINKS.electronChecklist),
+    },
+    { appName: app.getName(), devTools: !app.isPackaged },
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function openWindow(): BrowserWindow {
+  const state = new Store<Record<string, unknown>>({
+    name: 'window-state',
+    cwd: userData,
+    clearInvalidConfig: true,
   });
-  w.once('ready-to-show', () => w.show());
-  // No navigation away from the app and no new windows; http(s) links open in the browser.
-  w.webContents.on('will-navigate', (e) => e.preventDefault());
-  w.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
+  const restored = restoreBounds(
+    state.get('window'),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  const w = createWindow({
+    preload: join(__dirname, '../preload/index.cjs'),
+    load: devUrl ? { url: devUrl } : { file: join(rendererDir, 'index.html') },
+    bounds: restored.bounds,
+    maximized: restored.maximized,
   });
-  if (devUrl) void w.loadURL(devUrl);
-  else void w.loadFile(join(rendererDir, 'index.html'));
+  w.on('close', () => {
+    const b = w.getNormalBounds();
+    const saved = WindowStateSchema.safeParse({ ...b, maximized: w.isMaximized() });
+    if (saved.success) state.set('window', saved.data);
+  });
   return w;
 }
 
-// A separate profile (database, settings) for tests and for running two consoles side by side.
-if (process.env.VRC_USER_DATA) app.setPath('userData', process.env.VRC_USER_DATA);
-
-app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-  const dbPath = join(app.getPath('userData'), 'visitors.sqlite');
-  try {
-    core = startCore({ dbPath, events: windowEvents(() => win), appVersion: app.getVersion() });
-  } catch (err) {
-    const message = err instanceof AppErrorException ? err.error.message : String(err);
-    dialog.showErrorBox('The local database could not be opened', message);
-    app.quit();
-    return;
-  }
-  wireIpc(core.handlers, trustedOrigins());
-  const sync = core.sync;
-  watchOnline((online) => sync.setOnline(online));
-  sync.startBackground();
-  win = createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
+// One console per profile: a second start brings the first window forward
+// (two processes would fight over the database).
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
   });
-});
+
+  // Any web contents, including ones the app never meant to create, get the same guards.
+  app.on('web-contents-created', (_e, contents) => guardContents(contents));
+
+  app.whenReady().then(() => {
+    log.info(
+      `starting ${app.getName()} ${app.getVersion()} (Electron ${process.versions.electron})`,
+    );
+    const ses = session.defaultSession;
+    ses.setPermissionRequestHandler((_wc, permission, callback) => {
+      log.warn(`permission request denied: ${permission}`);
+      callback(false);
+    });
+    ses.setPermissionCheckHandler(() => false);
+    // No remote content: the window may load only the app's own files (and the dev server).
+    ses.webRequest.onBeforeRequest((details, callback) => {
+      const url = details.url;
+      // file: only inside the renderer's own folder: a page cannot read other local files.
+      const allowed =
+        url.startsWith(pathToFileURL(rendererDir).href + '/') ||
+        url.startsWith('devtools:') ||
+        url.startsWith('data:') ||
+        (devUrl !== undefined && url.startsWith(new URL(devUrl).origin));
+      if (!allowed) log.warn(`blocked a request for remote content: ${url}`);
+      callback({ cancel: !allowed });
+    });
+    wireIpc(start(), trustedOrigins());
+    installMenu();
+    win = openWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
+    });
+  });
+}
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => core?.close());
+app.on('will-quit', () => {
+  core?.close();
+  core = null;
+  if (resetDatabaseOnQuit) {
+    // Leaving the demo: its visitors must never reach a real server.
+    for (const f of [dbPath, join(userData, 'demo-server.sqlite')])
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${f}${suffix}`, { force: true });
+    log.info('local database removed (left the demo)');
+  }
+});

@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { OutboxCounts } from '../../shared/ipc/contract';
 import { getApi } from './api';
+import { ConflictsScreen } from './conflicts/ConflictsScreen';
 import { errorText } from './error-text';
+import { QueueScreen } from './queue/QueueScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
 import { StatusBar } from './StatusBar';
 import { SyncScreen } from './sync/SyncScreen';
 import { SyncStore } from './sync/sync-store';
 import { VisitorsScreen } from './visitors/VisitorsScreen';
+import { SetupGate } from './welcome/SetupGate';
 
 /** Every screen of the window, in the navigation's order; each renders from the window's shared state. */
 interface ScreenProps {
@@ -14,15 +18,27 @@ interface ScreenProps {
 }
 const SCREENS = [
   { id: 'visitors', label: 'Visitors', render: () => <VisitorsScreen /> },
+  { id: 'conflicts', label: 'Conflicts', render: () => <ConflictsScreen /> },
   {
     id: 'sync',
     label: 'Sync',
     render: ({ sync, counts }: ScreenProps) => <SyncScreen store={sync} counts={counts} />,
   },
+  { id: 'queue', label: 'Retry queue', render: () => <QueueScreen /> },
+  { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
 ] as const;
 type Screen = (typeof SCREENS)[number]['id'];
 
+/** First run (welcome), the database problem screen, or the console itself. */
 export function App() {
+  return (
+    <SetupGate>
+      <ConsoleApp />
+    </SetupGate>
+  );
+}
+
+function ConsoleApp() {
   const [counts, setCounts] = useState<OutboxCounts | null>(null);
   const [screen, setScreen] = useState<Screen>('visitors');
   const [fatal, setFatal] = useState<string | null>(() =>
@@ -39,6 +55,14 @@ export function App() {
     api.invoke('outbox:counts', {}).then(setCounts, (err: unknown) => setFatal(errorText(err)));
     return api.on('outbox:changed', setCounts);
   }, []);
+
+  // The application menu's commands (electron/main/menu.ts).
+  useEffect(() => {
+    if (!window.api || !sync) return;
+    return getApi().on('shell:command', ({ command }) =>
+      command === 'open-settings' ? setScreen('settings') : void sync.syncNow(),
+    );
+  }, [sync]);
 
   useEffect(() => {
     if (!sync) return;

@@ -1,5 +1,135 @@
 /** The desktop shell: first run, settings, demo (issue 7): its part of the channel and event maps in contract.ts. */
+import { z } from 'zod';
+import { AppErrorSchema } from '../errors';
+import { ConnectionSettingSchema, SettingsPatchSchema, SettingsSchema } from '../settings/schema';
+import { channel } from './channel';
+import { NoArgs, ServerUrlSchema } from './schemas';
 
-export const shellChannels = {} as const;
+export const TokenSchema = z.string().trim().min(1, 'is required').max(4096, 'is too long');
 
-export const shellEvents = {} as const;
+export const ConnectRequestSchema = z.strictObject({
+  serverUrl: ServerUrlSchema,
+  token: TokenSchema,
+});
+
+export const CONNECTION_PROBLEMS = [
+  'invalid_address',
+  'unreachable',
+  'tls',
+  'unauthorized',
+  'forbidden',
+  'not_sync_server',
+  'server_error',
+] as const;
+export const ConnectionProblemSchema = z.enum(CONNECTION_PROBLEMS);
+export type ConnectionProblem = z.infer<typeof ConnectionProblemSchema>;
+
+/** What GET /api/me said, or what is wrong, in words and with what to do. */
+export const ConnectionTestResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    serverUrl: z.string(),
+    role: z.enum(['staff', 'admin']),
+    name: z.string().nullable(),
+    latencyMs: z.number(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    problem: ConnectionProblemSchema,
+    message: z.string(),
+    hint: z.string(),
+  }),
+]);
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;
+
+export const TokenStorageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('encrypted') }),
+  z.object({ kind: z.literal('session'), reason: z.string() }),
+]);
+
+export const DEMO_STEPS = ['server', 'mirror', 'activity', 'sync', 'ready'] as const;
+export const DemoStepSchema = z.enum(DEMO_STEPS);
+export type DemoStep = z.infer<typeof DemoStepSchema>;
+
+export const DemoStatusSchema = z.object({
+  state: z.enum(['off', 'starting', 'running', 'failed']),
+  /** The step under way (or the last one reached). */
+  step: DemoStepSchema.nullable(),
+  serverUrl: z.string().nullable(),
+  /** Visitors the demo server was seeded with. */
+  visitors: z.number().int(),
+  conflicts: z.number().int(),
+  retrying: z.number().int(),
+  error: AppErrorSchema.nullable(),
+});
+export type DemoStatus = z.infer<typeof DemoStatusSchema>;
+
+export const SettingsProblemSchema = z.object({
+  message: z.string(),
+  details: z.array(z.string()),
+  backup: z.string().nullable(),
+});
+
+/** Why the console cannot open its database, and what to do: shown instead of the app. */
+export const StartupProblemSchema = z.object({
+  code: z.string(),
+  title: z.string(),
+  message: z.string(),
+  steps: z.array(z.string()),
+  dbPath: z.string(),
+});
+export type StartupProblem = z.infer<typeof StartupProblemSchema>;
+
+export const ShellStateSchema = z.object({
+  /** Show the welcome screen (first run, or after leaving the demo). */
+  welcome: z.boolean(),
+  connection: ConnectionSettingSchema,
+  tokenStorage: TokenStorageSchema,
+  /** A server is set up but this session has no token for it (kept for the session only, or unreadable). */
+  tokenMissing: z.boolean(),
+  tokenProblem: z.string().nullable(),
+  settingsProblem: SettingsProblemSchema.nullable(),
+  demo: DemoStatusSchema,
+  startupProblem: StartupProblemSchema.nullable(),
+});
+export type ShellState = z.infer<typeof ShellStateSchema>;
+
+export const SettingsViewSchema = z.object({
+  settings: SettingsSchema,
+  problem: SettingsProblemSchema.nullable(),
+  /** Where the settings file is. */
+  location: z.string(),
+  tokenStorage: TokenStorageSchema,
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+export const FolderSchema = z.enum(['logs', 'data']);
+
+export const shellChannels = {
+  'shell:state': channel(NoArgs, ShellStateSchema),
+  /** GET /api/me with this address and token; nothing is saved. */
+  'shell:testConnection': channel(ConnectRequestSchema, ConnectionTestResultSchema),
+  /** Tests, then saves the address and keeps the token (encrypted, or for the session). */
+  'shell:connect': channel(ConnectRequestSchema, ShellStateSchema),
+  /** Starts the embedded reference server and walks through the demo; answers when it is ready. */
+  'shell:startDemo': channel(NoArgs, DemoStatusSchema),
+  /** "Set up later": the console opens on the local database without a server. */
+  'shell:skipWelcome': channel(NoArgs, ShellStateSchema),
+  /** Forgets the server and the token; the welcome screen shows again. */
+  'shell:disconnect': channel(NoArgs, ShellStateSchema),
+  'shell:openFolder': channel(
+    z.strictObject({ folder: FolderSchema }),
+    z.object({ opened: z.boolean() }),
+  ),
+  /** Restarts the console (after the database problem was dealt with). */
+  'shell:relaunch': channel(NoArgs, z.object({ relaunching: z.boolean() })),
+  'settings:get': channel(NoArgs, SettingsViewSchema),
+  'settings:update': channel(z.strictObject({ patch: SettingsPatchSchema }), SettingsViewSchema),
+  'settings:reset': channel(NoArgs, SettingsViewSchema),
+} as const;
+
+export const shellEvents = {
+  'shell:state': ShellStateSchema,
+  /** Menu commands for the window (the menu lives in main). */
+  'shell:command': z.object({ command: z.enum(['open-settings', 'sync-now']) }),
+} as const;

@@ -11,6 +11,8 @@ import type { Handlers } from './dispatch';
 import { queueHandlers } from './queue-handlers';
 import { shellHandlers } from './shell-handlers';
 import type { SyncEngine } from '../sync/engine';
+import type { DesktopPort } from '../shell/desktop';
+import type { ShellService } from '../shell/shell-service';
 
 /** Where main's pushes go: webContents.send in the app, page.evaluate in e2e tests. */
 export interface EventSink {
@@ -26,6 +28,10 @@ export interface CoreContext {
   appVersion: string;
   /** Who the audit trail names for decisions taken through these handlers. */
   actor: string;
+  /** First run, settings, demo (issue 7). */
+  shell: ShellService;
+  /** What only the desktop shell can do (open folders, restart). */
+  desktop: DesktopPort;
 }
 
 /** One function per channel of shared/ipc/contract.ts; plain Node, no Electron. */

@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '../../..');
 const rendererDir = join(root, 'out/renderer');
 
 let bridgeSource: string | undefined;
-function bridge(): string {
+export function bridge(): string {
   bridgeSource ??= buildSync({
     entryPoints: [join(import.meta.dirname, 'bridge.ts')],
     bundle: true,
@@ -46,6 +46,7 @@ export const test = base.extend<{
   mirrored: number;
   syncSettings: Partial<SyncSettings>;
   serverSeed: number;
+  firstRun: boolean;
   syncServer: RunningServer;
   app: ConsoleApp;
 }>({
@@ -55,19 +56,22 @@ export const test = base.extend<{
   syncSettings: [{}, { option: true }],
   /** How many visitors the reference server generates at start, for tests that use syncServer. */
   serverSeed: [0, { option: true }],
+  /** Start as a fresh install (the welcome screen); by default the console is already set up. */
+  firstRun: [false, { option: true }],
   /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
   syncServer: async ({ serverSeed }, use) => {
     const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
     await use(srv);
     await srv.stop();
   },
-  app: async ({ page, mirrored, syncSettings }, use, testInfo) => {
+  app: async ({ page, mirrored, syncSettings, firstRun }, use, testInfo) => {
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new Error('Build the renderer first: npm run build');
     const settings: SyncSettings | null = Object.keys(syncSettings).length
       ? { ...DEFAULT_SYNC_SETTINGS, ...syncSettings }
       : null;
     const core = makeCore({
+      firstRun,
       ...(settings ? { settings: () => settings } : {}),
       onEvent: (event, payload) => {
         page

@@ -1,0 +1,108 @@
+import { AppErrorException, appError, type AppError } from '../../../shared/errors';
+import { CHANNELS, type Channel } from '../../../shared/ipc/contract';
+import type { ShellState, StartupProblem } from '../../../shared/ipc/shell-contract';
+import type { Handlers } from '../ipc/dispatch';
+import type { DesktopPort } from './desktop';
+
+/**
+ * The database could not be opened: what it means and what to do, per
+ * error code of db/open.ts and db/migrations.ts. Pure.
+ */
+export function describeStartupProblem(error: AppError, dbPath: string): StartupProblem {
+  const base = { code: error.code, message: error.message, dbPath };
+  switch (error.code) {
+    case 'db_locked':
+      return {
+        ...base,
+        title: 'The database is in use by another program',
+        steps: [
+          'Close any other Visitor Reconciliation Console window, and the command-line tool if a sync is running.',
+          'Then choose Try again.',
+        ],
+      };
+    case 'db_corrupt':
+      return {
+        ...base,
+        title: 'The database file is damaged',
+        steps: [
+          'Open the data folder and move visitors.sqlite somewhere safe (it may help your administrator recover edits that were not synced).',
+          'Choose Try again: the console starts with an empty database and mirrors the server again.',
+          'Edits that were not synced before the damage cannot be recovered by the console.',
+        ],
+      };
+    case 'db_newer_schema':
+      return {
+        ...base,
+        title: 'The database was written by a newer version of the console',
+        steps: [
+          'Install the newer version of the console again (recommended): it reads this database as it is.',
+          'Or open the data folder and move visitors.sqlite aside to start this version with an empty database.',
+        ],
+      };
+    case 'db_disk_full':
+      return {
+        ...base,
+        title: 'The disk is full',
+        steps: [
+          'Free some space on the disk that holds the data folder.',
+          'Then choose Try again.',
+        ],
+      };
+    case 'db_cannot_open':
+      return {
+        ...base,
+        title: 'The database cannot be opened for writing',
+        steps: [
+          'Check that the data folder exists and that your user may write to it.',
+          'Then choose Try again.',
+        ],
+      };
+    default:
+      return {
+        ...base,
+        title: 'The database could not be opened',
+        steps: [
+          'Choose Try again.',
+          'If it happens again, open the logs folder and send the latest log to your administrator.',
+        ],
+      };
+  }
+}
+
+/**
+ * The handler table of a console whose database would not open: the window
+ * still gets a contract-shaped reply to every call, so it can show the
+ * problem screen instead of a white window. Only the shell's own actions work.
+ */
+export function startupProblemHandlers(problem: StartupProblem, desktop: DesktopPort): Handlers {
+  const refuse = () => {
+    throw new AppErrorException(appError(problem.code, problem.message, false));
+  };
+  const state: ShellState = {
+    welcome: false,
+    connection: { kind: 'none' },
+    tokenStorage: { kind: 'session', reason: 'The console did not start.' },
+    tokenMissing: false,
+    tokenProblem: null,
+    settingsProblem: null,
+    demo: {
+      state: 'off',
+      step: null,
+      serverUrl: null,
+      visitors: 0,
+      conflicts: 0,
+      retrying: 0,
+      error: null,
+    },
+    startupProblem: problem,
+  };
+  const table = Object.fromEntries(
+    CHANNELS.map((c: Channel) => [c, refuse]),
+  ) as unknown as Handlers;
+  return {
+    ...table,
+    'shell:state': () => state,
+    'shell:openFolder': async ({ folder }) => ({ opened: await desktop.openFolder(folder) }),
+    'shell:relaunch': () => ({ relaunching: desktop.relaunch({ resetDatabase: false }) }),
+  };
+}

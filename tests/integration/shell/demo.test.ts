@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeCore, type TestCore } from '../../fixtures/core';
+
+/** The demo default: the real reference server inside this process, the real engine, a real SQLite file. */
+let core: TestCore | null = null;
+afterEach(() => {
+  core?.dispose();
+  core = null;
+});
+
+const n = (c: TestCore, sql: string) => (c.db.prepare(sql).get() as { n: number }).n;
+
+describe('the demo', () => {
+  it('starts the server on 127.0.0.1, mirrors it, and leaves conflicts of each kind and a retrying create', async () => {
+    core = makeCore({ firstRun: true, shell: { demoVisitors: 300 } });
+    const status = await core.call('shell:startDemo', {});
+    expect(status).toMatchObject({ state: 'running', step: 'ready', visitors: 300, error: null });
+    expect(status.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(existsSync(join(core.dir, 'demo-server.sqlite'))).toBe(true);
+
+    const state = await core.call('shell:state', {});
+    expect(state).toMatchObject({ welcome: false, connection: { kind: 'demo' } });
+
+    // the mirror holds the generated visitors (plus the simulator's and the demo's creates)
+    expect(
+      n(core, 'SELECT count(*) n FROM visitors WHERE server_id IS NOT NULL'),
+    ).toBeGreaterThanOrEqual(300);
+    // the scripted day: 12 title conflicts, 3 updates of deleted records, 1 delete of an edited one
+    const kinds = core.db
+      .prepare("SELECT kind, count(*) n FROM conflicts WHERE status = 'open' GROUP BY 1 ORDER BY 1")
+      .all();
+    expect(status.conflicts).toBeGreaterThanOrEqual(16);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'field' }),
+        expect.objectContaining({ kind: 'update_deleted' }),
+        expect.objectContaining({ kind: 'delete_modified' }),
+      ]),
+    );
+    expect(status.retrying).toBe(1);
+    // the retried create goes through by itself on its third attempt (background retries)
+    await expect
+      .poll(() => n(core!, "SELECT count(*) n FROM outbox WHERE status IN ('retrying','failed')"), {
+        timeout: 20_000,
+        interval: 250,
+      })
+      .toBe(0);
+    const runs = core.db.prepare('SELECT trigger, outcome FROM sync_runs ORDER BY id').all();
+    expect(runs.slice(0, 2)).toEqual([
+      { trigger: 'demo', outcome: 'success' },
+      { trigger: 'demo', outcome: 'partial' },
+    ]);
+  });
+
+  it('refuses to connect to a real server while the demo owns the database', async () => {
+    core = makeCore({ firstRun: true, shell: { demoVisitors: 60 } });
+    await core.call('shell:startDemo', {});
+    const r = await core.raw('shell:connect', { serverUrl: 'http://127.0.0.1:9', token: 'abc' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'demo_running' } });
+  });
+});
