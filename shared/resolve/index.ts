@@ -5,3 +5,4 @@ export * from './conflict';
 export * from './strategies';
 export * from './preview';
 export * from './rules';
+export * from './defaults';

@@ -1,7 +1,9 @@
 import type { Page } from '@playwright/test';
 import type { ConflictView } from '../../shared/ipc/conflicts-contract';
 import { previewResolution } from '../../shared/resolve/preview';
+import { suggestedResolution } from '../../shared/resolve/defaults';
 import { resolutionFromRules } from '../../shared/resolve/rules';
+import { defaultSettings } from '../../shared/settings';
 import type { FieldRules, Resolution } from '../../shared/resolve/types';
 import type { VisitorValues } from '../../shared/visitor';
 import { expect, test, type ConsoleApp } from './harness/fixtures';
@@ -16,8 +18,9 @@ import { ADMIN_TOKEN, STAFF_TOKEN, type RunningServer } from './harness/sync-ser
  */
 
 const RECORDS = 1_300;
+/** The rule the test sets in the editor, over what Settings propose (notes: merged). */
 const RULE: FieldRules = {
-  fields: { phone: 'client', title: 'server', interests: 'merged' },
+  fields: { phone: 'client', title: 'server', interests: 'merged', notes: 'merged' },
   default: 'merge',
 };
 
@@ -137,9 +140,12 @@ test.describe('conflict workspace', () => {
     await app.shot('detail-keyboard-picks');
     await page.keyboard.press('s');
     await expect(page.getByRole('status')).toContainText(`Decision saved for ${first.name}`);
+    // Settings' default strategies proposed picks first (interests: merge); the keys changed two fields.
+    const proposed = suggestedResolution(first.resolvable, defaultSettings().fieldStrategies);
     const firstResolution: Resolution = {
       strategy: 'manual',
       picks: {
+        ...(proposed?.strategy === 'manual' ? proposed.picks : {}),
         [first.conflictFields[0]!]: { kind: 'server' },
         ...(typedField
           ? {
@@ -207,6 +213,7 @@ test.describe('conflict workspace', () => {
     await editor.getByLabel('Rule for Phone').selectOption('client');
     await editor.getByLabel('Rule for Title').selectOption('server');
     await editor.getByLabel('Rule for Interests').selectOption('merged');
+    await expect(editor.getByLabel('Rule for Notes')).toHaveValue('merged');
     await editor.getByLabel('Default strategy').selectOption('merge');
     await app.shot('rule-editor');
     await editor.getByRole('button', { name: 'Preview rule' }).click();

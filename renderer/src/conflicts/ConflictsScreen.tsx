@@ -10,6 +10,11 @@ import type {
   Decision,
 } from '../../../shared/ipc/conflicts-contract';
 import type { ConflictKind } from '../../../shared/protocol';
+import {
+  rulesFromStrategies,
+  suggestedResolution,
+  type FieldStrategies,
+} from '../../../shared/resolve/defaults';
 import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types';
 import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import { getApi } from '../api';
@@ -42,7 +47,6 @@ interface PendingApply {
   busy: boolean;
 }
 
-const DEFAULT_RULES: FieldRules = { fields: {}, default: 'merge' };
 const KINDS: ConflictKind[] = ['field', 'update_deleted', 'delete_modified'];
 
 /** The focused conflict's working decision, changed one field's pick at a time. */
@@ -91,7 +95,8 @@ export function ConflictsScreen() {
   const [fieldIndex, setFieldIndex] = useState(0);
   const [pending, setPending] = useState<PendingApply | null>(null);
   const [ruleOpen, setRuleOpen] = useState(false);
-  const [lastRules, setLastRules] = useState<FieldRules>(DEFAULT_RULES);
+  const [lastRules, setLastRules] = useState<FieldRules | null>(null);
+  const [strategies, setStrategies] = useState<FieldStrategies>({});
   const [help, setHelp] = useState(false);
   const [batch, setBatch] = useState<BatchInfo | null>(null);
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
@@ -125,6 +130,14 @@ export function ConflictsScreen() {
       () => undefined,
     );
   }, [api]);
+  // The per-field strategies of Settings: the rule editor's and the detail pane's first proposal.
+  useEffect(() => {
+    api.invoke('settings:get', {}).then(
+      (view) => setStrategies(view.settings.fieldStrategies),
+      () => undefined,
+    );
+  }, [api]);
+
   useEffect(() => {
     refreshSide();
     const offs = [api.on('conflicts:changed', refreshSide), api.on('outbox:changed', refreshSide)];
@@ -195,7 +208,9 @@ export function ConflictsScreen() {
   const [seenFocus, setSeenFocus] = useState(focusedKey);
   if (seenFocus !== focusedKey) {
     setSeenFocus(focusedKey);
-    setWorking(focused?.draft ?? null);
+    setWorking(
+      focused ? (focused.draft ?? suggestedResolution(focused.resolvable, strategies)) : null,
+    );
     setFieldIndex(0);
   }
   const focusedLocalId = focused?.localId ?? null;
@@ -589,6 +604,13 @@ export function ConflictsScreen() {
           <DetailPane
             conflict={focused}
             working={working}
+            suggested={
+              !!focused &&
+              !focused.draft &&
+              working !== null &&
+              JSON.stringify(working) ===
+                JSON.stringify(suggestedResolution(focused.resolvable, strategies))
+            }
             fieldIndex={fieldIndex}
             onWorking={setWorking}
             onPick={(f, p) => focused && setWorking((w) => withPick(focused, w, f, p))}
@@ -631,7 +653,7 @@ export function ConflictsScreen() {
       </footer>
       {ruleOpen && (
         <RuleEditor
-          initial={lastRules}
+          initial={lastRules ?? rulesFromStrategies(strategies)}
           onCancel={() => setRuleOpen(false)}
           onPreview={(rules) => {
             setRuleOpen(false);

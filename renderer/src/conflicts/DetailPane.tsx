@@ -43,6 +43,8 @@ export function typedValue(f: VisitorField, text: string): unknown {
 export function DetailPane(props: {
   conflict: ConflictView | null;
   working: Resolution | null;
+  /** The working decision is what Settings propose, not (yet) a person's choice. */
+  suggested: boolean;
   fieldIndex: number;
   onWorking: (r: Resolution | null) => void;
   onPick: (field: VisitorField, pick: Pick) => void;
@@ -183,6 +185,11 @@ export function DetailPane(props: {
       <section className="detail-preview" aria-label="Merge preview" aria-live="polite">
         <h3>Merge preview</h3>
         {!working && <p className="muted">Pick a side per field, or a whole-record decision.</p>}
+        {props.suggested && (
+          <p className="muted" data-testid="suggested">
+            Proposed from Settings (default strategy per field).
+          </p>
+        )}
         {preview && !preview.ok && <p className="error">⚠ {preview.error.message}</p>}
         {preview?.ok && (
           <>
