@@ -122,6 +122,11 @@ export const BulkPreviewSchema = z.object({
   skipped: z.number().int(),
   skippedReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   samples: z.array(BulkSampleSchema),
+  /**
+   * The newest conflict the preview covered: apply passes it back, so a
+   * conflict found by a background sync meanwhile is not applied unseen.
+   */
+  throughId: z.number().int(),
 });
 export type BulkPreview = z.infer<typeof BulkPreviewSchema>;
 
@@ -192,6 +197,8 @@ export const conflictChannels = {
       target: ConflictTargetSchema,
       decision: DecisionSchema,
       description: z.string().trim().max(500).default(''),
+      /** From the preview: conflicts newer than it are left alone. */
+      throughId: z.number().int().optional(),
     }),
     ApplyResultSchema,
   ),

@@ -20,6 +20,8 @@ export interface UndoRecord {
   opsRemoved: Record<string, unknown>[];
   /** The operation the decision queued, if any. */
   opAdded: string | null;
+  /** The decision removed the visitor row. */
+  removed: boolean;
 }
 
 interface SqlBatch {
@@ -55,6 +57,7 @@ export class BatchesRepo {
       visitor_before: string | null;
       ops_removed: string;
       op_added: string | null;
+      removed: number;
     }
   >;
   private readonly loopStmt: Statement<[string], { n: number }>;
@@ -72,18 +75,24 @@ export class BatchesRepo {
     this.lastStmt = db.prepare('SELECT * FROM resolve_batches ORDER BY id DESC LIMIT 1');
     this.undoneStmt = db.prepare('UPDATE resolve_batches SET undone_at = ? WHERE id = ?');
     this.addUndoStmt = db.prepare(`
-      INSERT INTO resolve_undo (batch_id, conflict_id, local_id, visitor_before, ops_removed, op_added)
-      VALUES (@batch_id, @conflict_id, @local_id, @visitor_before, @ops_removed, @op_added)`);
+      INSERT INTO resolve_undo (batch_id, conflict_id, local_id, visitor_before, ops_removed, op_added, removed)
+      VALUES (@batch_id, @conflict_id, @local_id, @visitor_before, @ops_removed, @op_added, @removed)`);
     // What stands in the way of undoing a batch, counted in SQL (a batch can hold 100 000 rows).
     this.blockersStmt = db.prepare(`
       SELECT
         (SELECT count(*) FROM resolve_undo u LEFT JOIN outbox o ON o.op_id = u.op_added
           WHERE u.batch_id = @batch AND u.op_added IS NOT NULL
             AND (o.seq IS NULL OR o.status != 'pending' OR o.attempts > 0)) AS sent,
-        (SELECT count(DISTINCT u.local_id) FROM resolve_undo u JOIN visitors v ON v.local_id = u.local_id
-          WHERE u.batch_id = @batch AND v.updated_at != @at) AS edited`);
+        (SELECT count(DISTINCT u.local_id) FROM resolve_undo u
+          LEFT JOIN visitors v ON v.local_id = u.local_id
+          WHERE u.batch_id = @batch AND CASE
+            -- the apply removed it: it must still be gone
+            WHEN u.removed = 1 THEN v.local_id IS NOT NULL
+            -- it existed before: it must still be there, as the apply left it
+            WHEN u.visitor_before IS NOT NULL THEN v.local_id IS NULL OR v.updated_at != @at
+            ELSE 0 END) AS edited`);
     this.undoRowsStmt = db.prepare(
-      'SELECT conflict_id, local_id, visitor_before, ops_removed, op_added FROM resolve_undo WHERE batch_id = ? ORDER BY conflict_id',
+      'SELECT conflict_id, local_id, visitor_before, ops_removed, op_added, removed FROM resolve_undo WHERE batch_id = ? ORDER BY conflict_id',
     );
     this.discardStmt = db.prepare('DELETE FROM resolve_batches WHERE id = ?');
     this.loopStmt = db.prepare('SELECT count(*) AS n FROM resolve_undo WHERE op_added = ?');
@@ -119,6 +128,7 @@ export class BatchesRepo {
       visitor_before: u.visitorBefore === null ? null : JSON.stringify(u.visitorBefore),
       ops_removed: JSON.stringify(u.opsRemoved),
       op_added: u.opAdded,
+      removed: u.removed ? 1 : 0,
     });
   }
 
@@ -132,6 +142,7 @@ export class BatchesRepo {
           : (JSON.parse(r.visitor_before) as Record<string, unknown>),
       opsRemoved: JSON.parse(r.ops_removed) as Record<string, unknown>[],
       opAdded: r.op_added,
+      removed: r.removed === 1,
     }));
   }
 

@@ -123,7 +123,9 @@ function filterClause(f: ConflictFilter): {
   }
   if (f.text) {
     where.push(
-      "(visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\' OR client_data LIKE @q ESCAPE '\\' OR ifnull(server_data, '') LIKE @q ESCAPE '\\')",
+      `(visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM json_each(client_data) WHERE value LIKE @q ESCAPE '\\')
+        OR EXISTS (SELECT 1 FROM json_each(ifnull(server_data, '{}')) WHERE value LIKE @q ESCAPE '\\'))`,
     );
     params.q = likePattern(f.text);
     shape += 't';
@@ -145,6 +147,7 @@ export class ConflictsRepo {
   private readonly resolveStmt: Statement;
   private readonly reopenStmt: Statement<[number]>;
   private readonly openForLocalStmt: Statement<[string], { id: number }>;
+  private readonly serverDeletedStmt: Statement;
   private readonly cache = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
@@ -174,6 +177,10 @@ export class ConflictsRepo {
       UPDATE conflicts SET status = 'open', resolution = NULL, batch_id = NULL, resolved_at = NULL,
         draft = resolution
       WHERE batch_id = ?`);
+    this.serverDeletedStmt = db.prepare(`
+      UPDATE conflicts SET kind = 'update_deleted', server_data = NULL, conflict_fields = '[]',
+        field_mask = 0, draft = NULL, server_version = coalesce(@version, server_version)
+      WHERE local_id = @local_id AND status = 'open' AND kind != 'delete_modified'`);
     this.openForLocalStmt = db.prepare(
       "SELECT id FROM conflicts WHERE local_id = ? AND status = 'open' ORDER BY id",
     );
@@ -216,6 +223,15 @@ export class ConflictsRepo {
   get(id: number): ConflictRow | undefined {
     const r = this.byIdStmt.get(id);
     return r && rowOf(r);
+  }
+
+  /**
+   * The server deleted a record that still has open conflicts: what they
+   * contest is now the deletion (a decision either re-creates the record or
+   * lets it go). A draft made against the old values no longer fits.
+   */
+  serverDeleted(localId: string, version: number | null): number {
+    return this.serverDeletedStmt.run({ local_id: localId, version }).changes;
   }
 
   /** Other open conflicts of the same record (a record can conflict on several operations). */
@@ -288,9 +304,13 @@ export class ConflictsRepo {
   }
 
   /** The open conflicts a bulk action targets, in id order, a page at a time. */
-  *targeted(target: ConflictTarget, pageSize = 2_000): Generator<ConflictRow[]> {
+  *targeted(
+    target: ConflictTarget,
+    throughId = Number.MAX_SAFE_INTEGER,
+    pageSize = 2_000,
+  ): Generator<ConflictRow[]> {
     if ('ids' in target) {
-      const ids = [...new Set(target.ids)].sort((a, b) => a - b);
+      const ids = [...new Set(target.ids)].filter((id) => id <= throughId).sort((a, b) => a - b);
       for (let i = 0; i < ids.length; i += pageSize) {
         const chunk = ids.slice(i, i + pageSize);
         const stmt = this.cached(
@@ -305,11 +325,16 @@ export class ConflictsRepo {
     const except = new Set(target.exceptIds);
     const stmt = this.cached(
       `target:${w.shape}`,
-      `SELECT * FROM conflicts WHERE ${w.sql} AND id > @after ORDER BY id LIMIT @limit`,
+      `SELECT * FROM conflicts WHERE ${w.sql} AND id > @after AND id <= @through ORDER BY id LIMIT @limit`,
     );
     let after = 0;
     for (;;) {
-      const raw = stmt.all({ ...w.params, after, limit: pageSize }) as SqlConflict[];
+      const raw = stmt.all({
+        ...w.params,
+        after,
+        through: throughId,
+        limit: pageSize,
+      }) as SqlConflict[];
       if (raw.length === 0) return;
       after = raw[raw.length - 1]!.id;
       const rows = raw.filter((r) => !except.has(r.id)).map(rowOf);

@@ -25,6 +25,26 @@ import { resolutionFor, resolvableOf } from './resolvable';
 const SAMPLE_SIZE = 12;
 const BEING_SENT = 'Its record is being sent right now: try again when this sync ends';
 const GONE = 'Its record is no longer in the local mirror';
+const REPLACED =
+  'This visitor was re-created on the server since this conflict was found, so the conflict no longer applies';
+const STALE =
+  'The server changed this visitor after the console last pulled it: sync to fetch its record, then decide';
+
+/**
+ * Why a conflict cannot be decided from what the console knows now, if so.
+ * Deciding against a server record the mirror has not seen would send a
+ * baseVersion claiming otherwise, and overwrite what it did not show.
+ */
+function staleness(c: ConflictRow, v: VisitorRecord): string | null {
+  if (c.serverId !== null && c.action !== 'create' && v.serverId !== c.serverId) return REPLACED;
+  if (
+    c.serverData !== null &&
+    c.serverVersion !== null &&
+    (v.serverVersion === null || v.serverVersion < c.serverVersion)
+  )
+    return STALE;
+  return null;
+}
 
 /** Thrown inside a transaction to roll it back and carry the result out (the dry run). */
 class DryRun extends Error {
@@ -87,7 +107,7 @@ export class ConflictWorkspace {
       sides,
       draft: c.draft,
       draftState: draftStateOf(resolvable, c.draft),
-      blocked: !v ? GONE : this.outbox.inFlightCount(c.localId) > 0 ? BEING_SENT : null,
+      blocked: !v ? GONE : this.outbox.inFlightCount(c.localId) > 0 ? BEING_SENT : staleness(c, v),
     };
   }
 
@@ -110,7 +130,7 @@ export class ConflictWorkspace {
   preview(target: ConflictTarget, decision: Decision): BulkPreview {
     try {
       this.db.transaction(() => {
-        throw new DryRun(this.run(target, decision, '', false).summary);
+        throw new DryRun(this.run(target, decision, '', false, undefined).summary);
       })();
     } catch (e) {
       if (e instanceof DryRun) return e.result;
@@ -119,9 +139,14 @@ export class ConflictWorkspace {
     throw new Error('unreachable: the dry run always throws');
   }
 
-  apply(target: ConflictTarget, decision: Decision, description: string): ApplyResult {
+  apply(
+    target: ConflictTarget,
+    decision: Decision,
+    description: string,
+    throughId?: number,
+  ): ApplyResult {
     return this.db.transaction(() => {
-      const { summary, batch } = this.run(target, decision, description, true);
+      const { summary, batch } = this.run(target, decision, description, true, throughId);
       return { ...summary, batch: batch ? this.info(batch) : null };
     })();
   }
@@ -183,6 +208,8 @@ export class ConflictWorkspace {
     if (!visitor) return { ok: false, conflict: c, reason: GONE };
     if (this.outbox.inFlightCount(c.localId) > 0)
       return { ok: false, conflict: c, reason: BEING_SENT };
+    const stale = staleness(c, visitor);
+    if (stale) return { ok: false, conflict: c, reason: stale };
     const resolvable = resolvableOf(c, visitor, this.queuedEdits(c.localId));
     const chosen = resolutionFor(c, resolvable, decision);
     if (!chosen.ok) return { ok: false, conflict: c, reason: chosen.reason };
@@ -208,6 +235,7 @@ export class ConflictWorkspace {
     decision: Decision,
     description: string,
     keep: boolean,
+    throughId: number | undefined,
   ): { summary: BulkPreview; batch: BatchRow | null } {
     const at = isoNow(this.clock);
     const batchId = this.batches.create(at, this.actor, description || describe(decision));
@@ -220,12 +248,14 @@ export class ConflictWorkspace {
       skipped: 0,
       skippedReasons: [],
       samples: [],
+      throughId: 0,
     };
     const reasons = new Map<string, number>();
     const changing = new Set<string>();
-    for (const page of this.conflicts.targeted(target)) {
+    for (const page of this.conflicts.targeted(target, throughId)) {
       for (const c of page) {
         summary.targeted++;
+        summary.throughId = Math.max(summary.throughId, c.id);
         const p = this.plan(c, decision);
         if (!p.ok) {
           summary.skipped++;
@@ -272,6 +302,7 @@ export class ConflictWorkspace {
     const server = conflictSides(p.resolvable).server;
     const op = preview.operation;
     const record = preview.record;
+    let removed = false;
     if (record === 'deleted') {
       if (c.kind === 'delete_modified' && op) {
         // Our deletion wins: the row stays deleted and the delete is queued again.
@@ -287,7 +318,10 @@ export class ConflictWorkspace {
           },
           at,
         );
-      } else this.visitors.remove(c.localId);
+      } else {
+        this.visitors.remove(c.localId);
+        removed = true;
+      }
     } else {
       const recreate = op?.action === 'create';
       this.visitors.applyDecision(
@@ -325,6 +359,7 @@ export class ConflictWorkspace {
       visitorBefore: before,
       opsRemoved,
       opAdded: opId,
+      removed,
     });
     this.audit.add({
       at,

@@ -183,6 +183,8 @@ export const MIGRATIONS: readonly Migration[] = [
           visitor_before TEXT CHECK (visitor_before IS NULL OR json_valid(visitor_before)),
           ops_removed    TEXT NOT NULL CHECK (json_valid(ops_removed)),
           op_added       TEXT,
+          -- 1 when the apply removed the visitor row (the server's deletion accepted)
+          removed        INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY (batch_id, conflict_id)
         ) WITHOUT ROWID;
         -- every decision taken on the data: who, when, what, before and after

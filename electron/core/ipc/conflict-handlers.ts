@@ -37,8 +37,8 @@ export function conflictHandlers(ctx: CoreContext): HandlersFor<typeof conflictC
       return { updated };
     },
     'conflicts:preview': ({ target, decision }) => ws.preview(target, decision),
-    'conflicts:apply': ({ target, decision, description }) => {
-      const result = ws.apply(target, decision, description);
+    'conflicts:apply': ({ target, decision, description, throughId }) => {
+      const result = ws.apply(target, decision, description, throughId);
       if (result.batch) changed();
       return result;
     },

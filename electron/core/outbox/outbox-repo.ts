@@ -345,9 +345,9 @@ export class OutboxRepo {
   restoreRows(rows: readonly Record<string, unknown>[]): void {
     const stmt = this.sql(`
       INSERT INTO outbox (seq, op_id, action, local_id, server_id, data, base_version, op_timestamp,
-        status, attempts, next_attempt_at, last_error, created_at, updated_at)
+        status, attempts, next_attempt_at, last_error, created_at, updated_at, exported_at)
       VALUES (@seq, @op_id, @action, @local_id, @server_id, @data, @base_version, @op_timestamp,
-        @status, @attempts, @next_attempt_at, @last_error, @created_at, @updated_at)`);
+        @status, @attempts, @next_attempt_at, @last_error, @created_at, @updated_at, @exported_at)`);
     for (const r of rows) stmt.run(r);
   }
 

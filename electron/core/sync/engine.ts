@@ -333,7 +333,12 @@ export class SyncEngine {
 
   /** The change feed into the mirror, a transaction per page; any failure stops the run. */
   private async pull(api: ServerApi, progress: Progress, signal: AbortSignal): Promise<void> {
-    const repos = { visitors: this.visitors, outbox: this.outbox, state: this.state };
+    const repos = {
+      visitors: this.visitors,
+      outbox: this.outbox,
+      state: this.state,
+      conflicts: this.conflicts,
+    };
     let cursor = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
     for (;;) {
       const res = await api.changes(cursor, this.settings.pageSize, signal);

@@ -1,5 +1,6 @@
 import type { ChangePage } from '../../../shared/protocol';
 import { toValues, type Visitor } from '../../../shared/visitor';
+import type { ConflictsRepo } from '../conflicts/conflicts-repo';
 import type { Db } from '../db/open';
 import type { OutboxRepo } from '../outbox/outbox-repo';
 import type { VisitorsRepo } from '../visitors/visitors-repo';
@@ -23,7 +24,12 @@ export interface PageCounts {
  */
 export function applyChangePage(
   db: Db,
-  repos: { visitors: VisitorsRepo; outbox: OutboxRepo; state: SyncStateRepo },
+  repos: {
+    visitors: VisitorsRepo;
+    outbox: OutboxRepo;
+    state: SyncStateRepo;
+    conflicts: ConflictsRepo;
+  },
   page: ChangePage,
   at: string,
 ): PageCounts {
@@ -37,7 +43,13 @@ export function applyChangePage(
         if (local && !local.dirty) {
           repos.visitors.remove(local.localId);
           counts.deleted++;
-        } else if (local) counts.keptLocal++;
+        } else if (local) {
+          // An edit already turned into a conflict will not be pushed again: its
+          // open conflicts become "deleted on the server", or deciding them would
+          // keep a record the server no longer has.
+          repos.conflicts.serverDeleted(local.localId, incoming.version ?? null);
+          counts.keptLocal++;
+        }
         continue;
       }
       const v = incoming as Visitor;

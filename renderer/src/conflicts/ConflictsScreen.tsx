@@ -255,17 +255,24 @@ export function ConflictsScreen() {
     if (!pending) return;
     const p = pending;
     setPending({ ...p, busy: true });
-    api.invoke('conflicts:apply', { target: p.target, decision: p.decision }).then(
-      (r) => {
-        setPending(null);
-        setSelection(EMPTY_SELECTION);
-        setMessage({
-          text: `Resolved ${count(r.resolvable, 'conflict')} · ${count(r.operations, 'operation')} queued${r.skipped ? ` · ${count(r.skipped, 'conflict')} left open` : ''}.`,
-        });
-        rootRef.current?.focus();
-      },
-      (err: unknown) => setPending({ ...p, busy: false, error: errorText(err) }),
-    );
+    const throughId = p.preview?.throughId;
+    api
+      .invoke('conflicts:apply', {
+        target: p.target,
+        decision: p.decision,
+        ...(throughId !== undefined ? { throughId } : {}),
+      })
+      .then(
+        (r) => {
+          setPending(null);
+          setSelection(EMPTY_SELECTION);
+          setMessage({
+            text: `Resolved ${count(r.resolvable, 'conflict')} · ${count(r.operations, 'operation')} queued${r.skipped ? ` · ${count(r.skipped, 'conflict')} left open` : ''}.`,
+          });
+          rootRef.current?.focus();
+        },
+        (err: unknown) => setPending({ ...p, busy: false, error: errorText(err) }),
+      );
   };
 
   const saveDraft = () => {
