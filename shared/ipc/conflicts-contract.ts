@@ -9,7 +9,7 @@ import {
   ResolutionSchema,
   ResolvableConflictSchema,
 } from '../resolve/types';
-import { VISITOR_FIELDS, VisitorValuesSchema, type VisitorField } from '../visitor';
+import { VISITOR_FIELDS, type VisitorField } from '../visitor';
 import { channel } from './channel';
 import { LocalIdSchema, NoArgs } from './schemas';
 
@@ -66,12 +66,6 @@ export const DecisionSchema = z.discriminatedUnion('type', [
 ]);
 export type Decision = z.infer<typeof DecisionSchema>;
 
-const SidesSchema = z.object({
-  client: VisitorValuesSchema,
-  server: VisitorValuesSchema.nullable(),
-  base: VisitorValuesSchema.nullable(),
-});
-
 /** Whether the row's chosen decision can be applied, and what it would do. */
 export const DraftStateSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('undecided') }),
@@ -89,10 +83,11 @@ export const ConflictViewSchema = z.object({
   kind: ConflictKindSchema,
   conflictFields: z.array(ConflictFieldSchema),
   createdAt: z.string(),
-  /** What the resolver reads (the same object main applies from), for live previews. */
+  /**
+   * What the resolver reads (the same object main applies from): the window
+   * derives both sides and the base from it (conflictSides) and previews live.
+   */
   resolvable: ResolvableConflictSchema,
-  /** Full records: ours, theirs (null: deleted on the server), base (null: unknown). */
-  sides: SidesSchema,
   draft: ResolutionSchema.nullable(),
   draftState: DraftStateSchema,
   /** Why this conflict cannot be applied right now (e.g. its record is being sent), if so. */

@@ -89,11 +89,10 @@ export class ConflictWorkspace {
     this.audit = new AuditRepo(db);
   }
 
-  /** A table row: both sides, the base, the resolver's input and the state of its draft. */
+  /** A table row: the resolver's input (both sides and the base) and the state of its draft. */
   view(c: ConflictRow): ConflictView {
     const v = this.visitors.get(c.localId);
     const resolvable = v ? resolvableOf(c, v, this.queuedEdits(c.localId)) : placeholderOf(c);
-    const sides = conflictSides(resolvable);
     return {
       id: c.id,
       localId: c.localId,
@@ -104,7 +103,6 @@ export class ConflictWorkspace {
       conflictFields: resolvable.conflictFields,
       createdAt: c.createdAt,
       resolvable,
-      sides,
       draft: c.draft,
       draftState: draftStateOf(resolvable, c.draft),
       blocked: !v ? GONE : this.outbox.inFlightCount(c.localId) > 0 ? BEING_SENT : staleness(c, v),

@@ -8,6 +8,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-contract';
+import { conflictSides } from '../../../shared/resolve/conflict';
 import type { VisitorField } from '../../../shared/visitor';
 import { describeResolution, FIELD_LABEL, KIND_LABEL, show } from './format';
 
@@ -22,7 +23,7 @@ export type Entry =
 const col = createColumnHelper<ConflictView>();
 
 function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
-  const { client, server, base } = row.sides;
+  const { client, server, base } = conflictSides(row.resolvable);
   if (row.kind !== 'field') {
     return (
       <span className="sides">

@@ -10,6 +10,7 @@ import type {
   Decision,
 } from '../../../shared/ipc/conflicts-contract';
 import type { ConflictKind } from '../../../shared/protocol';
+import { conflictSides } from '../../../shared/resolve/conflict';
 import {
   rulesFromStrategies,
   suggestedResolution,
@@ -392,7 +393,10 @@ export function ConflictsScreen() {
       const f = focused?.conflictFields[fieldIndex];
       if (focused && f) {
         setWorking((w) =>
-          withPick(focused, w, f, { kind: 'typed', value: focused.sides.client[f] }),
+          withPick(focused, w, f, {
+            kind: 'typed',
+            value: conflictSides(focused.resolvable).client[f],
+          }),
         );
         setTimeout(() => typedInputs.current.get(f)?.focus(), 0);
       }

@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { conflictSides } from '../../../shared/resolve/conflict';
 import type { RunningServer } from '../../../server/index';
 import type { TestCore } from '../../fixtures/core';
 import { adminPost, consoleFor, rows, server, serverVisitors } from '../sync/helpers';
@@ -109,7 +110,7 @@ describe('conflict decisions meet the sync engine', () => {
 
     // The workspace shows the server's interests as the console's stale base, not ['other-device'].
     const open = await c.call('conflicts:page', { offset: 0, limit: 1 });
-    expect(open.rows[0]!.sides.server?.interests).not.toEqual(['other-device']);
+    expect(conflictSides(open.rows[0]!.resolvable).server?.interests).not.toEqual(['other-device']);
     const decision = { type: 'resolution', resolution: { strategy: 'merge' } } as const;
     // The console has not seen the server's record at the conflict's version: no decision yet.
     const refused = await c.call('conflicts:apply', { target: all, decision });

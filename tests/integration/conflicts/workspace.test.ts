@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { conflictSides } from '../../../shared/resolve/conflict';
 import type { RunningServer } from '../../../server/index';
 import type { BulkPreview } from '../../../shared/ipc/conflicts-contract';
 import type { TestCore } from '../../fixtures/core';
@@ -82,8 +83,8 @@ describe('the conflict workspace in main', () => {
 
     const row = byName.rows[0]!;
     expect(row.conflictFields.sort()).toEqual(['phone', 'title']);
-    expect(row.sides.client.title).toMatch(/^Ours /);
-    expect(row.sides.server?.title).toMatch(/^Theirs /);
+    expect(conflictSides(row.resolvable).client.title).toMatch(/^Ours /);
+    expect(conflictSides(row.resolvable).server?.title).toMatch(/^Theirs /);
     expect(row.draftState).toEqual({ state: 'undecided' });
 
     expect(await core.call('conflicts:groups', {})).toEqual([
