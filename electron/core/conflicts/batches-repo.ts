@@ -60,7 +60,6 @@ export class BatchesRepo {
       removed: number;
     }
   >;
-  private readonly loopStmt: Statement<[string], { n: number }>;
   private readonly discardStmt: Statement<[number]>;
   private readonly blockersStmt: Statement<
     { batch: number; at: string },
@@ -95,7 +94,6 @@ export class BatchesRepo {
       'SELECT conflict_id, local_id, visitor_before, ops_removed, op_added, removed FROM resolve_undo WHERE batch_id = ? ORDER BY conflict_id',
     );
     this.discardStmt = db.prepare('DELETE FROM resolve_batches WHERE id = ?');
-    this.loopStmt = db.prepare('SELECT count(*) AS n FROM resolve_undo WHERE op_added = ?');
   }
 
   create(at: string, actor: string, description: string): number {
@@ -152,10 +150,5 @@ export class BatchesRepo {
    */
   blockers(batch: BatchRow): { sent: number; edited: number } {
     return this.blockersStmt.get({ batch: batch.id, at: batch.at })!;
-  }
-
-  /** Whether an operation was queued by a conflict decision (a new conflict on it is a loop). */
-  queuedByDecision(opId: string): boolean {
-    return this.loopStmt.get(opId)!.n > 0;
   }
 }

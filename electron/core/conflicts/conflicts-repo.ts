@@ -146,7 +146,6 @@ export class ConflictsRepo {
   private readonly setDraftStmt: Statement<[string | null, number]>;
   private readonly resolveStmt: Statement;
   private readonly reopenStmt: Statement<[number]>;
-  private readonly openForLocalStmt: Statement<[string], { id: number }>;
   private readonly serverDeletedStmt: Statement;
   private readonly cache = new Map<string, Statement>();
 
@@ -181,9 +180,6 @@ export class ConflictsRepo {
       UPDATE conflicts SET kind = 'update_deleted', server_data = NULL, conflict_fields = '[]',
         field_mask = 0, draft = NULL, server_version = coalesce(@version, server_version)
       WHERE local_id = @local_id AND status = 'open' AND kind != 'delete_modified'`);
-    this.openForLocalStmt = db.prepare(
-      "SELECT id FROM conflicts WHERE local_id = ? AND status = 'open' ORDER BY id",
-    );
   }
 
   insert(c: {
@@ -232,11 +228,6 @@ export class ConflictsRepo {
    */
   serverDeleted(localId: string, version: number | null): number {
     return this.serverDeletedStmt.run({ local_id: localId, version }).changes;
-  }
-
-  /** Other open conflicts of the same record (a record can conflict on several operations). */
-  openIdsFor(localId: string): number[] {
-    return this.openForLocalStmt.all(localId).map((r) => r.id);
   }
 
   count(filter: ConflictFilter): number {
