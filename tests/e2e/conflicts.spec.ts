@@ -298,6 +298,21 @@ test.describe('conflict workspace', () => {
       checked++;
     }
     expect(checked).toBe(total);
+
+    // The audit trail of a visitor, on its record: the typed phone decision, and the undo.
+    await nav(page, 'Visitors').click();
+    await page.getByLabel('Search visitors').fill(second.name);
+    await page
+      .getByTestId('visitor-rows')
+      .getByRole('row')
+      .filter({ hasText: second.name })
+      .filter({ hasText: '+44 20 7946 0000' })
+      .click();
+    const trail = page.getByRole('region', { name: 'Decision history' });
+    await expect(trail.getByTestId('audit-entry').first()).toContainText('Resolved');
+    await expect(trail).toContainText('Phone: +1-555-');
+    await expect(trail).toContainText('→ +44 20 7946 0000');
+    await app.shot('visitor-audit-trail');
   });
 });
 

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type {
-  AuditEntryView,
   BatchInfo,
   BulkPreview,
   ConflictFilterIn,
@@ -20,6 +19,7 @@ import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types
 import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
+import { AuditTrail } from './AuditTrail';
 import { ConflictTable, type Entry } from './ConflictTable';
 import { useConflictRows } from './conflict-rows';
 import { DetailPane } from './DetailPane';
@@ -102,10 +102,6 @@ export function ConflictsScreen() {
   const [batch, setBatch] = useState<BatchInfo | null>(null);
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
   const [openTotal, setOpenTotal] = useState<number | null>(null);
-  const [audit, setAudit] = useState<{ localId: string | null; entries: AuditEntryView[] }>({
-    localId: null,
-    entries: [],
-  });
   const searchRef = useRef<HTMLInputElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const typedInputs = useRef(new Map<VisitorField, HTMLInputElement>());
@@ -214,15 +210,6 @@ export function ConflictsScreen() {
     );
     setFieldIndex(0);
   }
-  const focusedLocalId = focused?.localId ?? null;
-  useEffect(() => {
-    if (!focusedLocalId) return;
-    api.invoke('audit:forVisitor', { localId: focusedLocalId }).then(
-      (entries) => setAudit({ localId: focusedLocalId, entries }),
-      () => undefined,
-    );
-  }, [api, focusedLocalId, batch]);
-  const auditEntries = audit.localId === focusedLocalId ? audit.entries : [];
 
   const selected = selectedCount(selection, total);
   const effectiveTarget = (): ConflictTargetIn | null =>
@@ -633,23 +620,7 @@ export function ConflictsScreen() {
               else typedInputs.current.delete(f);
             }}
           />
-          {focused && auditEntries.length > 0 && (
-            <section className="audit-list" aria-label="Decision history">
-              <h3>Decision history</h3>
-              <ul>
-                {auditEntries.map((a) => (
-                  <li key={a.id}>
-                    <time>{new Date(a.at).toLocaleString()}</time> · {a.actor} ·{' '}
-                    {a.action === 'resolve'
-                      ? 'resolved'
-                      : a.action === 'undo_resolve'
-                        ? 'undone'
-                        : a.action}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          {focused && <AuditTrail localId={focused.localId} />}
         </div>
       </div>
       <footer className="shortcut-strip" aria-label="Shortcuts">

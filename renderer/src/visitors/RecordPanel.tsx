@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { AuditTrail } from '../conflicts/AuditTrail';
 import { patchBetween } from '../../../shared/diff';
 import { issueFields } from '../../../shared/errors';
 import type { OutboxRow, VisitorRow } from '../../../shared/ipc/contract';
@@ -277,6 +278,7 @@ export function RecordPanel(props: {
           </ul>
         </section>
       )}
+      {localId && <AuditTrail localId={localId} />}
     </aside>
   );
 }
