@@ -586,6 +586,8 @@ export function ConflictsScreen() {
                 setSelection((s) => range(s, rowIndexOf(i), (j) => rows.getRow(j)?.id));
               else if (e.ctrlKey || e.metaKey)
                 setSelection((s) => toggle(s, row.id, rowIndexOf(i)));
+              // A plain click selects that row alone, as in any desktop list.
+              else setSelection(toggle(EMPTY_SELECTION, row.id, rowIndexOf(i)));
               rootRef.current?.focus();
             }}
             onToggle={(i, row, shift) =>
