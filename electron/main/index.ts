@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, Notification, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Notification, screen, session, shell } from 'electron';
 import Store from 'electron-store';
 import { AppErrorException, appError } from '../../shared/errors';
 import type { EventName, EventPayload, SyncStatus } from '../../shared/ipc/contract';
@@ -17,6 +17,7 @@ import { menuTemplate } from './menu-template';
 import { notificationFor } from './notify-policy';
 import { watchOnline } from './online';
 import { safeStorageCipher } from './safe-storage-cipher';
+import { writeFileWhole } from './save-file';
 import { openSettingsStore } from './settings-store';
 import { createWindow, guardContents, openAppLink } from './window';
 import { restoreBounds, WindowStateSchema } from './window-state';
@@ -56,6 +57,23 @@ const desktop: DesktopPort = {
     app.relaunch();
     app.quit();
     return true;
+  },
+  // The OS's save dialog, then main writes the file: the window never touches the disk.
+  async saveFile({ filename, mime, content }) {
+    const ext = mime === 'text/csv' ? 'csv' : 'json';
+    const options = {
+      title: 'Save the exported operations',
+      defaultPath: join(app.getPath('documents'), filename),
+      filters: [{ name: ext.toUpperCase(), extensions: [ext] }],
+    };
+    const parent = win && !win.isDestroyed() ? win : null;
+    const choice = parent
+      ? await dialog.showSaveDialog(parent, options)
+      : await dialog.showSaveDialog(options);
+    if (choice.canceled || !choice.filePath) return { kind: 'cancelled' };
+    await writeFileWhole(choice.filePath, content);
+    log.info(`exported operations saved to ${choice.filePath}`);
+    return { kind: 'saved', path: choice.filePath };
   },
 };
 

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import {
   EditRetryRequestSchema,
+  ExportSavedRequestSchema,
+  ExportSavedSchema,
   OpIdRequestSchema,
   QueueActionResultSchema,
   QueueCursorSchema,
@@ -42,10 +44,17 @@ export const queueChannels = {
   'queue:retry': channel(QueueTargetSchema, QueueActionResultSchema),
   'queue:editRetry': channel(EditRetryRequestSchema, QueueActionResultSchema),
   'queue:discard': channel(QueueTargetSchema, QueueActionResultSchema),
+  /**
+   * Builds the file; in the desktop app main saves it (save dialog) and marks
+   * the operations exported once written. Without a desktop the window saves it
+   * and confirms with queue:exportSaved; until then nothing may be purged.
+   */
   'queue:export': channel(
     QueueTargetSchema.extend({ format: z.enum(['csv', 'json']) }),
     QueueExportSchema,
   ),
+  /** The window saved the export's file: its operations are marked exported (if unchanged since). */
+  'queue:exportSaved': channel(ExportSavedRequestSchema, ExportSavedSchema),
   /** Removes failed operations that were exported; refuses when none were. */
   'queue:purge': channel(
     z.strictObject({ expected: z.number().int().nonnegative() }),

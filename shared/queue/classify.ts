@@ -32,11 +32,15 @@ const BY_CODE: Readonly<Record<string, ErrorClass>> = {
   tls: 'network',
   cancelled: 'network',
   bad_response: 'network',
+  // the console stopped while the operation was on the wire (SyncEngine recovery)
+  interrupted: 'network',
   // HTTP statuses as server-api.ts words them, and the server's per-operation codes
   server: 'server',
   database_busy: 'server',
   unavailable: 'server',
   internal: 'server',
+  // the reference server's storage trouble (server/storage/sqlite.ts: SQLITE_FULL, IOERR…)
+  storage_unavailable: 'server',
   rate_limited: 'rate_limit',
   auth: 'auth',
   unauthorized: 'auth',
@@ -50,6 +54,8 @@ const BY_CODE: Readonly<Record<string, ErrorClass>> = {
   [CONFLICT_LOOP_CODE]: 'conflict_loop',
   // an update or delete of a record whose create failed (OutboxRepo.failOrphans)
   create_failed: 'blocked',
+  // a change left behind when its record's create was purged (QueueActions.purge)
+  create_removed: 'blocked',
 };
 
 type ErrorLike = Pick<AppError, 'code' | 'message'> & { retryable?: boolean; details?: unknown };
@@ -70,10 +76,16 @@ export function gaveUp(error: ErrorLike | null): boolean {
   return error?.code === MAX_ATTEMPTS_CODE;
 }
 
+/**
+ * A code the console does not know falls back on the server's own verdict:
+ * retryable means transient trouble on its side (PROTOCOL.md), so "server";
+ * anything else is "other".
+ */
 export function classify(error: ErrorLike | null): ErrorClass {
   if (!error) return 'other';
   const e = effectiveError(error);
-  return (Object.hasOwn(BY_CODE, e.code) ? BY_CODE[e.code] : undefined) ?? 'other';
+  const known = Object.hasOwn(BY_CODE, e.code) ? BY_CODE[e.code] : undefined;
+  return known ?? (e.retryable === true ? 'server' : 'other');
 }
 
 export interface ClassInfo {

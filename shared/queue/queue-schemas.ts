@@ -95,7 +95,11 @@ export const QueueDetailSchema = z.object({
   mirror: VisitorValuesSchema.nullable(),
   server: VisitorValuesSchema.nullable(),
   serverVersion: z.number().int().nullable(),
-  /** Whether an edit may keep the opId: every attempt got an answer, so the server holds no result for it. */
+  /**
+   * Whether an edit may keep the opId: every attempt got a definite refusal,
+   * so the server holds no result for it. An operation that may have reached
+   * the server (no answer, a cancel or crash mid-send, a 5xx) is never edited.
+   */
   editable: z.boolean(),
   /** Why not, when not. */
   notEditableReason: z.string().nullable(),
@@ -130,8 +134,13 @@ export const QueueTargetSchema = z.strictObject({
     z.strictObject({ opIds: z.array(OpIdSchema).min(1).max(100_000) }),
     z.strictObject({ filter: QueueFilterSchema }),
   ]),
-  /** The count the person confirmed: refused if the queue changed meanwhile. */
-  expected: z.number().int().nonnegative().optional(),
+  /**
+   * The count the person confirmed, required for every bulk action: main
+   * refuses (queue_changed) when that many operations no longer match.
+   * Operations that depend on a matched one (the changes of a create that
+   * never reached the server) come along, and the result counts them.
+   */
+  expected: z.number().int().nonnegative(),
 });
 export type QueueTargetIn = z.input<typeof QueueTargetSchema>;
 export type QueueTarget = z.output<typeof QueueTargetSchema>;
@@ -146,12 +155,36 @@ export const QueueActionResultSchema = z.object({
 });
 export type QueueActionResult = z.infer<typeof QueueActionResultSchema>;
 
+/**
+ * An export, in two steps: nothing is marked exported (and so purgeable) until
+ * the file is saved. In the desktop app main writes it through a save dialog
+ * (`main`, or `cancelled`); without a desktop the window saves `content` and
+ * confirms with queue:exportSaved (`window`).
+ */
 export const QueueExportSchema = z.object({
+  exportId: z.string(),
   filename: z.string(),
   mime: z.string(),
+  /** The file, for the window to save (`window`); empty otherwise. */
   content: z.string(),
+  /** Operations in the file. */
   count: z.number().int(),
+  saved: z.enum(['main', 'cancelled', 'window']),
+  /** Where main wrote it (`main`). */
+  path: z.string().nullable(),
+  /** Operations marked exported now (`main`); the window's come from queue:exportSaved. */
+  marked: z.number().int(),
 });
+export type QueueExport = z.infer<typeof QueueExportSchema>;
+
+export const ExportSavedRequestSchema = z.strictObject({ exportId: z.string().min(1).max(100) });
+export const ExportSavedSchema = z.object({
+  /** Failed or retrying operations now marked exported. */
+  count: z.number().int(),
+  /** Operations that changed after the file was made (not marked: export them again). */
+  changed: z.number().int(),
+});
+export type ExportSaved = z.infer<typeof ExportSavedSchema>;
 
 export const QueueRoleSchema = z.object({
   role: RoleSchema.nullable(),

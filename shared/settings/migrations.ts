@@ -18,7 +18,11 @@ export interface MigrationStep {
   from: number;
   /** What changed, for the log. */
   what: string;
-  run(input: Obj): Obj;
+  /**
+   * `note` is for every stored value the step could not carry over as it was
+   * (changed to fit, or dropped): the person is told, never left to find out.
+   */
+  run(input: Obj, note: (text: string) => void): Obj;
 }
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,23 +34,48 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
  * them and counts in seconds and minutes, as the Settings screen shows them.
  * Keys it does not know are carried over, so the salvage step can name them.
  */
-function v0ToV1(input: Obj): Obj {
+function v0ToV1(input: Obj, note: (text: string) => void): Obj {
   const { serverUrl, chunkSize, autoSyncIntervalMs, backoff, ...rest } = input;
   const out: Obj = { ...rest, version: 1 };
   if (serverUrl !== undefined && rest.connection === undefined)
     out.connection = { kind: 'server', serverUrl };
   const sync: Obj = isObject(rest.sync) ? { ...rest.sync } : {};
   if (chunkSize !== undefined) sync.chunkSize = chunkSize;
-  if (typeof autoSyncIntervalMs === 'number')
-    sync.autoSyncMinutes = Math.round(autoSyncIntervalMs / 60_000);
+  if (typeof autoSyncIntervalMs === 'number' && autoSyncIntervalMs >= 0) {
+    const minutes = autoSyncMinutesOf(autoSyncIntervalMs);
+    sync.autoSyncMinutes = minutes;
+    if (autoSyncIntervalMs > 0 && minutes * 60_000 !== autoSyncIntervalMs)
+      note(
+        `sync.autoSyncMinutes: background syncs were every ${seconds(autoSyncIntervalMs)}; this version counts whole minutes, so they are now every ${plural(minutes, 'minute')}${autoSyncIntervalMs < 60_000 ? ' (the shortest interval)' : ''}.`,
+      );
+  } else if (typeof autoSyncIntervalMs === 'number')
+    // Negative: not an interval; salvage names it and uses the default.
+    sync.autoSyncMinutes = autoSyncIntervalMs / 60_000;
   else if (autoSyncIntervalMs !== undefined) sync.autoSyncMinutes = autoSyncIntervalMs;
   if (Object.keys(sync).length) out.sync = sync;
   if (isObject(backoff)) {
-    const { baseMs, jitter: _jitter, ...b } = backoff;
+    const { baseMs, jitter, ...b } = backoff;
+    if (jitter !== undefined)
+      note(
+        `backoff.jitter: is no longer a setting (found ${show(jitter)}; left out): the console spreads retries by its own fixed amount.`,
+      );
     out.backoff = typeof baseMs === 'number' ? { ...b, baseSeconds: baseMs / 1000 } : b;
   } else if (backoff !== undefined) out.backoff = backoff;
   return out;
 }
+
+/**
+ * Version 1 counts background syncs in whole minutes (0 = off). A positive
+ * interval never becomes "off": it rounds up, to at least one minute.
+ */
+export function autoSyncMinutesOf(intervalMs: number): number {
+  return intervalMs > 0 ? Math.max(1, Math.ceil(intervalMs / 60_000)) : 0;
+}
+
+const seconds = (ms: number): string =>
+  ms % 60_000 === 0 ? plural(ms / 60_000, 'minute') : plural(ms / 1000, 'second');
+const plural = (n: number, word: string): string =>
+  `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 export const MIGRATIONS: readonly MigrationStep[] = [
   {
@@ -57,7 +86,14 @@ export const MIGRATIONS: readonly MigrationStep[] = [
 ];
 
 export type MigrateResult =
-  | { ok: true; value: Obj; from: number; applied: string[] }
+  | {
+      ok: true;
+      value: Obj;
+      from: number;
+      applied: string[];
+      /** Each stored value a step changed to fit or dropped, in words. */
+      notes: string[];
+    }
   | { ok: false; reason: 'not_an_object' | 'bad_version' | 'newer' | 'no_step'; from?: number };
 
 /**
@@ -77,14 +113,15 @@ export function migrate(
   if (version > target) return { ok: false, reason: 'newer', from: version };
   let value: Obj = { ...raw };
   const applied: string[] = [];
+  const notes: string[] = [];
   for (let v = version; v < target; v++) {
     const step = steps.find((s) => s.from === v);
     if (!step) return { ok: false, reason: 'no_step', from: v };
-    value = step.run(value);
+    value = step.run(value, (text) => notes.push(text));
     if (value.version !== v + 1) value = { ...value, version: v + 1 };
     applied.push(`${v} → ${v + 1}: ${step.what}`);
   }
-  return { ok: true, value, from: version, applied };
+  return { ok: true, value, from: version, applied, notes };
 }
 
 export interface SettingsLoad {
@@ -93,8 +130,14 @@ export interface SettingsLoad {
   fresh: boolean;
   /** The version the stored file had, when a migration ran. */
   migratedFrom: number | null;
-  /** Each: where, what was wrong, and what is used instead. Empty when the file was fine. */
+  /**
+   * Each: where, what was wrong, and what is used instead. Empty when the file
+   * was fine. The migration's notes (values it changed to fit or dropped) come
+   * first; they are also in `migrationNotes`.
+   */
   problems: string[];
+  /** What a migration could not carry over as it was (a subset of `problems`). */
+  migrationNotes: string[];
   /**
    * Copy the stored file aside before writing: it had problems (the copy keeps
    * what was dropped) or was of an older version (the copy allows going back).
@@ -126,6 +169,7 @@ export function loadSettings(raw: unknown): SettingsLoad {
       fresh: true,
       migratedFrom: null,
       problems: [],
+      migrationNotes: [],
       backup: null,
       readOnly: false,
     };
@@ -143,6 +187,7 @@ export function loadSettings(raw: unknown): SettingsLoad {
         fresh: false,
         migratedFrom: null,
         problems,
+        migrationNotes: [],
         backup: null,
         readOnly: true,
       };
@@ -158,6 +203,7 @@ export function loadSettings(raw: unknown): SettingsLoad {
       fresh: false,
       migratedFrom: null,
       problems: [`${why}; every setting is back to its default.`],
+      migrationNotes: [],
       backup: 'invalid',
       readOnly: false,
     };
@@ -168,7 +214,9 @@ export function loadSettings(raw: unknown): SettingsLoad {
     settings,
     fresh: false,
     migratedFrom: migrated.applied.length ? migrated.from : null,
-    problems,
+    problems: [...migrated.notes, ...problems],
+    migrationNotes: migrated.notes,
+    // The old file is kept either way: as invalid when a value could not be used at all.
     backup: problems.length ? 'invalid' : migrated.applied.length ? 'migrated' : null,
     readOnly: false,
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { FaultsRequestSchema, type FaultsRequest } from '../../server/faults';
 import { expect, test } from './harness/fixtures';
@@ -177,7 +178,7 @@ test.describe('retry queue', () => {
     await expect(rowsOf(page).first().getByRole('checkbox')).toHaveCount(0);
     const refused = await page.evaluate(async () => {
       try {
-        await window.api!.invoke('queue:retry', { select: { filter: {} } });
+        await window.api!.invoke('queue:retry', { select: { filter: {} }, expected: 4 });
         return null;
       } catch (err) {
         return { code: (err as { code: string }).code, message: (err as Error).message };
@@ -245,5 +246,92 @@ test.describe('retry queue', () => {
     await expect(page.getByTestId('run-chart')).toBeVisible();
     await expect(page.getByTestId('chart-errors').first()).toBeAttached();
     await app.shot('sync-history-chart');
+  });
+
+  test('an admin exports failed operations; they may be purged only once the saved file is confirmed', async ({
+    app,
+    syncServer,
+  }, testInfo) => {
+    const { page, core } = app;
+    await fixtures(syncServer, { 'bad-1': 'Ada Bad', 'bad-2': 'Bea Bad', 'ok-1': 'Flo Fine' });
+    await core.call('sync:connect', { serverUrl: syncServer.url, token: ADMIN_TOKEN });
+    await core.call('sync:start', {});
+    for (const id of ['bad-1', 'bad-2'])
+      await core.call('visitors:update', { localId: id, patch: { title: `Lead (${id})` } });
+    faults(syncServer, { failOperations: { localIdPrefix: 'bad-', error: INVALID } });
+    await core.call('sync:start', {});
+
+    await nav(page, 'Retry queue').click();
+    await expect(page.getByTestId('queue-role')).toHaveText('Admin');
+    await expect(rowsOf(page)).toHaveCount(2);
+    const purge = page.getByRole('button', { name: /^Purge exported/ });
+    await expect(purge).toHaveText('Purge exported (0)…');
+
+    // a group's action under an active filter acts on what the group counts there
+    await page.getByLabel('Filter by status').selectOption('failed');
+    const groups = page.getByRole('list', { name: 'Error groups' }).getByRole('listitem');
+    await expect(groups).toHaveCount(1);
+    await groups.getByRole('button', { name: 'Export group' }).click();
+    await expect(dialog(page).getByRole('heading')).toHaveText('Export 2 operations?');
+    const first = page.waitForEvent('download');
+    await dialog(page).getByRole('button', { name: 'Export 2 operations as CSV' }).click();
+    await first;
+    // the browser was handed the file, but nobody said it was saved: nothing is purgeable yet
+    const confirm = page.getByRole('group', { name: 'Confirm the export' });
+    await expect(confirm).toContainText('(2 operations) was handed to the browser to save');
+    expect(app.sql('SELECT count(*) AS n FROM outbox WHERE exported_at IS NOT NULL')).toEqual([
+      { n: 0 },
+    ]);
+    await app.shot('export-awaiting-confirmation');
+    await confirm.getByRole('button', { name: 'It was not saved' }).click();
+    await expect(page.getByTestId('queue-notice')).toHaveText(
+      'Nothing was marked exported: export again to save the file.✕',
+    );
+    await expect(purge).toHaveText('Purge exported (0)…');
+    await purge.click();
+    await expect(page.getByTestId('queue-notice')).toContainText(
+      'Purging is allowed only after export: none of the 2 failed operations has been exported yet.',
+    );
+
+    // again, and this time the file is saved and confirmed
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const second = page.waitForEvent('download');
+    await dialog(page).getByRole('button', { name: 'Export 2 operations as CSV' }).click();
+    const download = await second;
+    const saved = testInfo.outputPath(download.suggestedFilename());
+    await download.saveAs(saved);
+    const csv = readFileSync(saved, 'utf8').trimEnd().split('\r\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[0]).toMatch(/^opId,status,class,code,message,/);
+    await confirm.getByRole('button', { name: 'The file is saved' }).click();
+    await expect(page.getByTestId('queue-notice')).toHaveText(
+      new RegExp(
+        `^Saved ${download.suggestedFilename().replace(/\./g, '\\.')}: 2 operations marked exported\\.✕$`,
+      ),
+    );
+    await expect(confirm).toHaveCount(0);
+    await expect(purge).toHaveText('Purge exported (2)…');
+    await app.shot('export-confirmed');
+
+    await purge.click();
+    await expect(dialog(page).getByRole('heading')).toHaveText(
+      'Purge 2 exported failed operations?',
+    );
+    await dialog(page).getByRole('button', { name: 'Purge 2' }).click();
+    await expect(page.getByTestId('queue-notice')).toContainText(
+      'Purged 2 exported failed operations.',
+    );
+    await expect(rowsOf(page)).toHaveCount(0);
+    expect(app.sql('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
+    expect(
+      app.sql("SELECT title FROM visitors WHERE local_id LIKE 'bad-%' ORDER BY local_id"),
+    ).toEqual([{ title: 'Engineer' }, { title: 'Engineer' }]);
+    expect(
+      app
+        .sql<{ action: string; local_id: string | null }>(
+          'SELECT action, local_id FROM audit ORDER BY id',
+        )
+        .map((r) => `${r.action} ${r.local_id}`),
+    ).toEqual(['export null', 'purge bad-1', 'purge bad-2']);
   });
 });

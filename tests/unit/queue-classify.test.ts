@@ -30,7 +30,12 @@ describe('error classification', () => {
     ['not_found', false, 'not_found'],
     ['conflict_loop', false, 'conflict_loop'],
     ['create_failed', false, 'blocked'],
-    ['something_new', true, 'other'],
+    ['create_removed', false, 'blocked'],
+    ['interrupted', true, 'network'],
+    ['storage_unavailable', true, 'server'],
+    // a code the console does not know: the server's retryable says transient trouble on its side
+    ['something_new', true, 'server'],
+    ['something_new', false, 'other'],
     ['constructor', false, 'other'],
     ['__proto__', false, 'other'],
   ];
@@ -46,6 +51,17 @@ describe('error classification', () => {
   });
 
   it('has no error at all as other', () => expect(classify(null)).toBe('other'));
+
+  it("the reference server's transient storage_unavailable is server trouble, not 'other'", () => {
+    // server/storage/sqlite.ts toStoreError: SQLITE_FULL/IOERR/… → code storage_unavailable, retryable.
+    expect(
+      classify({
+        code: 'storage_unavailable',
+        message: 'the database is unavailable (SQLITE_IOERR); try again',
+        retryable: true,
+      }),
+    ).toBe('server');
+  });
 
   it('gives every class its own words and suggested action', () => {
     const labels = new Set(ERROR_CLASSES.map((c) => CLASS_INFO[c].label));

@@ -21,6 +21,7 @@ describe('migrate', () => {
       value: { a: 1, b: 2, c: 3, version: 3 },
       from: 0,
       applied: ['0 → 1: a', '1 → 2: b', '2 → 3: c'],
+      notes: [],
     });
     expect(migrate({ version: 2, b: 10 }, chain, 3)).toMatchObject({
       ok: true,
@@ -35,6 +36,7 @@ describe('migrate', () => {
       value: { version: 3, x: 1 },
       from: 3,
       applied: [],
+      notes: [],
     });
   });
 
@@ -65,6 +67,7 @@ describe('loadSettings', () => {
         fresh: true,
         migratedFrom: null,
         problems: [],
+        migrationNotes: [],
         backup: null,
         readOnly: false,
       });
@@ -81,6 +84,7 @@ describe('loadSettings', () => {
       fresh: false,
       migratedFrom: null,
       problems: [],
+      migrationNotes: [],
       backup: null,
       readOnly: false,
     });
@@ -94,7 +98,11 @@ describe('loadSettings', () => {
       backoff: { baseMs: 2500, factor: 3, maxAttempts: 7, jitter: 0.2 },
       welcomeDone: true,
     });
-    expect(r.problems).toEqual([]);
+    // Every value is kept but the jitter, which version 1 has no setting for: said, not silent.
+    const jitterNote =
+      'backoff.jitter: is no longer a setting (found 0.2; left out): the console spreads retries by its own fixed amount.';
+    expect(r.problems).toEqual([jitterNote]);
+    expect(r.migrationNotes).toEqual([jitterNote]);
     expect(r.migratedFrom).toBe(0);
     expect(r.backup).toBe('migrated');
     expect(r.settings).toEqual({
@@ -103,6 +111,41 @@ describe('loadSettings', () => {
       connection: { kind: 'server', serverUrl: 'http://10.0.0.5:8787' },
       sync: { chunkSize: 250, autoSyncMinutes: 10 },
       backoff: { baseSeconds: 2.5, factor: 3, maxAttempts: 7 },
+    });
+  });
+
+  it('a v0 auto-sync interval under 30 s does not silently become "off"', () => {
+    const load = loadSettings({ autoSyncIntervalMs: 20_000 });
+    // 0 means "background syncs off": the person had them every 20 s.
+    const kept = load.settings.sync.autoSyncMinutes > 0 || load.problems.length > 0;
+    expect({ autoSyncMinutes: load.settings.sync.autoSyncMinutes, kept }).toMatchObject({
+      kept: true,
+    });
+    // Rounded up to the shortest interval there is, and said so; the old file is kept.
+    expect(load.settings.sync.autoSyncMinutes).toBe(1);
+    expect(load.problems).toEqual([
+      'sync.autoSyncMinutes: background syncs were every 20 seconds; this version counts whole minutes, so they are now every 1 minute (the shortest interval).',
+    ]);
+    expect(load.backup).toBe('migrated');
+  });
+
+  it('v0 intervals: whole minutes kept silently, others rounded up with a note, 0 stays off', () => {
+    const minutes = (ms: number) => loadSettings({ autoSyncIntervalMs: ms });
+    expect(minutes(300_000)).toMatchObject({
+      settings: { sync: { autoSyncMinutes: 5 } },
+      problems: [],
+    });
+    expect(minutes(0)).toMatchObject({ settings: { sync: { autoSyncMinutes: 0 } }, problems: [] });
+    expect(minutes(90_000)).toMatchObject({
+      settings: { sync: { autoSyncMinutes: 2 } },
+      problems: [
+        'sync.autoSyncMinutes: background syncs were every 90 seconds; this version counts whole minutes, so they are now every 2 minutes.',
+      ],
+    });
+    // not an interval at all: named, and the default used, as for any bad value
+    expect(minutes(-5)).toMatchObject({
+      settings: { sync: { autoSyncMinutes: defaultSettings().sync.autoSyncMinutes } },
+      backup: 'invalid',
     });
   });
 

@@ -127,6 +127,27 @@ describe('SettingsService', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe(SETTINGS_VERSION);
   });
 
+  it('an older file whose values had to change to fit is migrated, kept, and the change shown', () => {
+    const dir = tmp();
+    const path = join(dir, 'settings.json');
+    writeFileSync(path, JSON.stringify({ autoSyncIntervalMs: 20_000, welcomeDone: true }));
+    const s = new SettingsService(storeBackend(fileStore(path)), { now: AT });
+    const backup = `${path}.before-migration-2026-01-02T03-04-05-000Z.bak`;
+    expect(s.get().sync.autoSyncMinutes).toBe(1);
+    expect(s.problem()).toEqual({
+      message: `Settings from an older version of the console were converted; one value could not be kept exactly as it was (the file as it was is kept at ${backup}).`,
+      details: [
+        'sync.autoSyncMinutes: background syncs were every 20 seconds; this version counts whole minutes, so they are now every 1 minute (the shortest interval).',
+      ],
+      backup,
+    });
+    expect(JSON.parse(readFileSync(backup, 'utf8'))).toEqual({
+      autoSyncIntervalMs: 20_000,
+      welcomeDone: true,
+    });
+    expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe(SETTINGS_VERSION);
+  });
+
   it('a newer console’s file is never written to', () => {
     const dir = tmp();
     const path = join(dir, 'settings.json');

@@ -56,7 +56,9 @@ export function explainFailure(
   const host = url.host;
   const https = url.protocol === 'https:';
   const status = error.status;
-  if (error.code === 'tls' || (https && status === undefined && TLS_WORDS.test(error.message)))
+  const tlsWords =
+    https && status === undefined && error.code !== 'bad_response' && TLS_WORDS.test(error.message);
+  if (error.code === 'tls' || tlsWords)
     return {
       problem: 'tls',
       message: `The secure connection to ${host} failed: ${tlsReason(error.message)}`,
@@ -67,6 +69,14 @@ export function explainFailure(
       problem: 'unreachable',
       message: `The server at ${host} did not answer in time.`,
       hint: 'Check the address, that the server is running, and your network or VPN.',
+    };
+  // Before "no status": a reply that is not the protocol's (HTML, other JSON) came
+  // from something that answered, whatever status ServerApi attached.
+  if (error.code === 'bad_response')
+    return {
+      problem: 'not_sync_server',
+      message: `Something answers at ${host}, but it is not a visitor sync server: its answer to GET /api/me is not the sync protocol's.`,
+      hint: 'Check the address: it is the sync server’s base address, without /api.',
     };
   if (status === undefined)
     return {
@@ -85,12 +95,6 @@ export function explainFailure(
       problem: 'forbidden',
       message: `The token is valid, but the server at ${host} does not allow it to sync (HTTP 403).`,
       hint: 'Ask your administrator for a token with the staff or admin role.',
-    };
-  if (error.code === 'bad_response')
-    return {
-      problem: 'not_sync_server',
-      message: `Something answers at ${host}, but it is not a visitor sync server: its answer to GET /api/me is not the sync protocol's.`,
-      hint: 'Check the address: it is the sync server’s base address, without /api.',
     };
   if (status === 429 || status >= 500)
     return {

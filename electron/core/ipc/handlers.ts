@@ -72,7 +72,8 @@ export function createHandlers(ctx: CoreContext): Handlers {
     },
     'outbox:counts': () => outbox.counts(),
     'outbox:forVisitor': ({ localId }) => outbox.forVisitor(localId),
-    'sync:connect': (connection) => ctx.sync.configure(connection),
+    // Through the shell: refused (demo_running) while the demo owns the database.
+    'sync:connect': (connection) => ctx.shell.connectSession(connection),
     'sync:start': () => ctx.sync.sync('manual'),
     'sync:cancel': () => ({ cancelled: ctx.sync.cancel() }),
     'sync:status': () => ctx.sync.status(),

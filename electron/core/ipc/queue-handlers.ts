@@ -64,11 +64,35 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
       changed('discard', r);
       return { ...reply(r), syncStarted: false };
     },
+    // Two steps: nothing is marked exported (purgeable) before the file is saved.
     'queue:export': async ({ format, ...target }) => {
       const by = await asAdmin('export operations');
-      const file = actions.exportItems(target, format, by);
-      ctx.events.emit('queue:changed', { action: 'export', count: file.count });
-      return file;
+      const file = actions.buildExport(target, format);
+      const { content, ...about } = file;
+      let saved;
+      try {
+        saved = await ctx.desktop.saveFile({ filename: file.filename, mime: file.mime, content });
+      } catch (err) {
+        actions.dropExport(file.exportId);
+        throw err;
+      }
+      if (saved.kind === 'unavailable')
+        // No desktop (tests, the e2e harness): the window saves it and confirms.
+        return { ...file, saved: 'window' as const, path: null, marked: 0 };
+      if (saved.kind === 'cancelled') {
+        actions.dropExport(file.exportId);
+        return { ...about, content: '', saved: 'cancelled' as const, path: null, marked: 0 };
+      }
+      // The file is on disk: only now are its operations marked exported.
+      const r = actions.confirmExport(file.exportId, by, saved.path);
+      ctx.events.emit('queue:changed', { action: 'export', count: r.count });
+      return { ...about, content: '', saved: 'main' as const, path: saved.path, marked: r.count };
+    },
+    'queue:exportSaved': async ({ exportId }) => {
+      const by = await asAdmin('export operations');
+      const r = actions.confirmExport(exportId, by, null);
+      ctx.events.emit('queue:changed', { action: 'export', count: r.count });
+      return r;
     },
     'queue:purge': async ({ expected }) => {
       const by = await asAdmin('purge failed operations');

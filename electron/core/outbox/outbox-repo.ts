@@ -129,7 +129,7 @@ export class OutboxRepo {
       RETURNING *`);
     this.recoverStmt = db.prepare(`
       UPDATE outbox SET status = 'retrying', next_attempt_at = @at, updated_at = @at
-      WHERE status = 'in_flight'`);
+      WHERE status = 'in_flight' RETURNING op_id`);
     // Back to the queue as if not sent this time (auth trouble: the server did not look at it).
     this.requeueStmt = db.prepare(`
       UPDATE outbox SET attempts = attempts - 1,
@@ -210,9 +210,13 @@ export class OutboxRepo {
       }));
   }
 
-  /** After a crash: what was in flight may or may not have arrived; it goes again (same opId). */
-  recoverInFlight(at: string): number {
-    return this.recoverStmt.run({ at }).changes;
+  /**
+   * After a crash: what was in flight may or may not have arrived; it goes
+   * again (same opId). Returns the opIds, so the caller can record that
+   * attempt (it went out and got no answer).
+   */
+  recoverInFlight(at: string): string[] {
+    return (this.recoverStmt.all({ at }) as { op_id: string }[]).map((r) => r.op_id);
   }
 
   requeue(seq: number, at: string): void {
@@ -432,23 +436,49 @@ export class OutboxRepo {
     );
   }
 
-  /** Remembered so failed operations may be purged afterwards. */
-  markExported(seqs: readonly number[], at: string): number {
-    return this.db
-      .prepare(
-        `UPDATE outbox SET exported_at = @at
-        WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('retrying', 'failed')`,
-      )
-      .run({ seqs: JSON.stringify(seqs), at }).changes;
+  /**
+   * Remembered so failed operations may be purged afterwards: called once the
+   * file is saved, for the operations as the file holds them. One changed
+   * since (rewritten, retried, sent) is left unmarked: the file is not its copy.
+   */
+  markExported(
+    stamps: readonly { seq: number; updatedAt: string; data: string | null }[],
+    at: string,
+  ): number {
+    const stmt = this.sql(
+      `UPDATE outbox SET exported_at = @at
+      WHERE seq = @seq AND updated_at = @updated_at AND data IS @data
+        AND status IN ('retrying', 'failed')`,
+    );
+    let n = 0;
+    for (const s of stamps)
+      n += stmt.run({ seq: s.seq, updated_at: s.updatedAt, data: s.data, at }).changes;
+    return n;
   }
 
-  /** Discard or purge: the operations leave the outbox (the caller rolls the mirror back). */
+  /**
+   * Discard or purge: the operations leave the outbox (the caller rolls the
+   * mirror back). Pending ones are only ever passed as dependents of a
+   * discarded create, counted and audited by the caller; never one in flight.
+   */
   adminRemove(seqs: readonly number[]): number {
     return this.db
       .prepare(
         `DELETE FROM outbox
-        WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('retrying', 'failed')`,
+        WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('pending', 'retrying', 'failed')`,
       )
       .run({ seqs: JSON.stringify(seqs) }).changes;
+  }
+
+  /**
+   * Changes left behind when their record's create was purged: they can never
+   * be sent, so they fail with the reason (and stay in the queue to be exported,
+   * purged or discarded) instead of waiting unseen.
+   */
+  adminStrand(seqs: readonly number[], error: AppError, at: string): number {
+    return this.sql(
+      `UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = @error, updated_at = @at
+      WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status IN ('pending', 'retrying', 'failed')`,
+    ).run({ seqs: JSON.stringify(seqs), error: JSON.stringify(error), at }).changes;
   }
 }

@@ -1,4 +1,5 @@
-import { fail } from '../../../shared/errors';
+import { randomUUID } from 'node:crypto';
+import { appError, fail } from '../../../shared/errors';
 import type { Action } from '../../../shared/protocol';
 import { validatePayloadEdit } from '../../../shared/queue/payload-edit';
 import type {
@@ -13,10 +14,38 @@ import type { Db } from '../db/open';
 import { OutboxRepo } from '../outbox/outbox-repo';
 import { VisitorsRepo } from '../visitors/visitors-repo';
 import { toCsv, toJson } from './export';
-import { QueueRepo, type QueueRef } from './queue-repo';
+import { QueueRepo, type ExportStamp, type QueueRef } from './queue-repo';
 
 const LOOP_REASON =
   'A conflict loop is resolved in the Conflicts workspace, not retried or discarded here.';
+const STRANDED_REASON =
+  'The visitor of this change was never created on the server and its create was purged, so it can never be sent: export it, then purge or discard it.';
+const MAY_HAVE_ARRIVED =
+  'An earlier attempt may have reached the server without its answer reaching the console (no answer, a server error, or a sync cancelled or stopped mid-send), so the server may already hold this operation under its id and would ignore an edit. Retry it as it is, or discard it.';
+
+/** Why a change left behind by a purged create fails (shared/queue/classify.ts: blocked). */
+const CREATE_REMOVED = appError(
+  'create_removed',
+  'This visitor was never created on the server and its create was purged, so this change can never be sent. Export it, then purge or discard it.',
+);
+
+/** Exports built but not yet saved, kept for the window's confirmation (oldest dropped first). */
+const MAX_PENDING_EXPORTS = 20;
+
+interface PendingExport {
+  format: 'csv' | 'json';
+  filename: string;
+  count: number;
+  stamps: ExportStamp[];
+}
+
+export interface BuiltExport {
+  exportId: string;
+  filename: string;
+  mime: string;
+  content: string;
+  count: number;
+}
 
 /** Who acts: the OS user of this console, and the name the server gives the token. */
 export interface Actor {
@@ -25,6 +54,12 @@ export interface Actor {
 }
 
 type Done = Omit<QueueActionResult, 'syncStarted'> & { localIds: string[] };
+
+/** An operation that comes along with a matched one (`dependsOn`: that one's opId). */
+interface Dependent {
+  ref: QueueRef;
+  dependsOn: string;
+}
 
 /**
  * The admins' actions on the queue. Each one is a single SQLite transaction
@@ -36,6 +71,7 @@ export class QueueActions {
   private readonly outbox: OutboxRepo;
   private readonly visitors: VisitorsRepo;
   private readonly audit: AuditRepo;
+  private readonly pendingExports = new Map<string, PendingExport>();
 
   constructor(
     private readonly db: Db,
@@ -51,13 +87,23 @@ export class QueueActions {
     return this.clock.now().toISOString();
   }
 
-  /** The operations a bulk action applies to, checked against the count the person confirmed. */
-  private resolve(target: QueueTarget): QueueRef[] {
+  /**
+   * The operations a bulk action applies to, checked against the count the
+   * person confirmed (what matched, as the window counted it). With
+   * `dependents`, the operations that cannot stand without a matched one come
+   * along (`extra`): retry brings back the changes that failed only because
+   * of a failed create; discard takes the changes of a create the server never
+   * had. The action counts and audits them like the others.
+   */
+  private resolve(
+    target: QueueTarget,
+    dependents: 'none' | 'retry' | 'discard' = 'none',
+  ): { refs: QueueRef[]; extra: Dependent[] } {
     const refs =
       'opIds' in target.select
         ? this.queue.refsByOpIds(target.select.opIds)
         : this.queue.refs(target.select.filter);
-    if (target.expected !== undefined && refs.length !== target.expected)
+    if (refs.length !== target.expected)
       fail(
         'queue_changed',
         `The queue changed since you confirmed: ${refs.length.toLocaleString('en-US')} operations match now, not ${target.expected.toLocaleString('en-US')}. Nothing was done; review and confirm again.`,
@@ -65,7 +111,23 @@ export class QueueActions {
       );
     if (refs.length === 0)
       fail('nothing_selected', 'No operation matches: nothing was done.', false);
-    return refs;
+    const extra: Dependent[] = [];
+    if (dependents !== 'none') {
+      const seen = new Set(refs.map((r) => r.opId));
+      for (const r of refs) {
+        if (r.source !== 'outbox' || r.action !== 'create') continue;
+        const deps =
+          dependents === 'retry'
+            ? this.queue.blockedBy(r.localId)
+            : this.queue.dependentsOf(r.localId);
+        for (const d of deps)
+          if (!seen.has(d.opId)) {
+            seen.add(d.opId);
+            extra.push({ ref: d, dependsOn: r.opId });
+          }
+      }
+    }
+    return { refs, extra };
   }
 
   private entry(by: Actor, action: AuditAction, ref: { opId: string; localId: string }) {
@@ -84,21 +146,32 @@ export class QueueActions {
   retry(target: QueueTarget, by: Actor): Done {
     return this.db
       .transaction((): Done => {
-        const refs = this.resolve(target);
-        const ops = refs.filter((r) => r.source === 'outbox' && r.seq !== null);
-        const seqs = new Set(ops.map((r) => r.seq!));
-        // A failed create's changes failed only because of it: they go again with it.
-        for (const r of ops)
-          if (r.action === 'create') this.queue.blockedBy(r.localId).forEach((s) => seqs.add(s));
-        const count = this.outbox.adminRetry([...seqs], this.now());
+        const { refs, extra } = this.resolve(target, 'retry');
+        const outbox = refs.filter((r) => r.source === 'outbox' && r.seq !== null);
+        // A change whose create was purged can never go out: retrying it would wait forever.
+        const stranded = new Set(outbox.filter((r) => this.queue.stranded(r)));
+        const ops = [...outbox.filter((r) => !stranded.has(r)), ...extra.map((e) => e.ref)];
+        const dependsOn = new Map(extra.map((e) => [e.ref.opId, e.dependsOn]));
+        const count = this.outbox.adminRetry(
+          ops.map((r) => r.seq!),
+          this.now(),
+        );
         for (const r of ops)
           this.audit.add({
             ...this.entry(by, 'retry', r),
-            detail: { was: r.status, serverName: by.serverName, batch: refs.length },
+            detail: {
+              was: r.status,
+              serverName: by.serverName,
+              batch: refs.length,
+              ...(dependsOn.has(r.opId) ? { dependsOn: dependsOn.get(r.opId) } : {}),
+            },
             before: null,
             after: null,
           });
-        return this.result(count, refs.length - ops.length, ops);
+        return this.result(count, ops, {
+          loops: refs.length - outbox.length,
+          stranded: stranded.size,
+        });
       })
       .immediate();
   }
@@ -130,7 +203,7 @@ export class QueueActions {
           before: row.data,
           after: checked.data,
         });
-        return this.result(1, 0, [op]);
+        return this.result(1, [op]);
       })
       .immediate();
   }
@@ -165,13 +238,18 @@ export class QueueActions {
   discard(target: QueueTarget, by: Actor): Done {
     return this.db
       .transaction((): Done => {
-        const refs = this.resolve(target);
-        return this.remove(refs, by, 'discard');
+        const { refs, extra } = this.resolve(target, 'discard');
+        return this.remove(refs, extra, by, 'discard');
       })
       .immediate();
   }
 
-  /** Failed operations that were exported; refuses when none were, or the count moved. */
+  /**
+   * Failed operations that were exported; refuses when none were, or the
+   * count moved. Removes exactly those: a change left behind by a purged
+   * create is never dropped with it (it was not exported); it stays in the
+   * queue as failed (create_removed), to be exported and purged in its turn.
+   */
   purge(expected: number, by: Actor): Done {
     return this.db
       .transaction((): Done => {
@@ -190,26 +268,68 @@ export class QueueActions {
             `The queue changed since you confirmed: ${refs.length.toLocaleString('en-US')} exported failed operations now, not ${expected.toLocaleString('en-US')}. Nothing was removed.`,
             true,
           );
-        return this.remove(refs, by, 'purge');
+        return this.remove(refs, [], by, 'purge');
       })
       .immediate();
   }
 
-  exportItems(
-    target: QueueTarget,
-    format: 'csv' | 'json',
+  /**
+   * Step one of an export: the file's content, and an id to confirm it with.
+   * Nothing is marked exported here; confirmExport does that once the file
+   * is saved (a cancelled or failed save leaves nothing purgeable).
+   */
+  buildExport(target: QueueTarget, format: 'csv' | 'json'): BuiltExport {
+    return this.db.transaction((): BuiltExport => {
+      const { refs } = this.resolve(target);
+      const items = this.queue.items(
+        null,
+        refs.map((r) => r.opId),
+      );
+      const at = this.now();
+      const stamps = this.queue.exportStamps(refs.filter((r) => r.seq !== null).map((r) => r.seq!));
+      const filename = `failed-operations-${at.replace(/[:.]/g, '-')}.${format}`;
+      const exportId = randomUUID();
+      this.pendingExports.set(exportId, { format, filename, count: items.length, stamps });
+      while (this.pendingExports.size > MAX_PENDING_EXPORTS)
+        this.pendingExports.delete(this.pendingExports.keys().next().value!);
+      return format === 'csv'
+        ? { exportId, filename, mime: 'text/csv', content: toCsv(items), count: items.length }
+        : {
+            exportId,
+            filename,
+            mime: 'application/json',
+            content: toJson(items, at),
+            count: items.length,
+          };
+    })();
+  }
+
+  /** The save was cancelled or failed: the export is forgotten, nothing marked. */
+  dropExport(exportId: string): void {
+    this.pendingExports.delete(exportId);
+  }
+
+  /**
+   * Step two: the file is saved (`where`: its path, when main wrote it).
+   * Marks the operations exported as the file holds them, in one transaction
+   * with the audit row; one changed since the file was made is not marked.
+   */
+  confirmExport(
+    exportId: string,
     by: Actor,
-  ): { filename: string; mime: string; content: string; count: number } {
+    where: string | null,
+  ): { count: number; changed: number } {
     return this.db
       .transaction(() => {
-        const refs = this.resolve(target);
-        const items = this.queue.items(
-          null,
-          refs.map((r) => r.opId),
-        );
+        const pending = this.pendingExports.get(exportId);
+        if (!pending)
+          fail(
+            'export_unknown',
+            'This export is no longer waiting to be confirmed (it was confirmed already, or the console restarted since). Nothing was marked exported: export again.',
+          );
         const at = this.now();
-        const seqs = refs.filter((r) => r.seq !== null).map((r) => r.seq!);
-        this.outbox.markExported(seqs, at);
+        const count = this.outbox.markExported(pending.stamps, at);
+        const changed = pending.stamps.length - count;
         this.audit.add({
           at,
           actor: by.actor,
@@ -219,31 +339,37 @@ export class QueueActions {
           conflictId: null,
           opId: null,
           batchId: null,
-          detail: { format, count: items.length, serverName: by.serverName },
+          detail: {
+            format: pending.format,
+            count: pending.count,
+            marked: count,
+            changed,
+            file: where ?? pending.filename,
+            serverName: by.serverName,
+          },
           before: null,
           after: null,
         });
-        const stamp = at.replace(/[:.]/g, '-');
-        return format === 'csv'
-          ? {
-              filename: `failed-operations-${stamp}.csv`,
-              mime: 'text/csv',
-              content: toCsv(items),
-              count: items.length,
-            }
-          : {
-              filename: `failed-operations-${stamp}.json`,
-              mime: 'application/json',
-              content: toJson(items, at),
-              count: items.length,
-            };
+        this.pendingExports.delete(exportId);
+        return { count, changed };
       })
       .immediate();
   }
 
-  /** Drops the operations and rolls each record back to the server's version (plus what is still queued). */
-  private remove(refs: QueueRef[], by: Actor, action: 'discard' | 'purge'): Done {
-    const ops = refs.filter((r) => r.source === 'outbox' && r.seq !== null);
+  /**
+   * Drops the operations and rolls each record back to the server's version
+   * (plus what is still queued). `extra` are the dependents resolve() added:
+   * removed, counted and audited like the rest, never dropped unseen.
+   */
+  private remove(
+    refs: QueueRef[],
+    extra: Dependent[],
+    by: Actor,
+    action: 'discard' | 'purge',
+  ): Done {
+    const matched = refs.filter((r) => r.source === 'outbox' && r.seq !== null);
+    const dependsOn = new Map(extra.map((e) => [e.ref.opId, e.dependsOn]));
+    const ops = [...matched, ...extra.map((e) => e.ref)];
     const at = this.now();
     const byRecord = new Map<string, QueueRef[]>();
     for (const r of ops) byRecord.set(r.localId, [...(byRecord.get(r.localId) ?? []), r]);
@@ -253,27 +379,39 @@ export class QueueActions {
     const datas = new Map(ops.map((r) => [r.opId, this.outbox.bySeq(r.seq!)?.data ?? null]));
     const count = this.outbox.adminRemove(ops.map((r) => r.seq!));
     for (const [localId, removed] of byRecord) {
-      const after = this.rollBack(localId, at);
+      const serverId = this.visitors.get(localId)?.serverId ?? null;
+      const { values: after, leftBehind } = this.rollBack(localId, at);
       for (const r of removed)
         this.audit.add({
           ...this.entry(by, action, r),
-          serverId: this.visitors.get(localId)?.serverId ?? null,
-          detail: { action: r.action, was: r.status, serverName: by.serverName },
+          serverId,
+          detail: {
+            action: r.action,
+            was: r.status,
+            serverName: by.serverName,
+            ...(dependsOn.has(r.opId) ? { dependsOn: dependsOn.get(r.opId) } : {}),
+            ...(leftBehind.length && r.action === 'create' ? { leftBehind } : {}),
+          },
           before: { payload: datas.get(r.opId), mirror: before.get(localId) },
           after: { mirror: after },
         });
     }
-    return this.result(count, refs.length - ops.length, ops);
+    return this.result(count, ops, { loops: refs.length - matched.length, stranded: 0 });
   }
 
   /**
    * The record as the server has it (its base), with the changes still queued
    * for it laid on top; a record the server never had and nothing left to
-   * create it is removed, with any change that depended on it.
+   * create it is removed. Queued changes are never deleted here: any left
+   * without their create (a purge of the create alone) fail with the reason
+   * and the record stays, so they remain in the queue (`leftBehind`).
    */
-  private rollBack(localId: string, at: string): VisitorValues | null {
+  private rollBack(
+    localId: string,
+    at: string,
+  ): { values: VisitorValues | null; leftBehind: string[] } {
     const record = this.visitors.get(localId);
-    if (!record) return null;
+    if (!record) return { values: null, leftBehind: [] };
     const remaining = this.queue.remainingFor(localId);
     let values: VisitorValues | null = record.base;
     let deleted = false;
@@ -285,9 +423,16 @@ export class QueueActions {
       else if (o.action === 'delete') deleted = true;
     }
     if (values === null) {
-      for (const o of remaining) this.outbox.delete(o.seq);
-      this.visitors.remove(localId);
-      return null;
+      if (remaining.length === 0) {
+        this.visitors.remove(localId);
+        return { values: null, leftBehind: [] };
+      }
+      this.outbox.adminStrand(
+        remaining.map((o) => o.seq),
+        CREATE_REMOVED,
+        at,
+      );
+      return { values: record.values, leftBehind: remaining.map((o) => o.opId) };
     }
     if (record.base !== null && record.serverId !== null) {
       // Back to exactly what the server holds: clean, not deleted, its version.
@@ -306,14 +451,22 @@ export class QueueActions {
       this.visitors.updateValues(localId, values, true, at);
       if (deleted) this.visitors.markDeleted(localId, at);
     }
-    return values;
+    return { values, leftBehind: [] };
   }
 
-  private result(count: number, skipped: number, ops: QueueRef[]): Done {
+  private result(
+    count: number,
+    ops: QueueRef[],
+    skipped: { loops: number; stranded: number } = { loops: 0, stranded: 0 },
+  ): Done {
+    const reasons = [
+      ...(skipped.loops ? [LOOP_REASON] : []),
+      ...(skipped.stranded ? [STRANDED_REASON] : []),
+    ];
     return {
       count,
-      skipped,
-      skippedReason: skipped > 0 ? LOOP_REASON : null,
+      skipped: skipped.loops + skipped.stranded,
+      skippedReason: reasons.length ? reasons.join(' ') : null,
       localIds: [...new Set(ops.map((r) => r.localId))],
     };
   }
@@ -331,9 +484,9 @@ export class QueueActions {
     if (item.source === 'conflict') reason = LOOP_REASON;
     else if (item.action === 'delete')
       reason = 'A delete carries no payload to edit: retry or discard it.';
-    else if (attempts.some((a) => a.httpStatus === null))
-      reason =
-        'An earlier attempt got no answer (a network error or timeout), so the server may already hold this operation under its id and would ignore an edit. Retry it as it is, or discard it.';
+    else if (this.queue.stranded(item)) reason = STRANDED_REASON;
+    else if (this.mayHaveArrived(opId, attempts, item.lastError?.code ?? null))
+      reason = MAY_HAVE_ARRIVED;
     return {
       item,
       attempts,
@@ -343,5 +496,24 @@ export class QueueActions {
       editable: reason === null,
       notEditableReason: reason,
     };
+  }
+
+  /**
+   * Whether the server may hold a result for this opId. Only a definite
+   * refusal proves it does not: a per-operation answer in a 200 reply, or a
+   * 4xx refusal of the request. No answer, a 5xx (a proxy may answer so after
+   * the server applied it), a cancel, or a send the console never heard back
+   * from (more attempts counted than recorded: a crash mid-send recorded by an
+   * older version) all may have reached it.
+   */
+  private mayHaveArrived(
+    opId: string,
+    attempts: readonly { httpStatus: number | null }[],
+    lastCode: string | null,
+  ): boolean {
+    if (attempts.some((a) => a.httpStatus === null || a.httpStatus >= 500)) return true;
+    if (lastCode === 'cancelled' || lastCode === 'interrupted') return true;
+    const state = this.outbox.stateOf(opId);
+    return state !== null && state.attempts > attempts.length;
   }
 }

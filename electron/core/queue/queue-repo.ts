@@ -10,6 +10,7 @@ import type {
   QueueSort,
 } from '../../../shared/queue/queue-schemas';
 import { errorSignature } from '../../../shared/queue/signature';
+import type { OutboxStatus } from '../../../shared/ipc/contract';
 import type { Action } from '../../../shared/protocol';
 import type { Db } from '../db/open';
 import { likePattern } from '../visitors/visitors-repo';
@@ -70,7 +71,7 @@ interface SqlItem {
   local_id: string;
   server_id: string | null;
   data: string | null;
-  status: 'retrying' | 'failed';
+  status: OutboxStatus;
   next_attempt_at: string | null;
   last_error: string | null;
   created_at: string;
@@ -91,7 +92,8 @@ function itemOf(r: SqlItem): QueueItem {
   return {
     opId: r.op_id,
     source: r.source,
-    status: r.status,
+    // The items query lists retrying and failed operations only.
+    status: r.status as QueueItem['status'],
     action: r.action,
     localId: r.local_id,
     serverId: r.server_id,
@@ -112,15 +114,26 @@ function itemOf(r: SqlItem): QueueItem {
   };
 }
 
-/** A matched operation, as bulk actions need it. */
+/**
+ * A matched operation, as bulk actions need it. Queue items are retrying or
+ * failed; an operation that depends on one (see dependentsOf) may be pending.
+ */
 export interface QueueRef {
   source: 'outbox' | 'conflict';
   opId: string;
   seq: number | null;
   action: Action;
   localId: string;
-  status: 'retrying' | 'failed';
+  serverId: string | null;
+  status: OutboxStatus;
   exportedAt: string | null;
+}
+
+/** What an export's file holds of each outbox operation: marked exported only if still so. */
+export interface ExportStamp {
+  seq: number;
+  updatedAt: string;
+  data: string | null;
 }
 
 function where(filter: QueueFilter, params: Record<string, unknown>): string {
@@ -213,13 +226,13 @@ export class QueueRepo {
   /** Everything matching, for bulk actions and exports (inside the caller's transaction). */
   refs(filter: QueueFilter): QueueRef[] {
     const params: Record<string, unknown> = {};
-    const sql = `${ENRICHED} SELECT source, op_id, seq, action, local_id, status, exported_at
+    const sql = `${ENRICHED} SELECT source, op_id, seq, action, local_id, server_id, status, exported_at
       FROM enriched ${where(filter, params)} ORDER BY created_at, op_id`;
     return (this.stmt(sql).all(params) as SqlItem[]).map(refOf);
   }
 
   refsByOpIds(opIds: readonly string[]): QueueRef[] {
-    const sql = `${ENRICHED} SELECT source, op_id, seq, action, local_id, status, exported_at
+    const sql = `${ENRICHED} SELECT source, op_id, seq, action, local_id, server_id, status, exported_at
       FROM enriched WHERE op_id IN (SELECT value FROM json_each(@ids)) ORDER BY created_at, op_id`;
     return (this.stmt(sql).all({ ids: JSON.stringify(opIds) }) as SqlItem[]).map(refOf);
   }
@@ -298,7 +311,7 @@ export class QueueRepo {
 
   /** Failed operations that were exported: what a purge may remove. */
   exportedFailed(): QueueRef[] {
-    const sql = `SELECT 'outbox' AS source, op_id, seq, action, local_id, status, exported_at
+    const sql = `SELECT 'outbox' AS source, op_id, seq, action, local_id, server_id, status, exported_at
       FROM outbox WHERE status = 'failed' AND exported_at IS NOT NULL ORDER BY seq`;
     return (this.stmt(sql).all() as SqlItem[]).map(refOf);
   }
@@ -327,20 +340,66 @@ export class QueueRepo {
   }
 
   /** The operations of one record still in the outbox, oldest first (discard keeps the others' values). */
-  remainingFor(localId: string): { seq: number; action: Action; data: string | null }[] {
-    return this.stmt('SELECT seq, action, data FROM outbox WHERE local_id = ? ORDER BY seq').all(
-      localId,
-    ) as { seq: number; action: Action; data: string | null }[];
+  remainingFor(
+    localId: string,
+  ): { seq: number; opId: string; action: Action; data: string | null }[] {
+    return this.stmt(
+      'SELECT seq, op_id AS opId, action, data FROM outbox WHERE local_id = ? ORDER BY seq',
+    ).all(localId) as { seq: number; opId: string; action: Action; data: string | null }[];
   }
 
   /** Failed changes that only waited on this record's create (retried with it). */
-  blockedBy(localId: string): number[] {
+  blockedBy(localId: string): QueueRef[] {
     return (
       this.stmt(
-        `SELECT seq FROM outbox WHERE local_id = ? AND status = 'failed' AND action != 'create'
-         AND json_extract(last_error, '$.code') = 'create_failed'`,
-      ).all(localId) as { seq: number }[]
-    ).map((r) => r.seq);
+        `SELECT 'outbox' AS source, op_id, seq, action, local_id, server_id, status, exported_at
+         FROM outbox WHERE local_id = ? AND status = 'failed' AND action != 'create'
+         AND json_extract(last_error, '$.code') = 'create_failed' ORDER BY seq`,
+      ).all(localId) as SqlItem[]
+    ).map(refOf);
+  }
+
+  /**
+   * The changes queued after a create the server never acknowledged (the
+   * record has no server id): without the create they can never be sent, so
+   * discarding the create takes them too. Any status but in flight.
+   */
+  dependentsOf(localId: string): QueueRef[] {
+    return (
+      this.stmt(
+        `SELECT 'outbox' AS source, op_id, seq, action, local_id, server_id, status, exported_at
+         FROM outbox o WHERE local_id = ? AND action != 'create' AND status != 'in_flight'
+           AND server_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = o.local_id AND v.server_id IS NOT NULL)
+         ORDER BY seq`,
+      ).all(localId) as SqlItem[]
+    ).map(refOf);
+  }
+
+  /**
+   * A change that can never be sent: its record was never created on the
+   * server and no create for it is queued any more (it was purged).
+   */
+  stranded(ref: Pick<QueueRef, 'action' | 'localId' | 'serverId'>): boolean {
+    if (ref.action === 'create' || ref.serverId !== null) return false;
+    const r = this.stmt(
+      `SELECT EXISTS (SELECT 1 FROM outbox WHERE local_id = @id AND action = 'create') AS has_create,
+         EXISTS (SELECT 1 FROM visitors WHERE local_id = @id AND server_id IS NOT NULL) AS on_server`,
+    ).get({ id: ref.localId }) as { has_create: number; on_server: number };
+    return !r.has_create && !r.on_server;
+  }
+
+  /** What an export's file holds of these operations, to mark them exported only if unchanged since. */
+  exportStamps(seqs: readonly number[]): ExportStamp[] {
+    return (
+      this.stmt(
+        `SELECT seq, updated_at, data FROM outbox WHERE seq IN (SELECT value FROM json_each(@seqs))`,
+      ).all({ seqs: JSON.stringify(seqs) }) as {
+        seq: number;
+        updated_at: string;
+        data: string | null;
+      }[]
+    ).map((r) => ({ seq: r.seq, updatedAt: r.updated_at, data: r.data }));
   }
 }
 
@@ -351,6 +410,7 @@ function refOf(r: SqlItem): QueueRef {
     seq: r.seq,
     action: r.action,
     localId: r.local_id,
+    serverId: r.server_id,
     status: r.status,
     exportedAt: r.exported_at,
   };

@@ -57,7 +57,19 @@ export class SettingsService {
     this.readOnly = load.readOnly;
     if (load.migratedFrom !== null)
       this.notes.push(`settings migrated from version ${load.migratedFrom}`);
-    if (load.problems.length) {
+    const onlyMigrationNotes =
+      load.problems.length > 0 && load.problems.length === load.migrationNotes.length;
+    if (onlyMigrationNotes) {
+      // Every value was used, but some had to change to fit this version: say which.
+      const backup = safeBackup(backend, 'before-migration', now());
+      if (backup) this.notes.push(`settings before the migration kept at ${backup}`);
+      const n = load.migrationNotes.length;
+      this.problemValue = {
+        message: `Settings from an older version of the console were converted; ${n === 1 ? 'one value' : `${n} values`} could not be kept exactly as ${n === 1 ? 'it was' : 'they were'}${backup ? ` (the file as it was is kept at ${backup})` : ''}.`,
+        details: load.migrationNotes,
+        backup,
+      };
+    } else if (load.problems.length) {
       const backup = load.backup ? safeBackup(backend, load.backup, now()) : null;
       this.problemValue = {
         message: load.readOnly

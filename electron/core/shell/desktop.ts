@@ -10,10 +10,28 @@ export interface DesktopPort {
    * demo server's data) are removed first. False when there is no desktop.
    */
   relaunch(opts: { resetDatabase: boolean }): boolean;
+  /**
+   * Asks where to save a file (the OS's save dialog) and writes it there,
+   * whole or not at all. `saved` only once the file is on disk; `cancelled`
+   * when the person closed the dialog; `unavailable` with no desktop (the
+   * window saves it). A failed write throws an AppErrorException in words.
+   */
+  saveFile(file: SaveFileRequest): Promise<SaveFileOutcome>;
 }
+
+export interface SaveFileRequest {
+  /** The name offered in the dialog. */
+  filename: string;
+  mime: string;
+  content: string;
+}
+
+export type SaveFileOutcome =
+  { kind: 'saved'; path: string } | { kind: 'cancelled' } | { kind: 'unavailable' };
 
 /** No desktop: the core runs under tests, the CLI or the e2e harness. */
 export const noDesktop: DesktopPort = {
   openFolder: () => Promise.resolve(false),
   relaunch: () => false,
+  saveFile: () => Promise.resolve({ kind: 'unavailable' }),
 };

@@ -5,6 +5,7 @@ import type {
   SettingsView,
   ShellState,
 } from '../../../shared/ipc/shell-contract';
+import type { SyncStatus } from '../../../shared/ipc/contract';
 import type { SettingsPatch } from '../../../shared/settings';
 import { testConnection } from '../connection/connection-test';
 import type { DemoController } from '../demo/demo';
@@ -91,6 +92,15 @@ export class ShellService {
     return this.state();
   }
 
+  /**
+   * The Sync screen's connection for this session (sync:connect): the engine
+   * only, nothing saved. Refused while the demo owns the database, like connect.
+   */
+  connectSession(connection: { serverUrl: string; token: string }): SyncStatus {
+    this.refuseWhileDemo('connect to a server');
+    return this.deps.sync.configure(connection);
+  }
+
   async startDemo(): Promise<DemoStatus> {
     const c = this.deps.settings.get().connection;
     if (c.kind === 'server')
@@ -153,8 +163,14 @@ export class ShellService {
     await this.deps.demo.stop();
   }
 
+  /** Demo visitors must never reach a real server: the demo's database is its own until it is left. */
   private refuseWhileDemo(what: string): void {
-    if (this.deps.settings.get().connection.kind === 'demo')
+    const demoState = this.deps.demo.status().state;
+    if (
+      this.deps.settings.get().connection.kind === 'demo' ||
+      demoState === 'starting' ||
+      demoState === 'running'
+    )
       fail(
         'demo_running',
         `The console is running the demo, and its database holds demo visitors that must not reach your server. To ${what}, choose Leave the demo in Settings first (the console restarts with a fresh database).`,

@@ -54,6 +54,12 @@ export interface SyncEngineDeps {
 
 const PROGRESS_EVERY_MS = 250;
 
+const INTERRUPTED = appError(
+  'interrupted',
+  'The console stopped while this operation was on its way to the server, so whether the server received it is unknown. It goes again with the same id (the server applies it at most once).',
+  true,
+);
+
 /** Ends a run early with an outcome; what was settled stays settled. */
 class StopRun extends Error {
   constructor(
@@ -106,7 +112,18 @@ export class SyncEngine {
         if (heldElsewhere(readLease(this.state), Date.now())) return false;
         const at = this.nowIso();
         this.runs.markInterrupted(at);
-        this.outbox.recoverInFlight(at);
+        // Each was handed to the network and no answer was stored: an attempt with
+        // no reply, so nothing treats it as never sent (the queue will not edit it).
+        for (const opId of this.outbox.recoverInFlight(at))
+          this.attempts.record({
+            opId,
+            runId: null,
+            chunk: null,
+            at,
+            outcome: 'retry',
+            httpStatus: null,
+            error: INTERRUPTED,
+          });
         return true;
       })
       .immediate();
@@ -485,9 +502,13 @@ export class SyncEngine {
       }
     }
     if (error.code === 'cancelled') {
-      // It may or may not have arrived: due again at once, same opId, attempt counted.
+      // It may or may not have arrived: due again at once, same opId, attempt counted
+      // and recorded (no answer), so nothing treats it as never sent.
       this.deps.db.transaction(() =>
-        ops.forEach((op) => this.outbox.retryLater(op.seq, at, plain(error), at)),
+        ops.forEach((op) => {
+          this.outbox.retryLater(op.seq, at, plain(error), at);
+          record(op, 'retry');
+        }),
       )();
       throw new StopRun('cancelled', plain(error));
     }

@@ -81,6 +81,12 @@ export function QueueScreen() {
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
+  // An export the window saved itself (no desktop save dialog): marked only once confirmed.
+  const [unconfirmed, setUnconfirmed] = useState<{
+    exportId: string;
+    filename: string;
+    count: number;
+  } | null>(null);
 
   const filter: QueueFilterIn = useMemo(
     () => ({ status, cls, code, action, text, signature }),
@@ -158,8 +164,20 @@ export function QueueScreen() {
     try {
       if (p.kind === 'export') {
         const file = await api.invoke('queue:export', { ...p.target, format: p.format ?? 'csv' });
-        download(file.filename, file.mime, file.content);
-        setNotice({ text: `Exported ${plural(file.count, 'operation')} to ${file.filename}.` });
+        if (file.saved === 'main') {
+          const changed = file.count - file.marked;
+          setNotice({
+            text: `Exported ${plural(file.count, 'operation')} to ${file.path ?? file.filename}.${changed > 0 ? ` ${plural(changed, 'operation')} changed meanwhile and ${changed === 1 ? 'is' : 'are'} not marked exported.` : ''}`,
+          });
+        } else if (file.saved === 'cancelled') {
+          setNotice({
+            text: 'Export cancelled: no file was saved, and nothing was marked exported.',
+          });
+        } else {
+          download(file.filename, file.mime, file.content);
+          setUnconfirmed({ exportId: file.exportId, filename: file.filename, count: file.count });
+          setNotice(null);
+        }
       } else if (p.kind === 'purge') {
         const r = await api.invoke('queue:purge', { expected: p.count });
         setNotice({ text: `Purged ${plural(r.count, 'exported failed operation')}.` });
@@ -178,6 +196,30 @@ export function QueueScreen() {
     } catch (err) {
       setNotice({ text: errorText(err), error: true });
       setPending(null);
+    } finally {
+      setBusy(false);
+      rows.refresh();
+      setVersion((v) => v + 1);
+    }
+  };
+
+  /** The window saved the file (or did not): only a saved file makes its operations purgeable. */
+  const settleExport = async (saved: boolean) => {
+    const pending = unconfirmed;
+    if (!pending) return;
+    setUnconfirmed(null);
+    if (!saved) {
+      setNotice({ text: 'Nothing was marked exported: export again to save the file.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await api.invoke('queue:exportSaved', { exportId: pending.exportId });
+      setNotice({
+        text: `Saved ${pending.filename}: ${plural(r.count, 'operation')} marked exported.${r.changed > 0 ? ` ${plural(r.changed, 'operation')} changed meanwhile and ${r.changed === 1 ? 'is' : 'are'} not marked: export ${r.changed === 1 ? 'it' : 'them'} again.` : ''}`,
+      });
+    } catch (err) {
+      setNotice({ text: errorText(err), error: true });
     } finally {
       setBusy(false);
       rows.refresh();
@@ -205,7 +247,8 @@ export function QueueScreen() {
   const onGroup = (g: QueueGroup, kind: 'retry' | 'discard' | 'export') =>
     ask(
       kind,
-      { select: { filter: { signature: g.signature } }, expected: g.count },
+      // The group's count is under the active filter: the action is too.
+      { select: { filter: { ...filter, signature: g.signature } }, expected: g.count },
       g.count,
       `“${g.message || g.code}”`,
       kind === 'export' ? 'csv' : undefined,
@@ -244,7 +287,7 @@ export function QueueScreen() {
               facets.exportedFailed > 0
                 ? ask(
                     'purge',
-                    { select: { filter: { status: 'failed' } } },
+                    { select: { filter: { status: 'failed' } }, expected: facets.exportedFailed },
                     facets.exportedFailed,
                     '',
                   )
@@ -403,6 +446,24 @@ export function QueueScreen() {
         </div>
       )}
 
+      {unconfirmed && (
+        <div
+          className="q-notice"
+          role="group"
+          aria-label="Confirm the export"
+          data-testid="export-confirm"
+        >
+          <p>
+            {`${unconfirmed.filename} (${plural(unconfirmed.count, 'operation')}) was handed to the browser to save. Once the file is saved, confirm it: only then are the operations marked exported, and may be purged.`}
+          </p>
+          <button disabled={busy} onClick={() => void settleExport(true)}>
+            The file is saved
+          </button>
+          <button className="q-link" disabled={busy} onClick={() => void settleExport(false)}>
+            It was not saved
+          </button>
+        </div>
+      )}
       {notice && (
         <p
           className={`q-notice${notice.error ? ' error' : ''}`}
@@ -483,15 +544,17 @@ export function QueueScreen() {
               {pending.count === 1 && pending.what !== 'selected' && pending.what !== 'matching'
                 ? pending.what
                 : plural(pending.count, 'operation')}{' '}
-              will be dropped and each record goes back to the server&apos;s version. This cannot be
-              undone, and it is recorded in the audit trail.
+              will be dropped and each record goes back to the server&apos;s version. A create the
+              server never had takes the later changes of its visitor with it (they cannot be sent
+              without it); the result counts them. This cannot be undone, and it is recorded in the
+              audit trail.
             </p>
           )}
           {pending.kind === 'export' && (
             <p>
               Saves {plural(pending.count, 'operation')} with their errors and payloads as a{' '}
-              {(pending.format ?? 'csv').toUpperCase()} file. Exported failed operations may then be
-              purged.
+              {(pending.format ?? 'csv').toUpperCase()} file. Once the file is saved, its failed
+              operations may be purged.
             </p>
           )}
           {pending.kind === 'purge' && (

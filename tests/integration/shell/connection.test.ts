@@ -9,6 +9,8 @@ import { makeCore, type TestCore } from '../../fixtures/core';
 let srv: RunningServer;
 let other: Server;
 let otherUrl: string;
+let web: Server;
+let webUrl: string;
 let core: TestCore | null = null;
 
 beforeAll(async () => {
@@ -23,10 +25,20 @@ beforeAll(async () => {
   );
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
   otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  // A web server (an SPA host, a router page, a captive portal) that answers 200 with HTML.
+  // Or, asked for a JSON path, with JSON of another shape.
+  web = createHttp((req, res) =>
+    req.url?.startsWith('/json/')
+      ? res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
+      : res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><h1>Welcome</h1>'),
+  );
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+  webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   await srv.stop();
   await new Promise((r) => other.close(r));
+  await new Promise((r) => web.close(r));
 });
 afterEach(() => {
   core?.dispose();
@@ -66,6 +78,18 @@ describe('connection test (GET /api/me)', () => {
     const r = await testConnection({ serverUrl: otherUrl, token: 'staff-token-1' });
     expect(r).toMatchObject({ ok: false, problem: 'not_sync_server' });
     if (!r.ok) expect(r.message).toContain('HTTP 404');
+  });
+
+  it('a web server answering 200 with HTML is "not a visitor sync server", not "unreachable"', async () => {
+    const r = await testConnection({ serverUrl: webUrl, token: 'any-token' });
+    expect(r).toMatchObject({ ok: false, problem: 'not_sync_server' });
+    // JSON of another shape, 200 too
+    const json = await testConnection({ serverUrl: `${webUrl}/json/`, token: 'any-token' });
+    expect(json).toMatchObject({
+      ok: false,
+      problem: 'not_sync_server',
+      message: expect.stringContaining('not a visitor sync server') as string,
+    });
   });
 
   it('says an http server on an https address does not speak TLS', async () => {

@@ -1,13 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../server/index';
 import { makeCore, type TestCore } from '../../fixtures/core';
+import { STAFF, server, storedVisitors } from '../sync/helpers';
 
 /** The demo default: the real reference server inside this process, the real engine, a real SQLite file. */
 let core: TestCore | null = null;
-afterEach(() => {
+let real: RunningServer | null = null;
+afterEach(async () => {
   core?.dispose();
   core = null;
+  await real?.stop();
+  real = null;
 });
 
 const n = (c: TestCore, sql: string) => (c.db.prepare(sql).get() as { n: number }).n;
@@ -59,5 +64,48 @@ describe('the demo', () => {
     await core.call('shell:startDemo', {});
     const r = await core.raw('shell:connect', { serverUrl: 'http://127.0.0.1:9', token: 'abc' });
     expect(r).toMatchObject({ ok: false, error: { code: 'demo_running' } });
+  });
+
+  // "Demo visitors must never reach a real server" (issue 7), whichever channel is used.
+  it('refuses to point a running demo at a real server through any channel', async () => {
+    core = makeCore({ firstRun: true, shell: { demoVisitors: 60 } });
+    await core.call('shell:startDemo', {});
+    // A real server with a longer history than the demo's (its change cursor is further on).
+    real = await server({ seed: 500 });
+    expect(await core.raw('shell:connect', { serverUrl: real.url, token: STAFF })).toMatchObject({
+      ok: false,
+      error: { code: 'demo_running' },
+    });
+    // The demo's scripted create (made to fail twice on the demo server) is still queued.
+    const queued = core.db
+      .prepare("SELECT count(*) AS n FROM outbox WHERE action = 'create' AND status = 'retrying'")
+      .get() as { n: number };
+    expect(queued.n).toBe(1);
+    // The same thing through the Sync screen's channel (ConnectionCard → sync-store → sync:connect):
+    const r = await core.raw('sync:connect', { serverUrl: real.url, token: STAFF });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'demo_running',
+        message: expect.stringContaining('Leave the demo') as string,
+        retryable: false,
+      },
+    });
+    if (r.ok) {
+      core.db.prepare("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000Z'").run();
+      for (let i = 0; i < 200 && core.sync.status().running; i++)
+        await new Promise((res) => setTimeout(res, 25));
+      await core.call('sync:start', {});
+    }
+    const onReal = await storedVisitors(real);
+    const demoNames = [...onReal.values()].filter((v) =>
+      ['Ada Brightwater', 'Tomás Okafor', 'Mei Lindqvist'].includes(v.name as string),
+    );
+    expect({ accepted: r.ok, demoVisitorsOnRealServer: demoNames.length }).toEqual({
+      accepted: false,
+      demoVisitorsOnRealServer: 0,
+    });
+    // The engine still points at the demo server.
+    expect(core.sync.status().serverUrl).toBe((await core.call('shell:state', {})).demo.serverUrl);
   });
 });
