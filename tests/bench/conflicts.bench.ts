@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatch } from '../../electron/core/ipc/dispatch';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { seedConflicts } from '../fixtures/conflicts';
 import { makeCore, type TestCore } from '../fixtures/core';
 import { serveDir } from '../e2e/harness/static-server';
@@ -154,15 +155,8 @@ export const benchmarks: Benchmark[] = [
       seedConflicts(core, SCROLL_N);
       const server = await serveDir(rendererDir);
       const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        executablePath: CHROMIUM_PATH,
+        args: CHROMIUM_ARGS,
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });

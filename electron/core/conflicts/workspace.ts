@@ -11,7 +11,7 @@ import type {
 import { conflictSides } from '../../../shared/resolve/conflict';
 import { previewResolution } from '../../../shared/resolve/preview';
 import type { MergePreview, Resolution, ResolvableConflict } from '../../../shared/resolve/types';
-import type { VisitorValues } from '../../../shared/visitor';
+import { EMPTY_VALUES, type VisitorValues } from '../../../shared/visitor';
 import { AuditRepo } from '../audit/audit-repo';
 import { type Clock, isoNow } from '../clock';
 import type { Db } from '../db/open';
@@ -414,17 +414,7 @@ function draftStateOf(rc: ResolvableConflict, draft: Resolution | null): DraftSt
 
 /** A conflict whose record left the mirror still shows, with what it recorded. */
 function placeholderOf(c: ConflictRow): ResolvableConflict {
-  const local = {
-    name: c.name,
-    company: c.company || null,
-    email: null,
-    title: null,
-    phone: null,
-    interests: [],
-    notes: null,
-    captureMethod: null,
-    capturedAt: null,
-  };
+  const local = { ...EMPTY_VALUES, name: c.name, company: c.company || null };
   return resolvableOf(
     c,
     {

@@ -6,6 +6,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { TableHead } from '../paging/TableHead';
 import { useCallback, useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-contract';
 import { conflictSides } from '../../../shared/resolve/conflict';
@@ -160,30 +161,12 @@ export function ConflictTable(props: {
 
   return (
     <div className="vtable ctable" role="table" aria-label="Conflicts" aria-rowcount={count + 1}>
-      <div className="vtable-head" role="rowgroup">
-        {table.getHeaderGroups().map((hg) => (
-          <div className="vtable-row" role="row" key={hg.id}>
-            <div role="columnheader" className="vtable-cell col-select" aria-label="Selected" />
-            {hg.headers.map((h) => {
-              const sorted = h.column.getIsSorted();
-              return (
-                <div
-                  key={h.id}
-                  role="columnheader"
-                  className={`vtable-cell col-${h.id}${h.column.getCanSort() ? ' sortable' : ''}`}
-                  aria-sort={
-                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
-                  }
-                  onClick={h.column.getToggleSortingHandler()}
-                >
-                  {flexRender(h.column.columnDef.header, h.getContext())}
-                  {sorted ? (sorted === 'asc' ? ' ▲' : ' ▼') : ''}
-                </div>
-              );
-            })}
-          </div>
-        ))}
-      </div>
+      <TableHead
+        table={table}
+        leading={
+          <div role="columnheader" className="vtable-cell col-select" aria-label="Selected" />
+        }
+      />
       <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {visible.map(({ index, entry }) => {

@@ -2,17 +2,9 @@ import type { ConflictKind } from '../../../shared/protocol';
 import type { PickKind, Resolution, Strategy } from '../../../shared/resolve/types';
 import type { VisitorField } from '../../../shared/visitor';
 
-export const FIELD_LABEL: Record<VisitorField, string> = {
-  name: 'Name',
-  company: 'Company',
-  email: 'Email',
-  title: 'Title',
-  phone: 'Phone',
-  interests: 'Interests',
-  notes: 'Notes',
-  captureMethod: 'Capture method',
-  capturedAt: 'Captured at',
-};
+import { FIELD_LABEL } from '../field-labels';
+
+export { FIELD_LABEL };
 
 export const KIND_LABEL: Record<ConflictKind, string> = {
   field: 'Both edited',

@@ -1,25 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsView, ShellState } from '../../../shared/ipc/shell-contract';
 import type { Strategy } from '../../../shared/resolve/types';
-import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
+import { VISITOR_FIELDS } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { ConnectForm } from '../welcome/ConnectForm';
 import { useShellState } from '../welcome/use-shell-state';
 import { draftOf, patchOf, type SettingsDraft } from './settings-form';
+import { FIELD_LABEL } from '../field-labels';
 import './settings.css';
-
-const FIELD_LABELS: Record<VisitorField, string> = {
-  name: 'Name',
-  company: 'Company',
-  email: 'Email',
-  title: 'Title',
-  phone: 'Phone',
-  interests: 'Interests',
-  notes: 'Notes',
-  captureMethod: 'Capture method',
-  capturedAt: 'Captured at',
-};
 
 const STRATEGY_LABELS: Record<Strategy, string> = {
   manual: 'Ask me',
@@ -160,7 +149,7 @@ export function SettingsScreen() {
             <div className="strategy-grid">
               {VISITOR_FIELDS.map((f) => (
                 <div className="field" key={f}>
-                  <label htmlFor={`strategy-${f}`}>{FIELD_LABELS[f]}</label>
+                  <label htmlFor={`strategy-${f}`}>{FIELD_LABEL[f]}</label>
                   <select
                     id={`strategy-${f}`}
                     value={draft.fieldStrategies[f]}

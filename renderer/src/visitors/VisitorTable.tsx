@@ -6,6 +6,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { TableHead } from '../paging/TableHead';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 
@@ -135,29 +136,7 @@ export function VisitorTable(props: {
 
   return (
     <div className="vtable" role="table" aria-label="Visitors" aria-rowcount={total + 1}>
-      <div className="vtable-head" role="rowgroup">
-        {table.getHeaderGroups().map((hg) => (
-          <div className="vtable-row" role="row" key={hg.id}>
-            {hg.headers.map((h) => {
-              const sorted = h.column.getIsSorted();
-              return (
-                <div
-                  key={h.id}
-                  role="columnheader"
-                  className={`vtable-cell col-${h.id}${h.column.getCanSort() ? ' sortable' : ''}`}
-                  aria-sort={
-                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
-                  }
-                  onClick={h.column.getCanSort() ? h.column.getToggleSortingHandler() : undefined}
-                >
-                  {flexRender(h.column.columnDef.header, h.getContext())}
-                  {sorted && <span className="sort-mark">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
-                </div>
-              );
-            })}
-          </div>
-        ))}
-      </div>
+      <TableHead table={table} />
       <div
         className="vtable-body"
         ref={scrollRef}
