@@ -121,8 +121,8 @@ export function ConnectionCard({
         )}
       </form>
       <p className="sync-hint" data-testid="connection-hint">
-        The connection lasts until the console is closed; saving it comes with the settings screen.
-        The token is not shown again.
+        The connection lasts until the console is closed; to keep one (tested first, the token
+        stored encrypted), connect in Settings. The token is not shown again.
       </p>
     </section>
   );
