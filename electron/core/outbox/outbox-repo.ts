@@ -79,6 +79,7 @@ export class OutboxRepo {
   private readonly nextDueStmt: Statement<[], { at: string | null }>;
   private readonly moveStmt: Statement;
   private readonly orphansStmt: Statement;
+  private readonly strandedStmt: Statement;
   private readonly failedStmt: Statement<[number, number], SqlOp>;
 
   private readonly lazy = new Map<string, Statement>();
@@ -167,6 +168,11 @@ export class OutboxRepo {
       WHERE status IN ('pending', 'retrying') AND action != 'create' AND server_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = outbox.local_id AND v.server_id IS NOT NULL)
         AND EXISTS (SELECT 1 FROM outbox c WHERE c.local_id = outbox.local_id AND c.action = 'create' AND c.status = 'failed')`);
+    this.strandedStmt = db.prepare(`
+      UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = @error, updated_at = @at
+      WHERE status IN ('pending', 'retrying') AND action != 'create' AND server_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = outbox.local_id AND v.server_id IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.local_id = outbox.local_id AND c.action = 'create')`);
     this.failedStmt = db.prepare(
       "SELECT * FROM outbox WHERE status = 'failed' AND seq > ? ORDER BY seq LIMIT ?",
     );
@@ -275,8 +281,16 @@ export class OutboxRepo {
     }
   }
 
-  failOrphans(error: AppError, at: string): number {
-    return this.orphansStmt.run({ error: JSON.stringify(error), at }).changes;
+  /**
+   * Changes of a record the server never had, that cannot go: waiting on a
+   * create that failed, or left with no create at all (it was purged). Both
+   * fail with their reason, so none waits unseen in the outbox.
+   */
+  failOrphans(createFailed: AppError, createRemoved: AppError, at: string): number {
+    return (
+      this.orphansStmt.run({ error: JSON.stringify(createFailed), at }).changes +
+      this.strandedStmt.run({ error: JSON.stringify(createRemoved), at }).changes
+    );
   }
 
   moveToRecord(from: string, to: string): void {

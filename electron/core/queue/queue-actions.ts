@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appError, fail } from '../../../shared/errors';
+import { fail } from '../../../shared/errors';
 import type { Action } from '../../../shared/protocol';
 import { validatePayloadEdit } from '../../../shared/queue/payload-edit';
 import type {
@@ -11,6 +11,7 @@ import { VISITOR_FIELDS, toValues, type VisitorValues } from '../../../shared/vi
 import { AuditRepo, type AuditAction } from '../audit/audit-repo';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
+import { CREATE_REMOVED } from '../outbox/orphan-errors';
 import { OutboxRepo } from '../outbox/outbox-repo';
 import { VisitorsRepo } from '../visitors/visitors-repo';
 import { toCsv, toJson } from './export';
@@ -22,12 +23,6 @@ const STRANDED_REASON =
   'The visitor of this change was never created on the server and its create was purged, so it can never be sent: export it, then purge or discard it.';
 const MAY_HAVE_ARRIVED =
   'An earlier attempt may have reached the server without its answer reaching the console (no answer, a server error, or a sync cancelled or stopped mid-send), so the server may already hold this operation under its id and would ignore an edit. Retry it as it is, or discard it.';
-
-/** Why a change left behind by a purged create fails (shared/queue/classify.ts: blocked). */
-const CREATE_REMOVED = appError(
-  'create_removed',
-  'This visitor was never created on the server and its create was purged, so this change can never be sent. Export it, then purge or discard it.',
-);
 
 /** Exports built but not yet saved, kept for the window's confirmation (oldest dropped first). */
 const MAX_PENDING_EXPORTS = 20;
@@ -500,8 +495,8 @@ export class QueueActions {
 
   /**
    * Whether the server may hold a result for this opId. Only a definite
-   * refusal proves it does not: a per-operation answer in a 200 reply, or a
-   * 4xx refusal of the request. No answer, a 5xx (a proxy may answer so after
+   * refusal proves it does not (a per-operation answer in a 200 reply, or a
+   * 4xx refusal of the request), and only for the sends before it. No answer, a 5xx (a proxy may answer so after
    * the server applied it), a cancel, or a send the console never heard back
    * from (more attempts counted than recorded: a crash mid-send recorded by an
    * older version) all may have reached it.
@@ -511,7 +506,15 @@ export class QueueActions {
     attempts: readonly { httpStatus: number | null }[],
     lastCode: string | null,
   ): boolean {
-    if (attempts.some((a) => a.httpStatus === null || a.httpStatus >= 500)) return true;
+    // A definite refusal proves nothing is stored for the opId (a replayed opId
+    // answers with its stored first result), so only what came after the last
+    // one matters: 503 then a validation refusal is editable.
+    let last = -1;
+    attempts.forEach((a, i) => {
+      if (a.httpStatus !== null && a.httpStatus < 500) last = i;
+    });
+    const since = attempts.slice(last + 1);
+    if (since.some((a) => a.httpStatus === null || a.httpStatus >= 500)) return true;
     if (lastCode === 'cancelled' || lastCode === 'interrupted') return true;
     const state = this.outbox.stateOf(opId);
     return state !== null && state.attempts > attempts.length;

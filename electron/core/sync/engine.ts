@@ -13,6 +13,7 @@ import { chunk, halve } from './chunker';
 import { applyChangePage } from './mirror';
 import { Progress } from './progress';
 import { RunsRepo } from './runs-repo';
+import { CREATE_FAILED, CREATE_REMOVED } from '../outbox/orphan-errors';
 import { ServerApi, type ApiFailure } from './server-api';
 import { resultsMatch, retryOrFail, settleResults } from './settle';
 import { SyncStateRepo } from './sync-state-repo';
@@ -387,12 +388,8 @@ export class SyncEngine {
     const sent = new Set<number>();
     let lastError: AppError | null = null;
     progress.startPush(0);
-    const orphaned = appError(
-      'create_failed',
-      'This visitor was never created on the server (its create failed), so this change cannot be sent. Retry or discard the failed create first.',
-    );
     for (let pass = 0; pass < 50; pass++) {
-      const failedNow = this.outbox.failOrphans(orphaned, this.nowIso());
+      const failedNow = this.outbox.failOrphans(CREATE_FAILED, CREATE_REMOVED, this.nowIso());
       if (failedNow)
         progress.add({
           created: 0,
