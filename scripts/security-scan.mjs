@@ -2,15 +2,24 @@
 /**
  * The CI security scan of the Electron configuration: Doyensec's
  * electronegativity over the shell, the preload and the renderer, read from
- * its CSV (it exits 0 even when it finds HIGH issues, FACTS.md).
+ * its runner's result (it exits 0 even when it finds HIGH issues, FACTS.md, and
+ * its own CSV is written racily: see scripts/electronegativity-run.mjs).
  *   fails on any HIGH or CRITICAL finding;
  *   fails on any MEDIUM finding not waived, with a reason, in scripts/security-waivers.json;
  *   prints LOW and INFORMATIONAL findings (explained in SECURITY.md).
  * Offline: AvailableSecurityFixesGlobalCheck (it downloads release notes) is skipped.
- * The CSV is kept in test-results/security/electronegativity.csv.
+ * The findings are kept as CSV in test-results/security/electronegativity.csv.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  copyFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -81,34 +90,38 @@ export function judge(findings, waivers) {
   return out;
 }
 
-/** Runs electronegativity over a folder and returns its findings (from the CSV it writes). */
+/** One CSV cell of the report (quoted, quotes doubled). */
+const cell = (v) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+
+/**
+ * Runs electronegativity over a folder and returns its findings, taken from
+ * its runner (scripts/electronegativity-run.mjs says why not from its CSV),
+ * and writes them as the CSV report at `csvPath`.
+ */
 export function runElectronegativity(input, csvPath) {
   const electronVersion = require(join(root, 'node_modules/electron/package.json')).version;
   rmSync(csvPath, { force: true });
-  const bin = join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
   const r = spawnSync(
     process.execPath,
-    [
-      bin,
-      '-i',
-      input,
-      '-r',
-      '-v',
-      'false',
-      '-e',
-      electronVersion,
-      '-x',
-      'AvailableSecurityFixesGlobalCheck',
-      '-o',
-      csvPath,
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
+    [join(root, 'scripts/electronegativity-run.mjs'), input, electronVersion],
+    { encoding: 'utf8', timeout: 120_000, cwd: root },
   );
-  if (r.status !== 0) {
+  const marker = r.stdout?.lastIndexOf('@@FINDINGS@@') ?? -1;
+  if (r.status !== 0 || marker < 0) {
     console.error(r.stdout, r.stderr);
     throw new Error(`electronegativity exited with ${r.status ?? r.signal}`);
   }
-  return { electronVersion, findings: findingsOf(readFileSync(csvPath, 'utf8')) };
+  const { findings, errors } = JSON.parse(r.stdout.slice(marker + '@@FINDINGS@@'.length));
+  // A file it could not parse is a file it did not check: that is not a pass.
+  if (errors > 0) throw new Error(`electronegativity could not parse ${errors} file(s)`);
+  const header = 'issue,severity,confidence,filename,location,sample,description,url';
+  const rows = findings.map((f) =>
+    [f.issue, f.severity, f.confidence, f.filename, f.location, f.sample, f.description, f.url]
+      .map(cell)
+      .join(','),
+  );
+  writeFileSync(csvPath, [header, ...rows].join('\n') + '\n');
+  return { electronVersion, findings };
 }
 
 export function readWaivers() {

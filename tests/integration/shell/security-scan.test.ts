@@ -36,4 +36,19 @@ void w.loadURL('http://example.com/');
     // tests/unit/security-electron-config.test.ts is what catches it.
     expect(findings.map((x) => x.issue)).not.toContain('NODE_INTEGRATION_JS_CHECK');
   }, 60_000);
+
+  it("finds the same on every run (the tool's own CSV, written racily, did not)", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const { findings } = runElectronegativity(dir, join(dir, `out-${i}.csv`));
+      seen.add(
+        findings
+          .map((f) => `${f.issue}@${f.filename}:${f.location}`)
+          .sort()
+          .join('|'),
+      );
+    }
+    expect(seen.size).toBe(1);
+    expect([...seen][0]).toContain('CONTEXT_ISOLATION_JS_CHECK');
+  }, 120_000);
 });
