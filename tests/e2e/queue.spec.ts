@@ -47,10 +47,11 @@ async function fixtures(srv: RunningServer, people: Record<string, string>): Pro
 }
 
 test.describe('retry queue', () => {
-  // Shortened backoff: 3 attempts, 0.8 s then 1.2 s (±10 %), so a test sees them count.
+  // Shortened backoff: 3 attempts, 3 s then 4.5 s (±10 %): long enough to see the first
+  // attempt on screen on a loaded 2-core machine, short enough to watch them count.
   test.use({
     syncSettings: {
-      backoff: { baseMs: 800, factor: 1.5, maxAttempts: 3, jitter: 0.1 },
+      backoff: { baseMs: 3_000, factor: 1.5, maxAttempts: 3, jitter: 0.1 },
       requestTimeoutMs: 5_000,
     },
   });
@@ -96,12 +97,12 @@ test.describe('retry queue', () => {
     await expect(flaky.getByTestId('cell-nextAttempt')).toHaveText(/^(in \d s|due now)$/);
     await app.shot('retrying-first-attempt');
     // the attempts count up as the scheduler retries
-    await expect(flaky.getByTestId('cell-attempts')).toHaveText('2', { timeout: 10_000 });
+    await expect(flaky.getByTestId('cell-attempts')).toHaveText('2', { timeout: 15_000 });
     await app.shot('retrying-second-attempt');
 
     // after the maximum (3) they fail for good
     await page.getByLabel('Filter by status').selectOption('failed');
-    await expect(rowsOf(page)).toHaveCount(5, { timeout: 15_000 });
+    await expect(rowsOf(page)).toHaveCount(5, { timeout: 20_000 });
     await expect(rowFor(page, 'Cy Flaky').getByTestId('cell-status')).toHaveText(
       'Failed (gave up)',
     );
