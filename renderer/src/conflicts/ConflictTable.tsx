@@ -1,20 +1,13 @@
-import {
-  createColumnHelper,
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-  type SortingState,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { createColumnHelper, flexRender } from '@tanstack/react-table';
+import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
-import { useCallback, useEffect, useMemo, useRef, type MouseEvent } from 'react';
+import { useEffect, useMemo, type MouseEvent } from 'react';
 import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-contract';
 import { conflictSides } from '../../../shared/resolve/conflict';
 import type { VisitorField } from '../../../shared/visitor';
 import { describeResolution, FIELD_LABEL, KIND_LABEL, show } from './format';
 
 const ROW_HEIGHT = 40;
-const estimateSize = () => ROW_HEIGHT;
 
 /** One line of the list: a conflict, or (grouped by field) a group's head. */
 export type Entry =
@@ -117,17 +110,13 @@ export function ConflictTable(props: {
   onGroup: (field: VisitorField) => void;
 }) {
   const { count, entryAt, ensureRange, sort, onSort, showBase, scrollIndex } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const getScrollElement = useCallback(() => scrollRef.current, []);
-  // eslint-disable-next-line react-hooks/incompatible-library -- a mutable instance by design
-  const virtualizer = useVirtualizer({ count, getScrollElement, estimateSize, overscan: 10 });
+  const { scrollRef, virtualizer } = useWindowedRows({
+    count: count,
+    rowHeight: ROW_HEIGHT,
+    overscan: 10,
+    ensureRange,
+  });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
-
-  useEffect(() => {
-    if (last >= first) ensureRange(first, last);
-  }, [first, last, ensureRange]);
   useEffect(() => {
     if (scrollIndex !== null) virtualizer.scrollToIndex(scrollIndex, { align: 'auto' });
   }, [scrollIndex, virtualizer]);
@@ -136,25 +125,11 @@ export function ConflictTable(props: {
   const visible = items.map((it) => ({ index: it.index, entry: entryAt(it.index) }));
   const data = visible.flatMap((v) => (v.entry?.type === 'row' ? [v.entry.row] : []));
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
-  const sorting: SortingState = useMemo(
-    () => [{ id: sort.column, desc: sort.direction === 'desc' }],
-    [sort],
-  );
-  const table = useReactTable({
+  const table = useServerSortedTable({
     data,
-    columns,
-    state: { sorting },
-    manualSorting: true,
-    manualFiltering: true,
-    manualPagination: true,
-    autoResetAll: false,
-    enableSortingRemoval: false,
-    onSortingChange: (updater) => {
-      const next = typeof updater === 'function' ? updater(sorting) : updater;
-      const s = next[0];
-      if (s) onSort({ column: s.id as ConflictSort['column'], direction: s.desc ? 'desc' : 'asc' });
-    },
-    getCoreRowModel: getCoreRowModel(),
+    columns: columns,
+    sort,
+    onSort,
     getRowId: (r) => String(r.id),
   });
   const byId = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]));

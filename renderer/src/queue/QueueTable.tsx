@@ -1,19 +1,12 @@
-import {
-  createColumnHelper,
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-  type SortingState,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { createColumnHelper, flexRender } from '@tanstack/react-table';
+import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import { CLASS_INFO } from '../../../shared/queue/classify';
 import type { QueueItem, QueueSort } from '../../../shared/queue/queue-schemas';
 import { countdown, shortTime, statusText } from './format';
 
 const ROW_HEIGHT = 36;
-const estimateSize = () => ROW_HEIGHT;
 
 type Cell = QueueItem | { opId: string; placeholder: true };
 const isLoaded = (c: Cell): c is QueueItem => !('placeholder' in c);
@@ -158,45 +151,22 @@ export function QueueTable(props: {
   now: number;
 }) {
   const { total, getRow, ensureRange, sort, onSort, currentId, onOpen } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const getScrollElement = useCallback(() => scrollRef.current, []);
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scrollRef, virtualizer, first, last } = useWindowedRows({
     count: total,
-    getScrollElement,
-    estimateSize,
+    rowHeight: ROW_HEIGHT,
     overscan: 12,
+    ensureRange,
   });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (last >= first) ensureRange(first, last);
-  }, [first, last, ensureRange]);
 
   const data: Cell[] = items.map(
     (it) => getRow(it.index) ?? { opId: `loading-${it.index}`, placeholder: true },
   );
-  const sorting: SortingState = useMemo(
-    () => [{ id: sort.column, desc: sort.direction === 'desc' }],
-    [sort],
-  );
-  const table = useReactTable({
+  const table = useServerSortedTable({
     data,
     columns: columns(props.now, props.selectable, props.selected, props.onToggle),
-    state: { sorting },
-    // Sorting, filtering and paging happen in SQLite (FACTS.md): never client-side row models.
-    manualSorting: true,
-    manualFiltering: true,
-    manualPagination: true,
-    autoResetAll: false,
-    enableSortingRemoval: false,
-    onSortingChange: (updater) => {
-      const next = typeof updater === 'function' ? updater(sorting) : updater;
-      const s = next[0];
-      if (s) onSort({ column: s.id as QueueSort['column'], direction: s.desc ? 'desc' : 'asc' });
-    },
-    getCoreRowModel: getCoreRowModel(),
+    sort,
+    onSort,
     getRowId: (c) => c.opId,
   });
   const rows = table.getRowModel().rows;

@@ -1,17 +1,10 @@
-import {
-  createColumnHelper,
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-  type SortingState,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { createColumnHelper, flexRender } from '@tanstack/react-table';
+import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 
 const ROW_HEIGHT = 34;
-const estimateSize = () => ROW_HEIGHT;
 
 type Cell = VisitorRow | { localId: string; placeholder: true };
 const isLoaded = (c: Cell): c is VisitorRow => !('placeholder' in c);
@@ -74,49 +67,23 @@ export function VisitorTable(props: {
   onSelect: (localId: string) => void;
 }) {
   const { total, getRow, ensureRange, sort, onSort, selectedId, onSelect } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const getScrollElement = useCallback(() => scrollRef.current, []);
-  // The virtualizer is a mutable instance; React Compiler leaves this component alone.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scrollRef, virtualizer, first, last } = useWindowedRows({
     count: total,
-    getScrollElement,
-    estimateSize,
+    rowHeight: ROW_HEIGHT,
     overscan: 12,
+    ensureRange,
   });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
-
-  useEffect(() => {
-    if (last >= first) ensureRange(first, last);
-  }, [first, last, ensureRange]);
 
   // Only the rows on screen go through TanStack; it never sees the whole set (FACTS.md).
   const data: Cell[] = items.map(
     (it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true },
   );
-  const sorting: SortingState = useMemo(
-    () => [{ id: sort.column, desc: sort.direction === 'desc' }],
-    [sort],
-  );
-  const table = useReactTable({
+  const table = useServerSortedTable({
     data,
-    columns,
-    state: { sorting },
-    // Sorting, filtering and paging happen in SQLite. The window's data is a new
-    // array on every render, so the client-side auto-resets would loop forever.
-    manualSorting: true,
-    manualFiltering: true,
-    manualPagination: true,
-    autoResetAll: false,
-    enableSortingRemoval: false,
-    onSortingChange: (updater) => {
-      const next = typeof updater === 'function' ? updater(sorting) : updater;
-      const s = next[0];
-      if (s) onSort({ column: s.id as VisitorSort['column'], direction: s.desc ? 'desc' : 'asc' });
-    },
-    getCoreRowModel: getCoreRowModel(),
+    columns: columns,
+    sort,
+    onSort,
     getRowId: (c) => c.localId,
   });
   const rows = table.getRowModel().rows;
