@@ -1,4 +1,5 @@
 import { ConflictsRepo, type ConflictRow } from '../conflicts/conflicts-repo';
+import type { OutboxRow } from '../../../shared/ipc/contract';
 import { OutboxRepo } from '../outbox/outbox-repo';
 import { EXIT, type Command } from './args';
 import { DB_OPTION, dbPathOf, openForCommand } from './database';
@@ -14,7 +15,7 @@ changed there before a local delete ("delete_modified").
   --json        a JSON array on stdout, oldest first, one object per conflict:
                 { id, localId, serverId, opId, action, kind, conflictFields,
                   clientData, serverData, baseData, baseVersion, serverVersion,
-                  status, createdAt }
+                  status, createdAt, name, company, draft, batchId }
   -h, --help    this text
 
 Exit codes: 0, or 2 for a usage error or a database that cannot be opened.`;
@@ -47,83 +48,79 @@ export function allOpenConflicts(repo: ConflictsRepo, pageSize = 1_000): Conflic
 const nameOf = (data: Record<string, unknown> | null | undefined) =>
   typeof data?.name === 'string' ? data.name : '';
 
-export const conflictsCommand: Command = {
+/**
+ * A read-only listing of one table: --json for scripts, a grid for people.
+ * Both commands below are this, with their own rows and columns.
+ */
+function listCommand<T>(spec: {
+  name: string;
+  summary: string;
+  usage: string;
+  read: (db: ReturnType<typeof openForCommand>) => T[];
+  none: string;
+  noun: string;
+  columns: string[];
+  cells: (item: T) => string[];
+  width?: number;
+}): Command {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    options: { ...DB_OPTION, json: { type: 'boolean' } },
+    positionals: { min: 0, max: 0 },
+    async run({ values }, io) {
+      const db = openForCommand(dbPathOf(values, spec.usage), { create: false });
+      let list: T[];
+      try {
+        list = spec.read(db);
+      } finally {
+        db.close();
+      }
+      if (values.json) writeJson(io, list);
+      else if (list.length === 0) io.out(`${spec.none}\n`);
+      else {
+        io.out(`${plural(list.length, spec.noun)}:\n`);
+        io.out(grid(spec.columns, list.map(spec.cells), spec.width));
+      }
+      return EXIT.ok;
+    },
+  };
+}
+
+export const conflictsCommand = listCommand<ConflictRow>({
   name: 'conflicts',
   summary: 'the open sync conflicts',
   usage: CONFLICTS_USAGE,
-  options: { ...DB_OPTION, json: { type: 'boolean' } },
-  positionals: { min: 0, max: 0 },
-  async run({ values }, io) {
-    const db = openForCommand(dbPathOf(values, CONFLICTS_USAGE), { create: false });
-    let list: ConflictRow[];
-    try {
-      list = allOpenConflicts(new ConflictsRepo(db));
-    } finally {
-      db.close();
-    }
-    if (values.json) {
-      writeJson(io, list);
-      return EXIT.ok;
-    }
-    if (list.length === 0) {
-      io.out('No open conflicts.\n');
-      return EXIT.ok;
-    }
-    io.out(`${plural(list.length, 'open conflict')}:\n`);
-    io.out(
-      grid(
-        ['id', 'kind', 'action', 'server id', 'name', 'fields', 'since'],
-        list.map((c) => [
-          String(c.id),
-          c.kind,
-          c.action,
-          c.serverId ?? '-',
-          nameOf(c.serverData) || nameOf(c.clientData) || nameOf(c.baseData),
-          c.conflictFields.join(', '),
-          c.createdAt,
-        ]),
-      ),
-    );
-    return EXIT.ok;
-  },
-};
+  read: (db) => allOpenConflicts(new ConflictsRepo(db)),
+  none: 'No open conflicts.',
+  noun: 'open conflict',
+  columns: ['id', 'kind', 'action', 'server id', 'name', 'fields', 'since'],
+  cells: (c) => [
+    String(c.id),
+    c.kind,
+    c.action,
+    c.serverId ?? '-',
+    nameOf(c.serverData) || nameOf(c.clientData) || nameOf(c.baseData),
+    c.conflictFields.join(', '),
+    c.createdAt,
+  ],
+});
 
-export const failedCommand: Command = {
+export const failedCommand = listCommand<OutboxRow>({
   name: 'failed',
   summary: 'the outbox operations that failed for good, with their last error',
   usage: FAILED_USAGE,
-  options: { ...DB_OPTION, json: { type: 'boolean' } },
-  positionals: { min: 0, max: 0 },
-  async run({ values }, io) {
-    const db = openForCommand(dbPathOf(values, FAILED_USAGE), { create: false });
-    let list;
-    try {
-      list = new OutboxRepo(db).failed();
-    } finally {
-      db.close();
-    }
-    if (values.json) {
-      writeJson(io, list);
-      return EXIT.ok;
-    }
-    if (list.length === 0) {
-      io.out('No failed operations.\n');
-      return EXIT.ok;
-    }
-    io.out(`${plural(list.length, 'failed operation')}:\n`);
-    io.out(
-      grid(
-        ['seq', 'action', 'local id', 'attempts', 'last error'],
-        list.map((op) => [
-          String(op.seq),
-          op.action,
-          op.localId,
-          String(op.attempts),
-          op.lastError ? describeError(op.lastError) : '-',
-        ]),
-        90,
-      ),
-    );
-    return EXIT.ok;
-  },
-};
+  read: (db) => new OutboxRepo(db).failed(),
+  none: 'No failed operations.',
+  noun: 'failed operation',
+  columns: ['seq', 'action', 'local id', 'attempts', 'last error'],
+  cells: (op) => [
+    String(op.seq),
+    op.action,
+    op.localId,
+    String(op.attempts),
+    op.lastError ? describeError(op.lastError) : '-',
+  ],
+  width: 90,
+});
