@@ -1,4 +1,5 @@
 import { fail } from '../../../shared/errors';
+import type { OutboxRow } from '../../../shared/ipc/contract';
 import type {
   ApplyResult,
   BatchInfo,
@@ -58,6 +59,8 @@ type Plan =
       ok: true;
       conflict: ConflictRow;
       visitor: VisitorRecord;
+      /** The record's operations when planned (none in flight). */
+      ops: OutboxRow[];
       resolvable: ResolvableConflict;
       resolution: Resolution;
       preview: MergePreview;
@@ -92,7 +95,8 @@ export class ConflictWorkspace {
   /** A table row: the resolver's input (both sides and the base) and the state of its draft. */
   view(c: ConflictRow): ConflictView {
     const v = this.visitors.get(c.localId);
-    const resolvable = v ? resolvableOf(c, v, this.queuedEdits(c.localId)) : placeholderOf(c);
+    const ops = this.outbox.forVisitor(c.localId);
+    const resolvable = v ? resolvableOf(c, v, queuedEdits(ops)) : placeholderOf(c);
     return {
       id: c.id,
       localId: c.localId,
@@ -105,7 +109,7 @@ export class ConflictWorkspace {
       resolvable,
       draft: c.draft,
       draftState: draftStateOf(resolvable, c.draft),
-      blocked: !v ? GONE : this.outbox.inFlightCount(c.localId) > 0 ? BEING_SENT : staleness(c, v),
+      blocked: !v ? GONE : inFlight(ops) ? BEING_SENT : staleness(c, v),
     };
   }
 
@@ -190,25 +194,14 @@ export class ConflictWorkspace {
     })();
   }
 
-  /** Every field of every queued (unsent) update of the record, oldest first. */
-  private queuedEdits(localId: string): Partial<VisitorValues> {
-    const edits: Partial<VisitorValues> = {};
-    for (const op of this.outbox.forVisitor(localId)) {
-      if (op.action !== 'update' || op.data === null) continue;
-      if (op.status !== 'pending' && op.status !== 'retrying') continue;
-      Object.assign(edits, op.data);
-    }
-    return edits;
-  }
-
   private plan(c: ConflictRow, decision: Decision): Plan {
     const visitor = this.visitors.get(c.localId);
     if (!visitor) return { ok: false, conflict: c, reason: GONE };
-    if (this.outbox.inFlightCount(c.localId) > 0)
-      return { ok: false, conflict: c, reason: BEING_SENT };
+    const ops = this.outbox.forVisitor(c.localId);
+    if (inFlight(ops)) return { ok: false, conflict: c, reason: BEING_SENT };
     const stale = staleness(c, visitor);
     if (stale) return { ok: false, conflict: c, reason: stale };
-    const resolvable = resolvableOf(c, visitor, this.queuedEdits(c.localId));
+    const resolvable = resolvableOf(c, visitor, queuedEdits(ops));
     const chosen = resolutionFor(c, resolvable, decision);
     if (!chosen.ok) return { ok: false, conflict: c, reason: chosen.reason };
     const preview = previewResolution(resolvable, chosen.resolution);
@@ -217,6 +210,7 @@ export class ConflictWorkspace {
       ok: true,
       conflict: c,
       visitor,
+      ops,
       resolvable,
       resolution: chosen.resolution,
       preview: preview.value,
@@ -296,7 +290,8 @@ export class ConflictWorkspace {
     const { conflict: c, visitor: v, preview } = p;
     const before = this.visitors.raw(c.localId) ?? null;
     const opsRemoved = this.outbox.takeSupersedable(c.localId);
-    const stillFailed = this.outbox.forVisitor(c.localId).length > 0;
+    // What a decision does not supersede: failed operations, left for an admin.
+    const stillFailed = p.ops.some((op) => op.status === 'failed');
     const server = conflictSides(p.resolvable).server;
     const op = preview.operation;
     const record = preview.record;
@@ -389,6 +384,19 @@ export class ConflictWorkspace {
     return null;
   }
 }
+
+/** Every field of every queued (unsent) update of the record, oldest first. */
+function queuedEdits(ops: readonly OutboxRow[]): Partial<VisitorValues> {
+  const edits: Partial<VisitorValues> = {};
+  for (const op of ops) {
+    if (op.action !== 'update' || op.data === null) continue;
+    if (op.status !== 'pending' && op.status !== 'retrying') continue;
+    Object.assign(edits, op.data);
+  }
+  return edits;
+}
+
+const inFlight = (ops: readonly OutboxRow[]) => ops.some((op) => op.status === 'in_flight');
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;

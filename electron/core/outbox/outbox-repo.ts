@@ -369,14 +369,6 @@ export class OutboxRepo {
     for (const r of rows) stmt.run(r);
   }
 
-  inFlightCount(localId: string): number {
-    return (
-      this.sql("SELECT count(*) AS n FROM outbox WHERE local_id = ? AND status = 'in_flight'").get(
-        localId,
-      ) as { n: number }
-    ).n;
-  }
-
   /** Where an operation is: null once it left the outbox (synced, or turned into a conflict). */
   stateOf(opId: string): { status: OutboxStatus; attempts: number } | null {
     return (
