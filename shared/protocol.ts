@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { AppErrorSchema } from './errors';
 import {
   TombstoneSchema,
-  VISITOR_FIELDS,
+  VisitorFieldNameSchema,
   VisitorSchema,
   isoTimestamp,
   wellFormed,
-  type VisitorField,
 } from './visitor';
 
 /**
@@ -136,10 +135,7 @@ export const SimulateRequestSchema = z.strictObject({
     .max(2 ** 32 - 1)
     .optional(),
   /** Fields an edit may change (default: company, email, title, phone, interests, notes). */
-  fields: z
-    .array(z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]))
-    .min(1)
-    .optional(),
+  fields: z.array(VisitorFieldNameSchema).min(1).optional(),
 });
 export type SimulateRequest = z.infer<typeof SimulateRequestSchema>;
 

@@ -45,6 +45,9 @@ export type VisitorField = keyof typeof VisitorFieldSchemas;
 /** The fields a client may send, in display order. */
 export const VISITOR_FIELDS = Object.keys(VisitorFieldSchemas) as VisitorField[];
 
+/** A visitor field's name, wherever one is named (picks, rules, filters, settings). */
+export const VisitorFieldNameSchema = z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]);
+
 /** `data` of a create: every field, name required, unknown keys rejected. */
 export const VisitorCreateDataSchema = z.strictObject({
   ...VisitorFieldSchemas,

@@ -9,13 +9,13 @@ import {
   ResolutionSchema,
   ResolvableConflictSchema,
 } from '../resolve/types';
-import { VISITOR_FIELDS, type VisitorField } from '../visitor';
+import { VISITOR_FIELDS, VisitorFieldNameSchema } from '../visitor';
 import { channel } from './channel';
 import { LocalIdSchema, NoArgs } from './schemas';
 
 /** The conflict workspace (issue 5): its part of the channel and event maps in contract.ts. */
 
-export const ConflictFieldSchema = z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]);
+export const ConflictFieldSchema = VisitorFieldNameSchema;
 
 /** What the workspace shows: every filter is applied in SQLite, never over rows in the window. */
 export const ConflictFilterSchema = z.strictObject({

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import type { AppError } from '../errors';
 import { ConflictKindSchema, type Operation } from '../protocol';
-import {
-  VISITOR_FIELDS,
-  VisitorValuesSchema,
-  type VisitorField,
-  type VisitorValues,
-} from '../visitor';
+import { VisitorFieldNameSchema, VisitorValuesSchema, type VisitorValues } from '../visitor';
 
 /**
  * Schemas of a conflict decision. Everything that crosses the IPC boundary
@@ -14,7 +9,7 @@ import {
  * schema here, and its type is inferred from it, so the two sides cannot drift.
  */
 
-const FieldNameSchema = z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]);
+const FieldNameSchema = VisitorFieldNameSchema;
 
 /** The seed's four strategies. */
 export const StrategySchema = z.enum(['server_wins', 'client_wins', 'merge', 'manual']);

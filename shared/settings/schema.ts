@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ServerUrlSchema } from '../ipc/schemas';
 import { StrategySchema } from '../resolve/types';
-import { VISITOR_FIELDS, type VisitorField } from '../visitor';
+import { VisitorFieldNameSchema } from '../visitor';
 
 /**
  * The console's settings file, as the current version writes it. Every read
@@ -52,7 +52,7 @@ export const BackoffPrefsSchema = z.strictObject({
 });
 export type BackoffPrefs = z.infer<typeof BackoffPrefsSchema>;
 
-export const FieldNameSchema = z.enum(VISITOR_FIELDS as [VisitorField, ...VisitorField[]]);
+export const FieldNameSchema = VisitorFieldNameSchema;
 
 /** The strategy the conflict workspace proposes first for a conflicting field. */
 export const FieldStrategiesSchema = z.record(FieldNameSchema, StrategySchema);
