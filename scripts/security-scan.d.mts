@@ -14,8 +14,6 @@ export interface Waiver {
   file: string;
   reason: string;
 }
-export function parseCsv(text: string): string[][];
-export function findingsOf(csv: string): Finding[];
 export function judge(
   findings: Finding[],
   waivers: Waiver[],

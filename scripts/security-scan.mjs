@@ -28,44 +28,6 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-/** Parses RFC-4180-ish CSV (quoted fields, doubled quotes, commas inside quotes). */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field.trim());
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field.trim());
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  row.push(field.trim());
-  if (row.some((f) => f !== '')) rows.push(row);
-  return rows;
-}
-
-/** Findings as objects, from the CSV's header names. */
-export function findingsOf(csv) {
-  const [header, ...rows] = parseCsv(csv);
-  if (!header || header[0] !== 'issue') throw new Error('electronegativity wrote no CSV header');
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
 /** The verdict on each finding. Pure, so the gate's rules are unit-tested. */
 export function judge(findings, waivers) {
   const out = { blocking: [], waived: [], low: [], unusedWaivers: [] };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditCsv, csvCell } from '../../electron/core/audit/audit-csv';
+import { auditCsv } from '../../electron/core/audit/audit-csv';
+import { csvCell } from '../../electron/core/csv-cell';
 import type { AuditEntry } from '../../electron/core/audit/audit-repo';
 
 const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({

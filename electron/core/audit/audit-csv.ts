@@ -1,3 +1,4 @@
+import { csvCell } from '../csv-cell';
 import type { AuditEntry } from './audit-repo';
 
 const COLUMNS = [
@@ -14,14 +15,6 @@ const COLUMNS = [
   'before',
   'after',
 ] as const;
-
-/** RFC 4180: quoted when needed, quotes doubled; a leading =,+,-,@ is defused for spreadsheets. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** The audit trail as CSV, one row per entry; JSON columns stay JSON inside their cell. */
 export function auditCsv(entries: Iterable<AuditEntry>): { csv: string; rows: number } {

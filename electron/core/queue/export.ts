@@ -1,5 +1,6 @@
 import type { QueueItem } from '../../../shared/queue/queue-schemas';
 import { CLASS_INFO } from '../../../shared/queue/classify';
+import { csvCell } from '../csv-cell';
 
 /** Failed and retrying operations as files an admin can hand to the server team. */
 
@@ -21,12 +22,6 @@ const COLUMNS = [
   'payload',
 ] as const;
 
-/** RFC 4180: quoted when needed, quotes doubled; a leading = + - @ is defused for spreadsheets. */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function toCsv(items: readonly QueueItem[]): string {
   const lines = [COLUMNS.join(',')];
   for (const i of items) {
@@ -47,7 +42,7 @@ export function toCsv(items: readonly QueueItem[]): string {
       createdAt: i.createdAt,
       payload: i.data === null ? '' : JSON.stringify(i.data),
     };
-    lines.push(COLUMNS.map((c) => csvField(row[c])).join(','));
+    lines.push(COLUMNS.map((c) => csvCell(row[c])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
