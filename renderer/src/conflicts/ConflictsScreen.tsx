@@ -23,6 +23,7 @@ import { AuditTrail } from './AuditTrail';
 import { ConflictTable, type Entry } from './ConflictTable';
 import { useConflictRows } from './conflict-rows';
 import { DetailPane } from './DetailPane';
+import { keyCommand, type KeyCommand } from './keyboard';
 import { count, describeResolution, FIELD_LABEL, KIND_LABEL } from './format';
 import { PreviewDialog } from './PreviewDialog';
 import { RuleEditor } from './RuleEditor';
@@ -355,30 +356,35 @@ export function ConflictsScreen() {
       return;
     }
     if (typing || pending || ruleOpen) return;
-    const k = e.key;
-    const ctrl = e.ctrlKey || e.metaKey;
-    const here = focusIndex ?? -1;
-    let handled = true;
-    if (k === 'ArrowDown' || (k === 'j' && !ctrl)) moveFocus(here + 1, e.shiftKey);
-    else if (k === 'ArrowUp' || (k === 'k' && !ctrl)) moveFocus(here - 1, e.shiftKey);
-    else if (k === 'ArrowRight' || k === 'l')
-      setFieldIndex((i) => Math.min((focused?.conflictFields.length ?? 1) - 1, i + 1));
-    else if (k === 'ArrowLeft' || k === 'h') setFieldIndex((i) => Math.max(0, i - 1));
-    else if (k === ' ') {
-      if (focused && focusIndex !== null)
-        setSelection((s) => toggle(s, focused.id, rowIndexOf(focusIndex)));
-    } else if (ctrl && k.toLowerCase() === 'a') setSelection(selectAllMatching());
-    else if (ctrl && k.toLowerCase() === 'z') undo();
-    else if (ctrl) handled = false;
-    else if (k === 'O') setWorking({ strategy: 'client_wins' });
-    else if (k === 'T') setWorking({ strategy: 'server_wins' });
-    else if (k === 'M') setWorking({ strategy: 'merge' });
-    else if (k === 'o') pick('client');
-    else if (k === 't') pick('server');
-    else if (k === 'm') pick('merged');
-    else if (k === 'e') {
-      const f = focused?.conflictFields[fieldIndex];
-      if (focused && f) {
+    const command = keyCommand(e);
+    if (!command) return;
+    e.preventDefault();
+    run(command);
+  };
+
+  const run = (c: KeyCommand) => {
+    switch (c.type) {
+      case 'move':
+        return moveFocus((focusIndex ?? -1) + c.by, c.extend);
+      case 'field':
+        return setFieldIndex((i) =>
+          Math.max(0, Math.min((focused?.conflictFields.length ?? 1) - 1, i + c.by)),
+        );
+      case 'toggleSelect':
+        if (focused && focusIndex !== null)
+          setSelection((s) => toggle(s, focused.id, rowIndexOf(focusIndex)));
+        return;
+      case 'selectAll':
+        return setSelection(selectAllMatching());
+      case 'undo':
+        return undo();
+      case 'whole':
+        return setWorking({ strategy: c.strategy });
+      case 'pick':
+        return pick(c.kind);
+      case 'type': {
+        const f = focused?.conflictFields[fieldIndex];
+        if (!focused || !f) return;
         setWorking((w) =>
           withPick(focused, w, f, {
             kind: 'typed',
@@ -386,17 +392,21 @@ export function ConflictsScreen() {
           }),
         );
         setTimeout(() => typedInputs.current.get(f)?.focus(), 0);
+        return;
       }
-    } else if (k === 's' || k === 'Enter') saveDraft();
-    else if (k === 'a') {
-      if (selected) openPreview(`Apply chosen decisions to ${targetWords}`, { type: 'drafts' });
-      else applyOne();
-    } else if (k === 'r') setRuleOpen(true);
-    else if (k === 'u') undo();
-    else if (k === '/') searchRef.current?.focus();
-    else if (k === '?') setHelp((h) => !h);
-    else handled = false;
-    if (handled) e.preventDefault();
+      case 'save':
+        return saveDraft();
+      case 'apply':
+        if (selected) openPreview(`Apply chosen decisions to ${targetWords}`, { type: 'drafts' });
+        else applyOne();
+        return;
+      case 'rule':
+        return setRuleOpen(true);
+      case 'search':
+        return searchRef.current?.focus();
+      case 'help':
+        return setHelp((h) => !h);
+    }
   };
 
   const toggleIn = <T,>(list: T[], v: T) =>
