@@ -129,20 +129,29 @@ export const benchmarks: Benchmark[] = [
       const label = 'raw SQL: visitor UPDATE + outbox INSERT + conflict UPDATE per row, one tx';
       return [
         {
-          name: 'bulk rule apply (main, one tx)',
+          id: 'T6',
+          name: 'bulk rule apply (one tx)',
           value: applyMs,
           unit: 'ms',
           baseline,
           baselineLabel: label,
         },
         {
+          id: 'T6-preview',
           name: 'bulk rule preview (dry run)',
           value: previewMs,
           unit: 'ms',
           baseline,
           baselineLabel: label,
         },
-        { name: 'undo of that apply', value: undoMs, unit: 'ms', baseline, baselineLabel: label },
+        {
+          id: 'T6-undo',
+          name: 'undo of that apply',
+          value: undoMs,
+          unit: 'ms',
+          baseline,
+          baselineLabel: label,
+        },
       ];
     },
   },
@@ -219,6 +228,7 @@ export const benchmarks: Benchmark[] = [
         const label = 'same steps over an empty scroller of equal height';
         return [
           {
+            id: 'T7-first',
             name: `time to first rows (${SCROLL_N.toLocaleString('en-US')} conflicts)`,
             value: median(firstRows),
             unit: 'ms',
@@ -226,6 +236,7 @@ export const benchmarks: Benchmark[] = [
             baselineLabel: 'count + first page over the same bridge, no render',
           },
           {
+            id: 'T7-p50',
             name: 'scroll frame time p50',
             value: percentile(frames, 50),
             unit: 'ms',
@@ -233,6 +244,7 @@ export const benchmarks: Benchmark[] = [
             baselineLabel: label,
           },
           {
+            id: 'T7-p95',
             name: 'scroll frame time p95',
             value: percentile(frames, 95),
             unit: 'ms',
@@ -240,6 +252,7 @@ export const benchmarks: Benchmark[] = [
             baselineLabel: label,
           },
           {
+            id: 'T7-max',
             name: 'scroll frame time max',
             value: Math.max(...frames),
             unit: 'ms',

@@ -1,8 +1,15 @@
 /**
  * Benchmarks compare against a raw baseline measured in the same run, so a
- * noisy machine moves both numbers together. `ratio` = value / baseline.
+ * noisy machine (the build machines drift about ±12 % between runs) moves
+ * both numbers together. `ratio` = value / baseline; a target says which way
+ * is good (`atLeast` for rates, `atMost` for times and sizes).
  */
+export type BenchTarget = { atLeast: number } | { atMost: number };
+
 export interface BenchRow {
+  /** A stable id for the row: the throughput issue's T1…T7, or a short name of our own. */
+  id: string;
+  /** What is measured, in words. */
   name: string;
   value: number;
   unit: string;
@@ -10,17 +17,81 @@ export interface BenchRow {
   baseline: number;
   /** What the baseline is, e.g. "raw better-sqlite3 SELECT". */
   baselineLabel: string;
+  /** The ratio this row must reach; absent for figures kept for information. */
+  target?: BenchTarget;
+}
+
+export interface BenchOptions {
+  /** `npm run bench -- --full`: the large sizes (1 000 000 visitors) as well. */
+  full: boolean;
 }
 
 export interface Benchmark {
   name: string;
-  run(): Promise<BenchRow[]>;
+  run(options: BenchOptions): Promise<BenchRow[]>;
+}
+
+/** The row as written to bench-results/latest.json. */
+export interface BenchResult {
+  id: string;
+  what: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  baselineIs: string;
+  ratio: number;
+  /** The ratio to reach, or null for a figure kept for information. */
+  target: number | null;
+  /** "atLeast" or "atMost": which side of the target is good. */
+  goal: 'atLeast' | 'atMost' | null;
+  met: boolean | null;
+  file: string;
+  bench: string;
+}
+
+export function toResult(row: BenchRow, file: string, bench: string): BenchResult {
+  const ratio = row.value / row.baseline;
+  const goal = row.target ? ('atLeast' in row.target ? 'atLeast' : 'atMost') : null;
+  const target = row.target
+    ? 'atLeast' in row.target
+      ? row.target.atLeast
+      : row.target.atMost
+    : null;
+  const met =
+    target === null || !Number.isFinite(ratio)
+      ? target === null
+        ? null
+        : false
+      : goal === 'atLeast'
+        ? ratio >= target
+        : ratio <= target;
+  return {
+    id: row.id,
+    what: row.name,
+    value: row.value,
+    unit: row.unit,
+    baseline: row.baseline,
+    baselineIs: row.baselineLabel,
+    ratio,
+    target,
+    goal,
+    met,
+    file,
+    bench,
+  };
 }
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The p-th percentile (0..100) by nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
 /** Milliseconds taken by fn, as the median of `repeat` runs. */

@@ -1,49 +1,99 @@
 /**
- * npm run bench [-- name-filter]: runs every tests/bench/*.bench.ts, prints
- * one table and writes the same rows to bench-results/latest.json. Each row
- * sits next to a raw baseline measured in the same run on the same machine.
+ * npm run bench [-- <name filter>] [-- --full]: runs every
+ * tests/bench/*.bench.ts, prints one table and writes the same rows to
+ * bench-results/latest.json:
+ *   { at, machine: { cpus, memGiB, node }, results: [ { id, what, value, unit,
+ *     baseline, baselineIs, ratio, target, goal, met, file, bench } ] }
+ * Each row sits next to a raw baseline measured in the same run on the same
+ * machine. A filtered run replaces only the rows of the benchmarks it ran and
+ * keeps the others from the previous file, so one area can be re-measured
+ * without losing the rest.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Benchmark, BenchRow } from './harness';
+import { toResult, type Benchmark, type BenchResult } from './harness';
 
 const here = import.meta.dirname;
 const root = join(here, '../..');
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const filter = args.find((a) => !a.startsWith('--'));
+const outFile = join(root, 'bench-results/latest.json');
 
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
 
-const results: (BenchRow & { ratio: number; file: string })[] = [];
+const ran = new Set<string>();
+const results: BenchResult[] = [];
+const started = Date.now();
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { benchmarks?: Benchmark[] };
   for (const bench of mod.benchmarks ?? []) {
     if (filter && !`${file} ${bench.name}`.includes(filter)) continue;
     process.stderr.write(`running ${file} › ${bench.name}…\n`);
-    for (const row of await bench.run()) {
-      results.push({ ...row, ratio: row.value / row.baseline, file });
-    }
+    ran.add(`${file}\0${bench.name}`);
+    for (const row of await bench.run({ full })) results.push(toResult(row, file, bench.name));
   }
 }
 
+// Rows of benchmarks this run did not touch stay as the last run left them.
+const previous = readPrevious();
+const kept = filter ? previous.filter((r) => !ran.has(`${r.file}\0${r.bench}`)) : [];
+const all = [...kept, ...results].sort(
+  (a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }) || a.what.localeCompare(b.what),
+);
+
 const fmt = (n: number) =>
-  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
-const table = results.map((r) => ({
-  name: r.name,
-  value: fmt(r.value),
-  unit: r.unit,
-  baseline: fmt(r.baseline),
-  'baseline is': r.baselineLabel,
-  ratio: r.ratio.toFixed(2),
-}));
-console.table(table);
+  !Number.isFinite(n)
+    ? String(n)
+    : Math.abs(n) >= 100
+      ? Math.round(n).toLocaleString('en-US')
+      : n.toPrecision(3);
+console.table(
+  all.map((r) => ({
+    id: r.id,
+    what: r.what,
+    value: fmt(r.value),
+    unit: r.unit,
+    baseline: fmt(r.baseline),
+    'baseline is': r.baselineIs,
+    ratio: r.ratio.toFixed(2),
+    target: r.target === null ? '' : `${r.goal === 'atLeast' ? '≥' : '≤'} ${r.target}`,
+    met: r.met === null ? '' : r.met ? 'yes' : 'NO',
+  })),
+);
 
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(
-  join(root, 'bench-results/latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), node: process.version, rows: results }, null, 2) +
-    '\n',
+  outFile,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+        node: process.version,
+      },
+      full,
+      results: all,
+    },
+    null,
+    2,
+  ) + '\n',
 );
-console.log(`${results.length} rows written to bench-results/latest.json`);
+console.log(
+  `${results.length} rows measured in ${((Date.now() - started) / 1000).toFixed(0)} s; ${all.length} rows written to bench-results/latest.json`,
+);
+
+function readPrevious(): BenchResult[] {
+  if (!existsSync(outFile)) return [];
+  try {
+    const parsed = JSON.parse(readFileSync(outFile, 'utf8')) as { results?: BenchResult[] };
+    return Array.isArray(parsed.results) ? parsed.results : [];
+  } catch {
+    return [];
+  }
+}

@@ -152,6 +152,7 @@ export const benchmarks: Benchmark[] = [
           const baseline = rawInsertRate(dir, records, chunk);
           const value = await serverRate(dir, records, chunk);
           rows.push({
+            id: `T3-chunk${chunk}`,
             name: `bulk-sync create, chunk ${chunk} (${OPS.toLocaleString('en-US')} ops, HTTP loopback)`,
             value,
             unit: 'ops/s',

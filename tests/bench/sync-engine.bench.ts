@@ -121,6 +121,7 @@ export const benchmarks: Benchmark[] = [
       await srv.stop();
       return [
         {
+          id: 'T1-http',
           name: 'first mirror, 50k visitors, pages of 5 000',
           value: engineRate,
           unit: 'visitors/s',
@@ -128,6 +129,7 @@ export const benchmarks: Benchmark[] = [
           baselineLabel: 'raw HTTP GET + JSON.parse of the same pages',
         },
         {
+          id: 'T1-insert',
           name: 'first mirror, 50k visitors, pages of 5 000',
           value: engineRate,
           unit: 'visitors/s',
@@ -172,6 +174,7 @@ export const benchmarks: Benchmark[] = [
         core.dispose();
         await srv.stop();
         out.push({
+          id: `T2-chunk${chunkSize}`,
           name: `push, 10k creates, chunk ${chunkSize}`,
           value: engineRate,
           unit: 'ops/s',
@@ -186,6 +189,7 @@ export const benchmarks: Benchmark[] = [
         })),
       );
       out.push({
+        id: 'T2-insert',
         name: 'push, 10k creates, chunk 500 (engine)',
         value: out[1]!.value,
         unit: 'ops/s',

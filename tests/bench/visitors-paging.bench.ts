@@ -87,6 +87,7 @@ export const benchmarks: Benchmark[] = [
       core.dispose();
       return [
         {
+          id: 'T5',
           name: 'visitors:page keyset walk, 200k rows, pages of 100',
           value: N / (handlerMs / 1000),
           unit: 'rows/s',
@@ -94,6 +95,7 @@ export const benchmarks: Benchmark[] = [
           baselineLabel: 'raw better-sqlite3 keyset SELECT',
         },
         {
+          id: 'T5-jump',
           name: 'visitors:page random jump (OFFSET), median',
           value: median(handlerJump),
           unit: 'ms/page',
