@@ -38,6 +38,8 @@ mkdirSync('test-results', { recursive: true });
 
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
+// No import cycles and no arrow against README's folder map (dependency-cruiser).
+check('layering', 'npm', ['run', '--silent', 'layering']);
 check('format', 'npm', ['run', '--silent', 'format:check']);
 check('build', 'npx', ['electron-vite', 'build']);
 // Electronegativity over the Electron configuration; fails on HIGH and on unwaived MEDIUM (SECURITY.md).

@@ -1,8 +1,11 @@
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { type Clock, systemClock } from './clock';
-import { type Db, openDatabase } from './db/open';
-import { createHandlers, type EventSink } from './ipc/handlers';
+import { type Db, openDatabase, openReader } from './db/open';
+import { guardTransactions, WriteGate } from './db/write-gate';
+import { Jobs } from './jobs/jobs';
+import type { EventSink } from './events';
+import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { SyncEngine, type SyncSettings } from './sync/engine';
 import { DemoController } from './demo/demo';
@@ -10,11 +13,12 @@ import { memoryBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService, type SettingsProblem } from './settings/settings-service';
 import { toSyncSettings } from './settings/sync-settings';
 import { TokenVault, type Cipher } from './settings/token-vault';
-import { noDesktop, type DesktopPort } from './shell/desktop';
-import { ShellService } from './shell/shell-service';
+import { noDesktop, type DesktopPort } from './desktop/desktop-port';
+import { createRepos, type Repos } from './repos';
+import { SetupService } from './setup/setup-service';
 
-/** What the desktop shell hands the core (issue 7); absent parts fall back to plain in-memory ones. */
-export interface ShellPorts {
+/** What the desktop hands the core; absent parts fall back to plain in-memory ones. */
+export interface CorePorts {
   /** Where settings live (electron-store in the app); default: in memory. */
   settingsBackend?: SettingsBackend;
   /** A problem the shell met opening the settings (e.g. an unreadable file it moved aside). */
@@ -30,10 +34,15 @@ export interface ShellPorts {
 
 export interface Core {
   db: Db;
+  repos: Repos;
+  /** The same tables over the read-only connection. */
+  read: Repos;
+  gate: WriteGate;
+  jobs: Jobs;
   sync: SyncEngine;
   handlers: Handlers;
   settings: SettingsService;
-  shell: ShellService;
+  setup: SetupService;
   close(): void;
 }
 
@@ -47,16 +56,23 @@ export function startCore(opts: {
   random?: () => number;
   /** Who the audit trail names for decisions taken in this process (default: the OS user). */
   actor?: string;
-  shell?: ShellPorts;
+  ports?: CorePorts;
 }): Core {
   const db = openDatabase(opts.dbPath);
   const clock = opts.clock ?? systemClock;
-  const ports = opts.shell ?? {};
+  const ports = opts.ports ?? {};
+  const repos = createRepos(db);
+  const readDb = openReader(opts.dbPath);
+  const read = createRepos(readDb);
+  const gate = new WriteGate();
+  guardTransactions(db, gate);
+  const jobs = new Jobs({ db, gate, events: opts.events, clock });
   const settings = new SettingsService(ports.settingsBackend ?? memoryBackend(), {
     initialProblem: ports.settingsProblem ?? null,
   });
   const sync = new SyncEngine({
     db,
+    repos,
     clock,
     events: opts.events,
     // An explicit object (tests, the CLI) wins; otherwise the person's settings, read on every use.
@@ -64,17 +80,17 @@ export function startCore(opts: {
     ...(opts.random ? { random: opts.random } : {}),
   });
   const desktop = ports.desktop ?? noDesktop;
-  let shell: ShellService | null = null;
+  let setup: SetupService | null = null;
   const demo = new DemoController({
-    db,
+    repos,
     sync,
     clock,
     events: opts.events,
     dataDir: dirname(opts.dbPath),
-    onChange: () => shell?.emitState(),
+    onChange: () => setup?.emitState(),
     ...(ports.demoVisitors ? { visitors: ports.demoVisitors } : {}),
   });
-  shell = new ShellService({
+  setup = new SetupService({
     settings,
     vault: new TokenVault({ cipher: ports.cipher ?? null, file: ports.tokenFile ?? null }),
     sync,
@@ -83,26 +99,34 @@ export function startCore(opts: {
     desktop,
   });
   const handlers = createHandlers({
-    db,
+    repos,
+    read,
+    write: (fn) => gate.run(fn),
+    jobs,
     sync,
     dbPath: opts.dbPath,
     clock,
     events: opts.events,
     appVersion: opts.appVersion,
     actor: opts.actor ?? osUser(),
-    shell,
+    setup,
     desktop,
   });
   return {
     db,
     sync,
+    repos,
+    read,
+    gate,
+    jobs,
     handlers,
     settings,
-    shell,
+    setup,
     close: () => {
       sync.stopBackground();
       sync.cancel();
-      void shell.dispose();
+      void setup.dispose();
+      readDb.close();
       db.close();
     },
   };

@@ -7,9 +7,9 @@ import { AppErrorException, appError } from '../../shared/errors';
 import type { EventName, EventPayload, SyncStatus } from '../../shared/ipc/contract';
 import { startCore, type Core } from '../core/core';
 import type { Handlers } from '../core/ipc/dispatch';
-import type { EventSink } from '../core/ipc/handlers';
-import type { DesktopPort } from '../core/shell/desktop';
-import { describeStartupProblem, startupProblemHandlers } from '../core/shell/startup-problem';
+import type { EventSink } from '../core/events';
+import type { DesktopPort } from '../core/desktop/desktop-port';
+import { describeStartupProblem, startupProblemHandlers } from '../core/setup/startup-problem';
 import { APP_LINKS } from './external-links';
 import { windowEvents, wireIpc } from './ipc';
 import { openLog } from './log-file';
@@ -111,7 +111,7 @@ function start(): Handlers {
       dbPath,
       events: withNotifications(windowEvents(() => win)),
       appVersion: app.getVersion(),
-      shell: {
+      ports: {
         settingsBackend: backend,
         settingsProblem: problem,
         cipher: safeStorageCipher(),
@@ -133,7 +133,7 @@ function start(): Handlers {
   c.sync.startBackground();
   // A new auto-sync interval takes effect at once.
   c.settings.onChange(() => c.sync.startBackground());
-  c.shell.resume().catch((err: unknown) => log.error('could not resume the connection', err));
+  c.setup.resume().catch((err: unknown) => log.error('could not resume the connection', err));
   return c.handlers;
 }
 
@@ -141,7 +141,7 @@ function installMenu(): void {
   const send = (command: 'open-settings' | 'sync-now') => {
     if (!win || win.isDestroyed()) return;
     win.show();
-    win.webContents.send('shell:command', { command });
+    win.webContents.send('app:command', { command });
   };
   const template = menuTemplate(
     process.platform,

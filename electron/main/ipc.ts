@@ -1,7 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, type EventName, type EventPayload } from '../../shared/ipc/contract';
 import type { Handlers } from '../core/ipc/dispatch';
-import type { EventSink } from '../core/ipc/handlers';
+import type { EventSink } from '../core/events';
 import { guardedDispatch } from './guarded-dispatch';
 
 /** ipcMain.handle for every channel of the contract, each call's sender checked first. */

@@ -59,7 +59,7 @@ function ConsoleApp() {
   // The application menu's commands (electron/main/menu.ts).
   useEffect(() => {
     if (!window.api || !sync) return;
-    return getApi().on('shell:command', ({ command }) =>
+    return getApi().on('app:command', ({ command }) =>
       command === 'open-settings' ? setScreen('settings') : void sync.syncNow(),
     );
   }, [sync]);

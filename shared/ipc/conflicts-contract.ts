@@ -10,10 +10,10 @@ import {
   ResolvableConflictSchema,
 } from '../resolve/types';
 import { VISITOR_FIELDS, VisitorFieldNameSchema } from '../visitor';
-import { channel } from './channel';
-import { LocalIdSchema, NoArgs } from './schemas';
+import { channel, NoArgs } from './channel';
+import { LocalIdSchema } from './visitors-contract';
 
-/** The conflict workspace (issue 5): its part of the channel and event maps in contract.ts. */
+/** The conflict workspace and the audit trail: its part of the channel and event maps in contract.ts. */
 
 export const ConflictFieldSchema = VisitorFieldNameSchema;
 

@@ -1,92 +1,44 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppError } from '../errors';
-import { VisitorCreateDataSchema, VisitorPatchSchema } from '../visitor';
-import { channel } from './channel';
+import { appChannels, appEvents } from './app-contract';
 import { conflictChannels, conflictEvents } from './conflicts-contract';
+import { jobsChannels, jobsEvents } from './jobs-contract';
 import { queueChannels, queueEvents } from './queue-contract';
-import { shellChannels, shellEvents } from './shell-contract';
-import {
-  LocalIdSchema,
-  NoArgs,
-  OutboxCountsSchema,
-  OutboxRowSchema,
-  PageCursorSchema,
-  ServerUrlSchema,
-  SyncProgressSchema,
-  SyncRunSchema,
-  SyncStatusSchema,
-  SyncSummarySchema,
-  VisitorPageRequestSchema,
-  VisitorQuerySchema,
-  VisitorRowSchema,
-} from './schemas';
+import { setupChannels, setupEvents } from './setup-contract';
+import { syncChannels, syncEvents } from './sync-contract';
+import { visitorsChannels, visitorsEvents } from './visitors-contract';
 
-export * from './schemas';
+// The visitors' and sync's schemas are used everywhere; the other parts are imported from their files.
+export * from './sync-contract';
+export * from './visitors-contract';
 
 /**
- * The one description of the process boundary. The preload, the main-process
- * wiring, the renderer's client and the e2e harness are all derived from these
- * two maps: adding a channel is one entry here (or in one of its parts:
- * conflicts-contract.ts, queue-contract.ts, shell-contract.ts) plus one handler in the core.
+ * The one description of the boundary between the window and the core. The
+ * preload, the core's host, the renderer's client and the test harnesses are
+ * all derived from these two maps. Each area has its part (channels, events
+ * and the schemas they use) in `<area>-contract.ts`, and its handlers in
+ * `electron/core/ipc/<area>-handlers.ts`: adding a channel is one entry in
+ * the part plus one handler beside it.
  */
-
 export const channels = {
-  'app:info': channel(
-    NoArgs,
-    z.object({ version: z.string(), dbPath: z.string(), schemaVersion: z.number().int() }),
-  ),
-  'visitors:count': channel(
-    VisitorQuerySchema.pick({ search: true }),
-    z.object({ total: z.number().int() }),
-  ),
-  'visitors:page': channel(
-    VisitorPageRequestSchema,
-    z.object({ rows: z.array(VisitorRowSchema), last: PageCursorSchema.nullable() }),
-  ),
-  'visitors:get': channel(z.strictObject({ localId: LocalIdSchema }), VisitorRowSchema),
-  'visitors:create': channel(z.strictObject({ values: VisitorCreateDataSchema }), VisitorRowSchema),
-  'visitors:update': channel(
-    z.strictObject({ localId: LocalIdSchema, patch: VisitorPatchSchema }),
-    VisitorRowSchema,
-  ),
-  'visitors:delete': channel(
-    z.strictObject({ localId: LocalIdSchema }),
-    z.object({ localId: z.string(), outcome: z.enum(['removed', 'queued']) }),
-  ),
-  'outbox:counts': channel(NoArgs, OutboxCountsSchema),
-  'outbox:forVisitor': channel(
-    z.strictObject({ localId: LocalIdSchema }),
-    z.array(OutboxRowSchema),
-  ),
-  /** Which server to sync with, for this session (settings persist it in the shell). */
-  'sync:connect': channel(
-    z.strictObject({
-      serverUrl: ServerUrlSchema,
-      token: z.string().trim().min(1, 'is required').max(4096),
-    }),
-    SyncStatusSchema,
-  ),
-  'sync:start': channel(NoArgs, SyncSummarySchema),
-  'sync:cancel': channel(NoArgs, z.object({ cancelled: z.boolean() })),
-  'sync:status': channel(NoArgs, SyncStatusSchema),
-  'sync:history': channel(
-    z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
-    z.array(SyncRunSchema),
-  ),
+  ...appChannels,
+  ...visitorsChannels,
+  ...syncChannels,
   ...conflictChannels,
   ...queueChannels,
-  ...shellChannels,
+  ...setupChannels,
+  ...jobsChannels,
 } as const;
 
-/** What main pushes to the renderer. */
+/** What the core pushes to the window. */
 export const events = {
-  'outbox:changed': OutboxCountsSchema,
-  'visitors:changed': z.object({ localIds: z.array(z.string()).optional() }),
-  'sync:progress': SyncProgressSchema,
-  'sync:status': SyncStatusSchema,
+  ...appEvents,
+  ...visitorsEvents,
+  ...syncEvents,
   ...conflictEvents,
   ...queueEvents,
-  ...shellEvents,
+  ...setupEvents,
+  ...jobsEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -109,5 +61,5 @@ export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);
 }
 
-/** Every IPC reply is one of these: errors travel as values, never as thrown strings. */
+/** Every reply is one of these: errors travel as values, never as thrown strings. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: AppError };

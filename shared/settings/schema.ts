@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServerUrlSchema } from '../ipc/schemas';
+import { ServerUrlSchema } from '../server-url';
 import { StrategySchema } from '../resolve/types';
 import { VisitorFieldNameSchema } from '../visitor';
 

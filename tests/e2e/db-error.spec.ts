@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { AppErrorException } from '../../shared/errors';
 import { startCore } from '../../electron/core/core';
 import { dispatch } from '../../electron/core/ipc/dispatch';
-import { noDesktop } from '../../electron/core/shell/desktop';
+import { noDesktop } from '../../electron/core/desktop/desktop-port';
 import {
   describeStartupProblem,
   startupProblemHandlers,
-} from '../../electron/core/shell/startup-problem';
+} from '../../electron/core/setup/startup-problem';
 import { bridge } from './harness/fixtures';
 import { serveDir } from './harness/static-server';
 

@@ -46,7 +46,7 @@ test('try the demo: the embedded server starts, the mirror fills, a sync shows p
   await app.shot('demo-ready');
 
   // The embedded server is real: listening on 127.0.0.1, with a database next to the console's.
-  const state = await app.core.call('shell:state', {});
+  const state = await app.core.call('setup:state', {});
   expect(state.demo.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(state.connection).toEqual({ kind: 'demo' });
   const me = await fetch(`${state.demo.serverUrl}/api/health`);

@@ -8,9 +8,8 @@ import { toValues } from '../../../shared/visitor';
 import { systemClock } from '../clock';
 import { toAppError } from '../ipc/dispatch';
 import type { Db } from '../db/open';
-import { OutboxRepo } from '../outbox/outbox-repo';
+import { createRepos } from '../repos';
 import { VisitorEdits } from '../visitors/visitor-edits';
-import { VisitorsRepo } from '../visitors/visitors-repo';
 import { CliError, EXIT, UsageError, optionalString, type Command } from './args';
 import { DB_OPTION, dbPathOf, openForCommand } from './database';
 import { COLUMNS, csvRows, jsonlRows, type ImportFormat, type ImportRow } from './import-rows';
@@ -142,8 +141,9 @@ export function importRows(
   format: ImportFormat,
   rows: ImportRow[],
 ): ImportSummary {
-  const visitors = new VisitorsRepo(db);
-  const edits = new VisitorEdits(db, visitors, new OutboxRepo(db), systemClock);
+  const repos = createRepos(db);
+  const { visitors } = repos;
+  const edits = new VisitorEdits(repos, systemClock);
   const summary: ImportSummary = {
     file,
     format,

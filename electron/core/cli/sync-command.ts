@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppError } from '../../../shared/errors';
-import {
-  ServerUrlSchema,
-  type SyncProgress,
-  type SyncRunOutcome,
-  type SyncSummary,
-} from '../../../shared/ipc/contract';
+import type { SyncProgress, SyncRunOutcome, SyncSummary } from '../../../shared/ipc/contract';
+import { ServerUrlSchema } from '../../../shared/server-url';
 import { startCore } from '../core';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../sync/engine';
 import {

@@ -13,14 +13,16 @@ import { conflictSides } from '../../../shared/resolve/conflict';
 import { previewResolution } from '../../../shared/resolve/preview';
 import type { MergePreview, Resolution, ResolvableConflict } from '../../../shared/resolve/types';
 import { EMPTY_VALUES, type VisitorValues } from '../../../shared/visitor';
-import { AuditRepo } from '../audit/audit-repo';
+import type { AuditRepo } from '../audit/audit-repo';
 import { type Clock, isoNow } from '../clock';
 import type { Db } from '../db/open';
 import { newOpId } from '../ids';
-import { OutboxRepo } from '../outbox/outbox-repo';
-import { VisitorsRepo, type VisitorRecord } from '../visitors/visitors-repo';
-import { BatchesRepo, type BatchRow } from './batches-repo';
-import { ConflictsRepo, type ConflictRow } from './conflicts-repo';
+import type { JobControl, Jobs } from '../jobs/jobs';
+import type { OutboxRepo } from '../outbox/outbox-repo';
+import type { Repos } from '../repos';
+import type { VisitorRecord, VisitorsRepo } from '../visitors/visitors-repo';
+import type { BatchesRepo, BatchRow } from './batches-repo';
+import type { ConflictRow, ConflictsRepo } from './conflicts-repo';
 import { resolutionFor, resolvableOf } from './resolvable';
 
 const SAMPLE_SIZE = 12;
@@ -47,13 +49,6 @@ function staleness(c: ConflictRow, v: VisitorRecord): string | null {
   return null;
 }
 
-/** Thrown inside a transaction to roll it back and carry the result out (the dry run). */
-class DryRun extends Error {
-  constructor(readonly result: BulkPreview) {
-    super('dry run');
-  }
-}
-
 type Plan =
   | {
       ok: true;
@@ -74,28 +69,41 @@ type Plan =
  * action in one transaction.
  */
 export class ConflictWorkspace {
-  readonly conflicts: ConflictsRepo;
+  private readonly conflicts: ConflictsRepo;
   private readonly visitors: VisitorsRepo;
   private readonly outbox: OutboxRepo;
-  private readonly batches: BatchesRepo;
+  readonly batches: BatchesRepo;
   private readonly audit: AuditRepo;
 
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly actor: string,
-  ) {
-    this.conflicts = new ConflictsRepo(db);
-    this.visitors = new VisitorsRepo(db);
-    this.outbox = new OutboxRepo(db);
-    this.batches = new BatchesRepo(db);
-    this.audit = new AuditRepo(db);
+  private readonly db: Db;
+
+  private readonly read: Repos;
+  private readonly clock: Clock;
+  private readonly actor: string;
+  private readonly jobs: Jobs;
+
+  /**
+   * `repos` write (inside jobs, on the core's connection); `read` serves the
+   * table and the detail pane from a connection of their own, so they never
+   * see a job's uncommitted work or wait for it.
+   */
+  constructor(deps: { repos: Repos; read: Repos; clock: Clock; actor: string; jobs: Jobs }) {
+    const { repos } = deps;
+    ({ read: this.read, clock: this.clock, actor: this.actor, jobs: this.jobs } = deps);
+    ({
+      db: this.db,
+      conflicts: this.conflicts,
+      visitors: this.visitors,
+      outbox: this.outbox,
+      batches: this.batches,
+      audit: this.audit,
+    } = repos);
   }
 
   /** A table row: the resolver's input (both sides and the base) and the state of its draft. */
   view(c: ConflictRow): ConflictView {
-    const v = this.visitors.get(c.localId);
-    const ops = this.outbox.forVisitor(c.localId);
+    const v = this.read.visitors.get(c.localId);
+    const ops = this.read.outbox.forVisitor(c.localId);
     const resolvable = v ? resolvableOf(c, v, queuedEdits(ops)) : placeholderOf(c);
     return {
       id: c.id,
@@ -114,11 +122,12 @@ export class ConflictWorkspace {
   }
 
   get(id: number): ConflictView {
-    const c = this.conflicts.get(id);
+    const c = this.read.conflicts.get(id);
     if (!c) fail('conflict_not_found', 'This conflict no longer exists.');
     return this.view(c);
   }
 
+  /** Called through the write gate (a draft over every matching conflict is one transaction). */
   setDraft(target: ConflictTarget, draft: Resolution | null): number {
     return this.db.transaction(() => {
       let n = 0;
@@ -129,45 +138,67 @@ export class ConflictWorkspace {
   }
 
   /** Exactly what apply would do: apply itself, in a transaction that is rolled back. */
-  preview(target: ConflictTarget, decision: Decision): BulkPreview {
-    try {
-      this.db.transaction(() => {
-        throw new DryRun(this.run(target, decision, '', false, undefined).summary);
-      })();
-    } catch (e) {
-      if (e instanceof DryRun) return e.result;
-      throw e;
-    }
-    throw new Error('unreachable: the dry run always throws');
+  preview(target: ConflictTarget, decision: Decision): Promise<BulkPreview> {
+    const spec = this.jobSpec('bulk_preview', `Preview of ${describe(decision)}`, target);
+    return this.jobs.transaction({ ...spec, dryRun: true }, async (job) => {
+      return (await this.run(target, decision, '', false, undefined, job)).summary;
+    });
   }
 
+  /** One transaction however many conflicts; reads go on meanwhile, and a cancel undoes it all. */
   apply(
     target: ConflictTarget,
     decision: Decision,
     description: string,
     throughId?: number,
-  ): ApplyResult {
-    return this.db.transaction(() => {
-      const { summary, batch } = this.run(target, decision, description, true, throughId);
+  ): Promise<ApplyResult> {
+    const spec = this.jobSpec('bulk_apply', description || describe(decision), target);
+    return this.jobs.transaction(spec, async (job) => {
+      const { summary, batch } = await this.run(
+        target,
+        decision,
+        description,
+        true,
+        throughId,
+        job,
+      );
       return { ...summary, batch: batch ? this.info(batch) : null };
-    })();
+    });
+  }
+
+  private jobSpec(kind: 'bulk_apply' | 'bulk_preview', label: string, target: ConflictTarget) {
+    const total =
+      'ids' in target
+        ? target.ids.length
+        : Math.max(0, this.conflicts.count(target.filter) - target.exceptIds.length);
+    return { kind, label, unit: 'conflicts', total };
   }
 
   lastBatch(): BatchInfo | null {
-    const b = this.batches.last();
-    return b ? this.info(b) : null;
+    const b = this.read.batches.last();
+    return b ? this.info(b, this.read) : null;
   }
 
   /** Puts back everything the last bulk apply changed, while none of it was pushed or edited. */
-  undo(): { batch: BatchInfo; reopened: number } {
-    return this.db.transaction(() => {
+  undo(): Promise<{ batch: BatchInfo; reopened: number }> {
+    const last = this.read.batches.last();
+    const spec = {
+      kind: 'bulk_undo' as const,
+      label: `Undo of ${last?.description ?? 'the last bulk apply'}`,
+      unit: 'decisions',
+      total: last?.count ?? null,
+    };
+    return this.jobs.transaction(spec, async (job) => {
       const b = this.batches.last();
       if (!b || b.undoneAt) fail('nothing_to_undo', 'There is no bulk apply to undo.', false);
       const blocked = this.undoBlocked(b);
       if (blocked) fail('undo_blocked', blocked, false);
       const at = isoNow(this.clock);
       const records = this.batches.undoRecords(b.id);
+      job.setTotal(records.length);
+      let done = 0;
       for (const u of [...records].reverse()) {
+        await job.tick(done++);
         const c = this.conflicts.get(u.conflictId);
         if (u.opAdded) this.outbox.deleteByOpId(u.opAdded);
         const localId = u.localId;
@@ -191,7 +222,7 @@ export class ConflictWorkspace {
       const reopened = this.conflicts.reopenBatch(b.id);
       this.batches.markUndone(b.id, at);
       return { batch: this.info({ ...b, undoneAt: at }), reopened };
-    })();
+    });
   }
 
   private plan(c: ConflictRow, decision: Decision): Plan {
@@ -222,13 +253,14 @@ export class ConflictWorkspace {
    * and each is planned against the mirror as the ones before it left it, so
    * two conflicts of one record compose exactly as they will when applied.
    */
-  private run(
+  private async run(
     target: ConflictTarget,
     decision: Decision,
     description: string,
     keep: boolean,
     throughId: number | undefined,
-  ): { summary: BulkPreview; batch: BatchRow | null } {
+    job: JobControl,
+  ): Promise<{ summary: BulkPreview; batch: BatchRow | null }> {
     const at = isoNow(this.clock);
     const batchId = this.batches.create(at, this.actor, description || describe(decision));
     const summary: BulkPreview = {
@@ -246,6 +278,7 @@ export class ConflictWorkspace {
     const changing = new Set<string>();
     for (const page of this.conflicts.targeted(target, throughId)) {
       for (const c of page) {
+        await job.tick(summary.targeted);
         summary.targeted++;
         summary.throughId = Math.max(summary.throughId, c.id);
         const p = this.plan(c, decision);
@@ -370,13 +403,16 @@ export class ConflictWorkspace {
     return opId;
   }
 
-  private info(b: BatchRow): BatchInfo {
-    return { ...b, undoBlocked: b.undoneAt ? 'It was already undone.' : this.undoBlocked(b) };
+  private info(b: BatchRow, repos: Pick<Repos, 'batches'> = this): BatchInfo {
+    return {
+      ...b,
+      undoBlocked: b.undoneAt ? 'It was already undone.' : this.undoBlocked(b, repos),
+    };
   }
 
   /** Why a batch can no longer be undone, in words; null when it can. */
-  private undoBlocked(b: BatchRow): string | null {
-    const { sent, edited } = this.batches.blockers(b);
+  private undoBlocked(b: BatchRow, repos: Pick<Repos, 'batches'> = this): string | null {
+    const { sent, edited } = repos.batches.blockers(b);
     if (sent)
       return `${plural(sent, 'operation')} of this apply already went to the server; undo is only possible before the next sync.`;
     if (edited)

@@ -1,5 +1,5 @@
-import { ServerUrlSchema } from '../../../shared/ipc/schemas';
-import type { ConnectionProblem, ConnectionTestResult } from '../../../shared/ipc/shell-contract';
+import { ServerUrlSchema } from '../../../shared/server-url';
+import type { ConnectionProblem, ConnectionTestResult } from '../../../shared/ipc/setup-contract';
 import { ServerApi, type ApiFailure } from '../sync/server-api';
 
 /** Long enough for a slow VPN, short enough that a wrong address does not feel like a hang. */

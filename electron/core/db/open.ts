@@ -26,6 +26,18 @@ export function openDatabase(file: string): Db {
   }
 }
 
+/**
+ * A second, read-only connection to the same file, for what the window reads:
+ * in WAL mode it reads the last committed state while the writing connection
+ * holds a long transaction, so paging never waits for a bulk job (and never
+ * sees its uncommitted work). Open it after openDatabase has migrated the file.
+ */
+export function openReader(file: string): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 function describeOpenError(err: unknown, file: string) {
   if (err instanceof AppErrorException) return err.error;
   const code = (err as { code?: string }).code ?? '';

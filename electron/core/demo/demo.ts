@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppErrorException, appError, type AppError } from '../../../shared/errors';
-import type { DemoStatus } from '../../../shared/ipc/shell-contract';
+import type { DemoStatus } from '../../../shared/ipc/setup-contract';
 import { startServer, type RunningServer } from '../../../server/index';
 import type { Clock } from '../clock';
-import { ConflictsRepo } from '../conflicts/conflicts-repo';
-import type { Db } from '../db/open';
-import type { EventSink } from '../ipc/handlers';
-import { OutboxRepo } from '../outbox/outbox-repo';
+import type { EventSink } from '../events';
+import type { Repos } from '../repos';
 import type { SyncEngine } from '../sync/engine';
 import { send } from '../sync/transport';
 import { VisitorEdits } from '../visitors/visitor-edits';
-import { VisitorsRepo } from '../visitors/visitors-repo';
 import { planDemo, type DemoRow } from './demo-plan';
 
 /** Visitors the demo server is seeded with: enough for paging and search to mean something. */
@@ -20,7 +17,7 @@ export const DEMO_VISITORS = 2_000;
 export const DEMO_ACTIVITY_EVERY_MS = 45_000;
 
 export interface DemoDeps {
-  db: Db;
+  repos: Repos;
   sync: SyncEngine;
   clock: Clock;
   events: EventSink;
@@ -139,10 +136,9 @@ export class DemoController {
 
   /** Edits here, other devices' edits there, one create that the server refuses twice. */
   private async scriptedDay(server: RunningServer, adminToken: string): Promise<void> {
-    const { db, clock, events } = this.deps;
-    const visitors = new VisitorsRepo(db);
-    const outbox = new OutboxRepo(db);
-    const edits = new VisitorEdits(db, visitors, outbox, clock);
+    const { repos, clock, events } = this.deps;
+    const { visitors, outbox } = repos;
+    const edits = new VisitorEdits(repos, clock);
     const rows: DemoRow[] = visitors
       .page({ search: '', sort: { column: 'name', direction: 'asc' }, offset: 0, limit: 200 })
       .rows.filter((r) => r.serverId !== null && r.pending === null)
@@ -193,8 +189,8 @@ export class DemoController {
 
   private counts(): Pick<DemoStatus, 'conflicts' | 'retrying'> {
     return {
-      conflicts: new ConflictsRepo(this.deps.db).openCount(),
-      retrying: new OutboxRepo(this.deps.db).counts().retrying,
+      conflicts: this.deps.repos.conflicts.openCount(),
+      retrying: this.deps.repos.outbox.counts().retrying,
     };
   }
 

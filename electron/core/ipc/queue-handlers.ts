@@ -1,17 +1,17 @@
 import type { queueChannels } from '../../../shared/ipc/queue-contract';
-import type { QueueActionResult } from '../../../shared/queue/queue-schemas';
-import { OutboxRepo } from '../outbox/outbox-repo';
+import type { QueueActionResult } from '../../../shared/ipc/queue-contract';
 import { QueueActions, type Actor } from '../queue/queue-actions';
 import { RoleGate } from '../queue/role-gate';
+import type { CoreContext } from './context';
 import type { HandlersFor } from './dispatch';
-import type { CoreContext } from './handlers';
 
 /** The core's side of shared/ipc/queue-contract.ts. */
 export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannels> {
-  const actions = new QueueActions(ctx.db, ctx.clock);
-  const { queue } = actions;
-  const gate = new RoleGate(ctx.db, ctx.sync);
-  const outbox = new OutboxRepo(ctx.db);
+  const actions = new QueueActions(ctx.repos, ctx.clock);
+  // Its reads (the detail pane) on the read-only connection, like every read.
+  const reading = new QueueActions(ctx.read, ctx.clock);
+  const { queue, outbox } = ctx.read;
+  const gate = new RoleGate(ctx.repos.state, ctx.sync);
 
   /** Asks the server for the role first: the window hiding buttons is not the check. */
   const asAdmin = async (what: string): Promise<Actor> => {
@@ -45,29 +45,29 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
     'queue:count': ({ filter }) => ({ total: queue.count(filter) }),
     'queue:page': (req) => queue.page(req),
     'queue:groups': ({ filter, limit }) => queue.groups(filter, limit),
-    'queue:detail': ({ opId }) => actions.detail(opId),
+    'queue:detail': ({ opId }) => reading.detail(opId),
     'queue:retry': async (target) => {
       const by = await asAdmin('retry operations');
-      const r = actions.retry(target, by);
+      const r = await ctx.write(() => actions.retry(target, by));
       changed('retry', r);
       return { ...reply(r), syncStarted: r.count > 0 && sendNow() };
     },
     'queue:editRetry': async ({ opId, text }) => {
       const by = await asAdmin('edit and retry an operation');
-      const r = actions.editRetry(opId, text, by);
+      const r = await ctx.write(() => actions.editRetry(opId, text, by));
       changed('edit_retry', r);
       return { ...reply(r), syncStarted: sendNow() };
     },
     'queue:discard': async (target) => {
       const by = await asAdmin('discard operations');
-      const r = actions.discard(target, by);
+      const r = await ctx.write(() => actions.discard(target, by));
       changed('discard', r);
       return { ...reply(r), syncStarted: false };
     },
     // Two steps: nothing is marked exported (purgeable) before the file is saved.
     'queue:export': async ({ format, ...target }) => {
       const by = await asAdmin('export operations');
-      const file = actions.buildExport(target, format);
+      const file = await ctx.write(() => actions.buildExport(target, format));
       const { content, ...about } = file;
       let saved;
       try {
@@ -84,19 +84,19 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
         return { ...about, content: '', saved: 'cancelled' as const, path: null, marked: 0 };
       }
       // The file is on disk: only now are its operations marked exported.
-      const r = actions.confirmExport(file.exportId, by, saved.path);
+      const r = await ctx.write(() => actions.confirmExport(file.exportId, by, saved.path));
       ctx.events.emit('queue:changed', { action: 'export', count: r.count });
       return { ...about, content: '', saved: 'main' as const, path: saved.path, marked: r.count };
     },
     'queue:exportSaved': async ({ exportId }) => {
       const by = await asAdmin('export operations');
-      const r = actions.confirmExport(exportId, by, null);
+      const r = await ctx.write(() => actions.confirmExport(exportId, by, null));
       ctx.events.emit('queue:changed', { action: 'export', count: r.count });
       return r;
     },
     'queue:purge': async ({ expected }) => {
       const by = await asAdmin('purge failed operations');
-      const r = actions.purge(expected, by);
+      const r = await ctx.write(() => actions.purge(expected, by));
       changed('purge', r);
       return { ...reply(r), syncStarted: false };
     },

@@ -1,4 +1,4 @@
-import type { QueueItem } from '../../../shared/queue/queue-schemas';
+import type { QueueItem } from '../../../shared/ipc/queue-contract';
 import { CLASS_INFO } from '../../../shared/queue/classify';
 import { csvCell } from '../csv-cell';
 

@@ -6,16 +6,17 @@ import type {
   QueueActionResult,
   QueueDetail,
   QueueTarget,
-} from '../../../shared/queue/queue-schemas';
+} from '../../../shared/ipc/queue-contract';
 import { VISITOR_FIELDS, toValues, type VisitorValues } from '../../../shared/visitor';
-import { AuditRepo, type AuditAction } from '../audit/audit-repo';
+import type { AuditAction, AuditRepo } from '../audit/audit-repo';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { CREATE_REMOVED } from '../outbox/orphan-errors';
-import { OutboxRepo } from '../outbox/outbox-repo';
-import { VisitorsRepo } from '../visitors/visitors-repo';
+import type { OutboxRepo } from '../outbox/outbox-repo';
+import type { Repos } from '../repos';
+import type { VisitorsRepo } from '../visitors/visitors-repo';
 import { toCsv, toJson } from './export';
-import { QueueRepo, type ExportStamp, type QueueRef } from './queue-repo';
+import type { ExportStamp, QueueRef, QueueRepo } from './queue-repo';
 
 const LOOP_REASON =
   'A conflict loop is resolved in the Conflicts workspace, not retried or discarded here.';
@@ -68,14 +69,19 @@ export class QueueActions {
   private readonly audit: AuditRepo;
   private readonly pendingExports = new Map<string, PendingExport>();
 
+  private readonly db: Db;
+
   constructor(
-    private readonly db: Db,
+    repos: Repos,
     private readonly clock: Clock,
   ) {
-    this.queue = new QueueRepo(db);
-    this.outbox = new OutboxRepo(db);
-    this.visitors = new VisitorsRepo(db);
-    this.audit = new AuditRepo(db);
+    ({
+      db: this.db,
+      queue: this.queue,
+      outbox: this.outbox,
+      visitors: this.visitors,
+      audit: this.audit,
+    } = repos);
   }
 
   private now(): string {

@@ -8,7 +8,7 @@ import type {
   QueueGroup,
   QueueItem,
   QueueSort,
-} from '../../../shared/queue/queue-schemas';
+} from '../../../shared/ipc/queue-contract';
 import { errorSignature } from '../../../shared/queue/signature';
 import type { OutboxStatus } from '../../../shared/ipc/contract';
 import type { Action } from '../../../shared/protocol';

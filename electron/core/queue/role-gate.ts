@@ -1,9 +1,8 @@
 import { fail } from '../../../shared/errors';
-import type { QueueRole } from '../../../shared/queue/queue-schemas';
-import type { Db } from '../db/open';
+import type { QueueRole } from '../../../shared/ipc/queue-contract';
 import type { SyncEngine } from '../sync/engine';
 import { ServerApi } from '../sync/server-api';
-import { SyncStateRepo } from '../sync/sync-state-repo';
+import type { SyncStateRepo } from '../sync/sync-state-repo';
 
 const ME_TIMEOUT_MS = 10_000;
 
@@ -14,14 +13,10 @@ const ME_TIMEOUT_MS = 10_000;
  * loses its rights at the next click.
  */
 export class RoleGate {
-  private readonly state: SyncStateRepo;
-
   constructor(
-    db: Db,
+    private readonly state: SyncStateRepo,
     private readonly sync: SyncEngine,
-  ) {
-    this.state = new SyncStateRepo(db);
-  }
+  ) {}
 
   async role(): Promise<QueueRole> {
     const conn = this.sync.currentConnection;

@@ -2,21 +2,22 @@ import { AppErrorException, appError, type AppError } from '../../../shared/erro
 import type { SyncRunOutcome, SyncStatus, SyncSummary } from '../../../shared/ipc/contract';
 import type { Operation } from '../../../shared/protocol';
 import type { Clock } from '../clock';
-import { ConflictsRepo } from '../conflicts/conflicts-repo';
+import type { ConflictsRepo } from '../conflicts/conflicts-repo';
 import type { Db } from '../db/open';
-import type { EventSink } from '../ipc/handlers';
-import { AttemptsRepo } from '../outbox/attempts-repo';
-import { OutboxRepo, type SendableOp } from '../outbox/outbox-repo';
-import { VisitorsRepo } from '../visitors/visitors-repo';
+import type { EventSink } from '../events';
+import type { AttemptsRepo } from '../outbox/attempts-repo';
+import type { OutboxRepo, SendableOp } from '../outbox/outbox-repo';
+import type { Repos } from '../repos';
+import type { VisitorsRepo } from '../visitors/visitors-repo';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
 import { chunk, halve } from './chunker';
 import { applyChangePage } from './mirror';
 import { Progress } from './progress';
-import { RunsRepo } from './runs-repo';
+import type { RunsRepo } from './runs-repo';
 import { CREATE_FAILED, CREATE_REMOVED } from '../outbox/orphan-errors';
 import { ServerApi, type ApiFailure } from './server-api';
 import { resultsMatch, retryOrFail, settleResults } from './settle';
-import { SyncStateRepo } from './sync-state-repo';
+import type { SyncStateRepo } from './sync-state-repo';
 import { relaxed } from '../db/durability';
 import { heldElsewhere, readLease } from './lease';
 
@@ -47,6 +48,8 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
 
 export interface SyncEngineDeps {
   db: Db;
+  /** The core's table modules (built once per core). */
+  repos: Repos;
   clock: Clock;
   events: EventSink;
   settings?: () => SyncSettings;
@@ -93,12 +96,14 @@ export class SyncEngine {
   private background = false;
 
   constructor(private readonly deps: SyncEngineDeps) {
-    this.visitors = new VisitorsRepo(deps.db);
-    this.outbox = new OutboxRepo(deps.db);
-    this.conflicts = new ConflictsRepo(deps.db);
-    this.attempts = new AttemptsRepo(deps.db);
-    this.runs = new RunsRepo(deps.db);
-    this.state = new SyncStateRepo(deps.db);
+    ({
+      visitors: this.visitors,
+      outbox: this.outbox,
+      conflicts: this.conflicts,
+      attempts: this.attempts,
+      runs: this.runs,
+      state: this.state,
+    } = deps.repos);
     this.recoverIfOrphaned();
   }
 

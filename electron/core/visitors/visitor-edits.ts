@@ -12,6 +12,7 @@ import type { Db } from '../db/open';
 import { newOpId, uuidv7 } from '../ids';
 import { type Edit, EditRejected, planEdit } from '../outbox/coalesce';
 import type { OutboxRepo } from '../outbox/outbox-repo';
+import type { Repos } from '../repos';
 import type { VisitorsRepo } from './visitors-repo';
 
 /**
@@ -19,12 +20,16 @@ import type { VisitorsRepo } from './visitors-repo';
  * so a crash never leaves an edit without its operation or the reverse.
  */
 export class VisitorEdits {
+  private readonly db: Db;
+  private readonly visitors: VisitorsRepo;
+  private readonly outbox: OutboxRepo;
+
   constructor(
-    private readonly db: Db,
-    private readonly visitors: VisitorsRepo,
-    private readonly outbox: OutboxRepo,
+    repos: Repos,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    ({ db: this.db, visitors: this.visitors, outbox: this.outbox } = repos);
+  }
 
   create(values: VisitorCreateData): VisitorRow {
     const localId = uuidv7(this.clock.now().getTime());

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { StartupProblem } from '../../../shared/ipc/shell-contract';
+import type { StartupProblem } from '../../../shared/ipc/setup-contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 import './db-error.css';
@@ -9,12 +9,12 @@ export function DbErrorScreen({ problem }: { problem: StartupProblem }) {
   const [note, setNote] = useState<string | null>(null);
   const api = getApi();
   const open = (folder: 'data' | 'logs') =>
-    api.invoke('shell:openFolder', { folder }).then(
+    api.invoke('app:openFolder', { folder }).then(
       ({ opened }) => !opened && setNote('The folder could not be opened from here.'),
       (err: unknown) => setNote(errorText(err)),
     );
   const retry = () =>
-    api.invoke('shell:relaunch', {}).then(
+    api.invoke('app:relaunch', {}).then(
       ({ relaunching }) => !relaunching && setNote('Restart the console by hand.'),
       (err: unknown) => setNote(errorText(err)),
     );

@@ -1,5 +1,5 @@
 import { CLASS_INFO } from '../../../shared/queue/classify';
-import type { QueueGroup } from '../../../shared/queue/queue-schemas';
+import type { QueueGroup } from '../../../shared/ipc/queue-contract';
 
 /** Failures grouped by error signature: "312 failed: email is not valid" is one line to act on. */
 export function GroupList(props: {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { CLASS_INFO } from '../../../shared/queue/classify';
-import type { QueueDetail as Detail } from '../../../shared/queue/queue-schemas';
+import type { QueueDetail as Detail } from '../../../shared/ipc/queue-contract';
 import { VISITOR_FIELDS } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { errorText } from '../error-text';

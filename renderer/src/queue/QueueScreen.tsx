@@ -16,7 +16,7 @@ import type {
   QueueRole,
   QueueSort,
   QueueTargetIn,
-} from '../../../shared/queue/queue-schemas';
+} from '../../../shared/ipc/queue-contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { ConfirmDialog } from './ConfirmDialog';

@@ -3,7 +3,7 @@ import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table'
 import { TableHead } from '../paging/TableHead';
 import type { KeyboardEvent } from 'react';
 import { CLASS_INFO } from '../../../shared/queue/classify';
-import type { QueueItem, QueueSort } from '../../../shared/queue/queue-schemas';
+import type { QueueItem, QueueSort } from '../../../shared/ipc/queue-contract';
 import { countdown, shortTime, statusText } from './format';
 
 const ROW_HEIGHT = 36;

@@ -1,4 +1,4 @@
-import type { QueueItem } from '../../../shared/queue/queue-schemas';
+import type { QueueItem } from '../../../shared/ipc/queue-contract';
 
 /** Pure wording for the queue screen (tests/unit/queue-format.test.ts). */
 

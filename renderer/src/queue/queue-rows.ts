@@ -4,7 +4,7 @@ import type {
   QueueFilterIn,
   QueueItem,
   QueueSort,
-} from '../../../shared/queue/queue-schemas';
+} from '../../../shared/ipc/queue-contract';
 import { PagedStore } from '../paging/paged-store';
 
 /** The queue table's rows for one filter and sort, paged from main (keyset seeks). */

@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { SettingsView, ShellState } from '../../../shared/ipc/shell-contract';
+import type { SettingsView, SetupState } from '../../../shared/ipc/setup-contract';
 import type { Strategy } from '../../../shared/resolve/types';
 import { VISITOR_FIELDS } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { ConnectForm } from '../welcome/ConnectForm';
-import { useShellState } from '../welcome/use-shell-state';
+import { useSetupState } from '../welcome/use-shell-state';
 import { draftOf, patchOf, type SettingsDraft } from './settings-form';
 import { FIELD_LABEL } from '../field-labels';
 import './settings.css';
@@ -21,7 +21,7 @@ type NumberKey = Exclude<keyof SettingsDraft, 'fieldStrategies'>;
 
 /** Connection, sync, retries and conflict defaults; saved in the settings file. */
 export function SettingsScreen() {
-  const { state } = useShellState();
+  const { state } = useSetupState();
   const [view, setView] = useState<SettingsView | null>(null);
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -197,13 +197,13 @@ export function SettingsScreen() {
   );
 }
 
-function ConnectionSection({ state }: { state: ShellState }) {
+function ConnectionSection({ state }: { state: SetupState }) {
   const [changing, setChanging] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const c = state.connection;
   const disconnect = () =>
     getApi()
-      .invoke('shell:disconnect', {})
+      .invoke('setup:disconnect', {})
       .then(
         () => setError(null),
         (err: unknown) => setError(errorText(err)),

@@ -3,8 +3,8 @@ import { issueFields } from '../../../shared/errors';
 import {
   ConnectRequestSchema,
   type ConnectionTestResult,
-  type ShellState,
-} from '../../../shared/ipc/shell-contract';
+  type SetupState,
+} from '../../../shared/ipc/setup-contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { PROBLEM_TITLES } from './problem-words';
@@ -23,7 +23,7 @@ export function ConnectForm({
 }: {
   idPrefix: string;
   initialUrl?: string;
-  onConnected: (state: ShellState) => void;
+  onConnected: (state: SetupState) => void;
 }) {
   const [serverUrl, setServerUrl] = useState(initialUrl);
   const [token, setToken] = useState('');
@@ -48,7 +48,7 @@ export function ConnectForm({
     setBusy('test');
     setOutcome(null);
     try {
-      setOutcome({ kind: 'tested', result: await getApi().invoke('shell:testConnection', req) });
+      setOutcome({ kind: 'tested', result: await getApi().invoke('setup:testConnection', req) });
     } catch (err) {
       setOutcome({ kind: 'refused', message: errorText(err) });
     }
@@ -62,7 +62,7 @@ export function ConnectForm({
     setBusy('connect');
     setOutcome(null);
     try {
-      const state = await getApi().invoke('shell:connect', req);
+      const state = await getApi().invoke('setup:connect', req);
       setToken('');
       setBusy(null);
       onConnected(state);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SyncProgress } from '../../../shared/ipc/contract';
-import { DEMO_STEPS, type DemoStatus, type DemoStep } from '../../../shared/ipc/shell-contract';
+import { DEMO_STEPS, type DemoStatus, type DemoStep } from '../../../shared/ipc/setup-contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 
@@ -48,7 +48,7 @@ export function DemoPanel({
   const start = () => {
     setError(null);
     getApi()
-      .invoke('shell:startDemo', {})
+      .invoke('setup:startDemo', {})
       .catch((err: unknown) => setError(errorText(err)));
   };
 

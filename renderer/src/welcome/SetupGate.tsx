@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { DbErrorScreen } from '../db-error/DbErrorScreen';
-import { useShellState } from './use-shell-state';
+import { useSetupState } from './use-shell-state';
 import { WelcomeScreen } from './WelcomeScreen';
 
 /**
@@ -10,7 +10,7 @@ import { WelcomeScreen } from './WelcomeScreen';
  * last step can be read.
  */
 export function SetupGate({ children }: { children: ReactNode }) {
-  const { state, error } = useShellState();
+  const { state, error } = useSetupState();
   const [welcome, setWelcome] = useState<boolean | null>(null);
   const [seen, setSeen] = useState<boolean | null>(null);
   // Follow the shell's flag when it changes (the first answer, or a disconnect), not on

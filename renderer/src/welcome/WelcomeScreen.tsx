@@ -1,11 +1,11 @@
-import type { ShellState } from '../../../shared/ipc/shell-contract';
+import type { SetupState } from '../../../shared/ipc/setup-contract';
 import { getApi } from '../api';
 import { ConnectForm } from './ConnectForm';
 import { DemoPanel } from './DemoPanel';
 import './welcome.css';
 
 /** First run: connect to a server, or try the demo. */
-export function WelcomeScreen({ state, onDone }: { state: ShellState; onDone: () => void }) {
+export function WelcomeScreen({ state, onDone }: { state: SetupState; onDone: () => void }) {
   const demoBusy = state.demo.state === 'starting';
   return (
     <div className="welcome">
@@ -45,7 +45,7 @@ export function WelcomeScreen({ state, onDone }: { state: ShellState; onDone: ()
           disabled={demoBusy}
           onClick={() =>
             void getApi()
-              .invoke('shell:skipWelcome', {})
+              .invoke('setup:skipWelcome', {})
               .then(onDone, () => undefined)
           }
         >

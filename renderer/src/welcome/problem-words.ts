@@ -1,4 +1,4 @@
-import type { ConnectionProblem } from '../../../shared/ipc/shell-contract';
+import type { ConnectionProblem } from '../../../shared/ipc/setup-contract';
 
 /** A short heading for each way a connection test can fail. */
 export const PROBLEM_TITLES: Record<ConnectionProblem, string> = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileWhole } from '../../../electron/main/save-file';
-import type { DesktopPort } from '../../../electron/core/shell/desktop';
+import type { DesktopPort } from '../../../electron/core/desktop/desktop-port';
 import { FaultsRequestSchema, type FaultsRequest } from '../../../server/faults';
 import type { RunningServer } from '../../../server/index';
 import { makeCore, type TestCore } from '../../fixtures/core';
@@ -455,7 +455,7 @@ describe('export through the desktop (main writes the file)', () => {
   const desktopCore = (saveFile: DesktopPort['saveFile']) =>
     makeCore({
       settings: () => ({ ...FAST, backoff: BACKOFF }),
-      shell: {
+      ports: {
         desktop: {
           openFolder: () => Promise.resolve(false),
           relaunch: () => false,

@@ -3,19 +3,19 @@ import type {
   ConnectionTestResult,
   DemoStatus,
   SettingsView,
-  ShellState,
-} from '../../../shared/ipc/shell-contract';
+  SetupState,
+} from '../../../shared/ipc/setup-contract';
 import type { SyncStatus } from '../../../shared/ipc/contract';
 import type { SettingsPatch } from '../../../shared/settings';
 import { testConnection } from '../connection/connection-test';
 import type { DemoController } from '../demo/demo';
-import type { EventSink } from '../ipc/handlers';
+import type { EventSink } from '../events';
 import type { SettingsService } from '../settings/settings-service';
 import type { TokenVault } from '../settings/token-vault';
 import type { SyncEngine } from '../sync/engine';
-import type { DesktopPort } from './desktop';
+import type { DesktopPort } from '../desktop/desktop-port';
 
-export interface ShellDeps {
+export interface SetupDeps {
   settings: SettingsService;
   vault: TokenVault;
   sync: SyncEngine;
@@ -29,10 +29,10 @@ export interface ShellDeps {
  * later) and what the window needs to know about them. Plain Node: the
  * settings, the token's encryption and the desktop come in as interfaces.
  */
-export class ShellService {
-  constructor(private readonly deps: ShellDeps) {}
+export class SetupService {
+  constructor(private readonly deps: SetupDeps) {}
 
-  state(): ShellState {
+  state(): SetupState {
     const { settings, vault, sync, demo } = this.deps;
     const s = settings.get();
     const status = sync.status();
@@ -50,7 +50,7 @@ export class ShellService {
 
   emitState = (): void => {
     try {
-      this.deps.events.emit('shell:state', this.state());
+      this.deps.events.emit('setup:state', this.state());
     } catch {
       // The database closed under a late demo event while the console shuts down: nobody is listening.
     }
@@ -80,7 +80,7 @@ export class ShellService {
   }
 
   /** Tests first; only a server that answers GET /api/me with this token is saved. */
-  async connect(req: { serverUrl: string; token: string }): Promise<ShellState> {
+  async connect(req: { serverUrl: string; token: string }): Promise<SetupState> {
     this.refuseWhileDemo('connect to a server');
     const result = await testConnection(req);
     if (!result.ok) fail(`connection_${result.problem}`, `${result.message} ${result.hint}`);
@@ -114,7 +114,7 @@ export class ShellService {
     return status;
   }
 
-  skipWelcome(): ShellState {
+  skipWelcome(): SetupState {
     const { settings } = this.deps;
     settings.setConnection(settings.get().connection, true);
     this.emitState();
@@ -126,7 +126,7 @@ export class ShellService {
    * database (demo visitors must never reach a real server), so the shell
    * restarts the console without it.
    */
-  async disconnect(): Promise<ShellState> {
+  async disconnect(): Promise<SetupState> {
     const { settings, vault, sync, demo, desktop } = this.deps;
     if (settings.get().connection.kind === 'demo') {
       await demo.stop();

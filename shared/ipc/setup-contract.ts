@@ -1,9 +1,9 @@
-/** The desktop shell: first run, settings, demo (issue 7): its part of the channel and event maps in contract.ts. */
+/** The ways into the console (first run, connection, demo) and its settings: its part of the maps in contract.ts. */
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ConnectionSettingSchema, SettingsPatchSchema, SettingsSchema } from '../settings/schema';
-import { channel } from './channel';
-import { NoArgs, ServerUrlSchema } from './schemas';
+import { ServerUrlSchema } from '../server-url';
+import { channel, NoArgs } from './channel';
 
 export const TokenSchema = z.string().trim().min(1, 'is required').max(4096, 'is too long');
 
@@ -80,7 +80,7 @@ export const StartupProblemSchema = z.object({
 });
 export type StartupProblem = z.infer<typeof StartupProblemSchema>;
 
-export const ShellStateSchema = z.object({
+export const SetupStateSchema = z.object({
   /** Show the welcome screen (first run, or after leaving the demo). */
   welcome: z.boolean(),
   connection: ConnectionSettingSchema,
@@ -92,7 +92,7 @@ export const ShellStateSchema = z.object({
   demo: DemoStatusSchema,
   startupProblem: StartupProblemSchema.nullable(),
 });
-export type ShellState = z.infer<typeof ShellStateSchema>;
+export type SetupState = z.infer<typeof SetupStateSchema>;
 
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
@@ -103,33 +103,23 @@ export const SettingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-export const FolderSchema = z.enum(['logs', 'data']);
-
-export const shellChannels = {
-  'shell:state': channel(NoArgs, ShellStateSchema),
+export const setupChannels = {
+  'setup:state': channel(NoArgs, SetupStateSchema),
   /** GET /api/me with this address and token; nothing is saved. */
-  'shell:testConnection': channel(ConnectRequestSchema, ConnectionTestResultSchema),
+  'setup:testConnection': channel(ConnectRequestSchema, ConnectionTestResultSchema),
   /** Tests, then saves the address and keeps the token (encrypted, or for the session). */
-  'shell:connect': channel(ConnectRequestSchema, ShellStateSchema),
+  'setup:connect': channel(ConnectRequestSchema, SetupStateSchema),
   /** Starts the embedded reference server and walks through the demo; answers when it is ready. */
-  'shell:startDemo': channel(NoArgs, DemoStatusSchema),
+  'setup:startDemo': channel(NoArgs, DemoStatusSchema),
   /** "Set up later": the console opens on the local database without a server. */
-  'shell:skipWelcome': channel(NoArgs, ShellStateSchema),
+  'setup:skipWelcome': channel(NoArgs, SetupStateSchema),
   /** Forgets the server and the token; the welcome screen shows again. */
-  'shell:disconnect': channel(NoArgs, ShellStateSchema),
-  'shell:openFolder': channel(
-    z.strictObject({ folder: FolderSchema }),
-    z.object({ opened: z.boolean() }),
-  ),
-  /** Restarts the console (after the database problem was dealt with). */
-  'shell:relaunch': channel(NoArgs, z.object({ relaunching: z.boolean() })),
+  'setup:disconnect': channel(NoArgs, SetupStateSchema),
   'settings:get': channel(NoArgs, SettingsViewSchema),
   'settings:update': channel(z.strictObject({ patch: SettingsPatchSchema }), SettingsViewSchema),
   'settings:reset': channel(NoArgs, SettingsViewSchema),
 } as const;
 
-export const shellEvents = {
-  'shell:state': ShellStateSchema,
-  /** Menu commands for the window (the menu lives in main). */
-  'shell:command': z.object({ command: z.enum(['open-settings', 'sync-now']) }),
+export const setupEvents = {
+  'setup:state': SetupStateSchema,
 } as const;

@@ -1,8 +1,8 @@
 import { AppErrorException, appError, type AppError } from '../../../shared/errors';
 import { CHANNELS, type Channel } from '../../../shared/ipc/contract';
-import type { ShellState, StartupProblem } from '../../../shared/ipc/shell-contract';
+import type { SetupState, StartupProblem } from '../../../shared/ipc/setup-contract';
 import type { Handlers } from '../ipc/dispatch';
-import type { DesktopPort } from './desktop';
+import type { DesktopPort } from '../desktop/desktop-port';
 
 /**
  * The database could not be opened: what it means and what to do, per
@@ -78,7 +78,7 @@ export function startupProblemHandlers(problem: StartupProblem, desktop: Desktop
   const refuse = () => {
     throw new AppErrorException(appError(problem.code, problem.message, false));
   };
-  const state: ShellState = {
+  const state: SetupState = {
     welcome: false,
     connection: { kind: 'none' },
     tokenStorage: { kind: 'session', reason: 'The console did not start.' },
@@ -101,8 +101,8 @@ export function startupProblemHandlers(problem: StartupProblem, desktop: Desktop
   ) as unknown as Handlers;
   return {
     ...table,
-    'shell:state': () => state,
-    'shell:openFolder': async ({ folder }) => ({ opened: await desktop.openFolder(folder) }),
-    'shell:relaunch': () => ({ relaunching: desktop.relaunch({ resetDatabase: false }) }),
+    'setup:state': () => state,
+    'app:openFolder': async ({ folder }) => ({ opened: await desktop.openFolder(folder) }),
+    'app:relaunch': () => ({ relaunching: desktop.relaunch({ resetDatabase: false }) }),
   };
 }

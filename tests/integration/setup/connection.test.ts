@@ -106,11 +106,11 @@ describe('connection test (GET /api/me)', () => {
   });
 });
 
-describe('shell:connect', () => {
+describe('setup:connect', () => {
   it('saves the address, keeps the token for the session where there is no keychain, and configures the engine', async () => {
     core = makeCore({ firstRun: true });
-    expect((await core.call('shell:state', {})).welcome).toBe(true);
-    const state = await core.call('shell:connect', { serverUrl: srv.url, token: 'staff-token-1' });
+    expect((await core.call('setup:state', {})).welcome).toBe(true);
+    const state = await core.call('setup:connect', { serverUrl: srv.url, token: 'staff-token-1' });
     expect(state).toMatchObject({
       welcome: false,
       connection: { kind: 'server', serverUrl: srv.url },
@@ -123,7 +123,7 @@ describe('shell:connect', () => {
 
   it('refuses a wrong token with the test’s words and saves nothing', async () => {
     core = makeCore({ firstRun: true });
-    const r = await core.raw('shell:connect', { serverUrl: srv.url, token: 'wrong-token-123' });
+    const r = await core.raw('setup:connect', { serverUrl: srv.url, token: 'wrong-token-123' });
     expect(r).toMatchObject({ ok: false, error: { code: 'connection_unauthorized' } });
     expect(core.settings.get().connection).toEqual({ kind: 'none' });
     expect((await core.call('sync:status', {})).configured).toBe(false);
@@ -131,7 +131,7 @@ describe('shell:connect', () => {
 
   it('validates its arguments at the boundary', async () => {
     core = makeCore({ firstRun: true });
-    const r = await core.raw('shell:connect', { serverUrl: 'nope', token: '' });
+    const r = await core.raw('setup:connect', { serverUrl: 'nope', token: '' });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 });

@@ -1,9 +1,12 @@
+/** The visitors table, its record panel and the outbox counts: its part of the maps in contract.ts. */
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ActionSchema } from '../protocol';
-import { VisitorValuesSchema } from '../visitor';
+import { VisitorCreateDataSchema, VisitorPatchSchema, VisitorValuesSchema } from '../visitor';
+import { channel, NoArgs } from './channel';
 
-/** Schemas shared by several channel groups; the channel maps live in contract.ts and its parts. */
+/** The console's own id of a visitor record (the server's id may not exist yet). */
+export const LocalIdSchema = z.string().min(1).max(128);
 
 export const VISITOR_SORT_COLUMNS = ['name', 'company', 'email', 'title', 'updatedAt'] as const;
 export const VisitorSortSchema = z.strictObject({
@@ -74,90 +77,33 @@ export const OutboxCountsSchema = z.object({
 });
 export type OutboxCounts = z.infer<typeof OutboxCountsSchema>;
 
-export const SYNC_RUN_OUTCOMES = [
-  'success',
-  'partial',
-  'failed',
-  'cancelled',
-  'auth_error',
-  'interrupted',
-] as const;
-export const SyncRunOutcomeSchema = z.enum(SYNC_RUN_OUTCOMES);
-export type SyncRunOutcome = z.infer<typeof SyncRunOutcomeSchema>;
+export const visitorsChannels = {
+  'visitors:count': channel(
+    VisitorQuerySchema.pick({ search: true }),
+    z.object({ total: z.number().int() }),
+  ),
+  'visitors:page': channel(
+    VisitorPageRequestSchema,
+    z.object({ rows: z.array(VisitorRowSchema), last: PageCursorSchema.nullable() }),
+  ),
+  'visitors:get': channel(z.strictObject({ localId: LocalIdSchema }), VisitorRowSchema),
+  'visitors:create': channel(z.strictObject({ values: VisitorCreateDataSchema }), VisitorRowSchema),
+  'visitors:update': channel(
+    z.strictObject({ localId: LocalIdSchema, patch: VisitorPatchSchema }),
+    VisitorRowSchema,
+  ),
+  'visitors:delete': channel(
+    z.strictObject({ localId: LocalIdSchema }),
+    z.object({ localId: z.string(), outcome: z.enum(['removed', 'queued']) }),
+  ),
+  'outbox:counts': channel(NoArgs, OutboxCountsSchema),
+  'outbox:forVisitor': channel(
+    z.strictObject({ localId: LocalIdSchema }),
+    z.array(OutboxRowSchema),
+  ),
+} as const;
 
-const RunCountsShape = {
-  pulled: z.number().int(),
-  created: z.number().int(),
-  updated: z.number().int(),
-  deleted: z.number().int(),
-  conflicts: z.number().int(),
-  errors: z.number().int(),
-  retried: z.number().int(),
-};
-
-export const SyncRunSchema = z.object({
-  id: z.number().int(),
-  trigger: z.string(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  outcome: SyncRunOutcomeSchema.nullable(),
-  ...RunCountsShape,
-  bytesSent: z.number().int(),
-  bytesReceived: z.number().int(),
-  lastError: AppErrorSchema.nullable(),
-});
-export type SyncRun = z.infer<typeof SyncRunSchema>;
-
-/** Pushed at least every 250 ms while a run is going. */
-export const SyncProgressSchema = z.object({
-  runId: z.number().int(),
-  phase: z.enum(['pull', 'push', 'done']),
-  chunk: z.number().int(),
-  chunks: z.number().int(),
-  done: z.number().int(),
-  total: z.number().int(),
-  ...RunCountsShape,
-  bytes: z.number().int(),
-  opsPerSecond: z.number(),
-  etaSeconds: z.number().nullable(),
-  elapsedMs: z.number(),
-});
-export type SyncProgress = z.infer<typeof SyncProgressSchema>;
-
-export const SyncSummarySchema = z.object({
-  runId: z.number().int(),
-  outcome: SyncRunOutcomeSchema,
-  ...RunCountsShape,
-  pending: z.number().int(),
-  retrying: z.number().int(),
-  failed: z.number().int(),
-  openConflicts: z.number().int(),
-  durationMs: z.number(),
-  lastError: AppErrorSchema.nullable(),
-});
-export type SyncSummary = z.infer<typeof SyncSummarySchema>;
-
-export const SyncStatusSchema = z.object({
-  configured: z.boolean(),
-  serverUrl: z.string().nullable(),
-  online: z.boolean(),
-  running: z.boolean(),
-  progress: SyncProgressSchema.nullable(),
-  lastRun: SyncRunSchema.nullable(),
-  nextRetryAt: z.string().nullable(),
-});
-export type SyncStatus = z.infer<typeof SyncStatusSchema>;
-
-export const ServerUrlSchema = z
-  .string()
-  .trim()
-  .refine((s) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(s).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// address');
-
-export const LocalIdSchema = z.string().min(1).max(128);
-export const NoArgs = z.strictObject({});
+export const visitorsEvents = {
+  'outbox:changed': OutboxCountsSchema,
+  'visitors:changed': z.object({ localIds: z.array(z.string()).optional() }),
+} as const;

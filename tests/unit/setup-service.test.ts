@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appError } from '../../shared/errors';
 import { explainFailure } from '../../electron/core/connection/connection-test';
 import { DEMO_SHAPE, planDemo, type DemoRow } from '../../electron/core/demo/demo-plan';
-import { describeStartupProblem } from '../../electron/core/shell/startup-problem';
+import { describeStartupProblem } from '../../electron/core/setup/startup-problem';
 import type { ApiFailure } from '../../electron/core/sync/server-api';
 
 const HTTPS = new URL('https://sync.example.com');

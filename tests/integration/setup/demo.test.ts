@@ -19,13 +19,13 @@ const n = (c: TestCore, sql: string) => (c.db.prepare(sql).get() as { n: number 
 
 describe('the demo', () => {
   it('starts the server on 127.0.0.1, mirrors it, and leaves conflicts of each kind and a retrying create', async () => {
-    core = makeCore({ firstRun: true, shell: { demoVisitors: 300 } });
-    const status = await core.call('shell:startDemo', {});
+    core = makeCore({ firstRun: true, ports: { demoVisitors: 300 } });
+    const status = await core.call('setup:startDemo', {});
     expect(status).toMatchObject({ state: 'running', step: 'ready', visitors: 300, error: null });
     expect(status.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(existsSync(join(core.dir, 'demo-server.sqlite'))).toBe(true);
 
-    const state = await core.call('shell:state', {});
+    const state = await core.call('setup:state', {});
     expect(state).toMatchObject({ welcome: false, connection: { kind: 'demo' } });
 
     // the mirror holds the generated visitors (plus the simulator's and the demo's creates)
@@ -60,19 +60,19 @@ describe('the demo', () => {
   });
 
   it('refuses to connect to a real server while the demo owns the database', async () => {
-    core = makeCore({ firstRun: true, shell: { demoVisitors: 60 } });
-    await core.call('shell:startDemo', {});
-    const r = await core.raw('shell:connect', { serverUrl: 'http://127.0.0.1:9', token: 'abc' });
+    core = makeCore({ firstRun: true, ports: { demoVisitors: 60 } });
+    await core.call('setup:startDemo', {});
+    const r = await core.raw('setup:connect', { serverUrl: 'http://127.0.0.1:9', token: 'abc' });
     expect(r).toMatchObject({ ok: false, error: { code: 'demo_running' } });
   });
 
   // "Demo visitors must never reach a real server" (issue 7), whichever channel is used.
   it('refuses to point a running demo at a real server through any channel', async () => {
-    core = makeCore({ firstRun: true, shell: { demoVisitors: 60 } });
-    await core.call('shell:startDemo', {});
+    core = makeCore({ firstRun: true, ports: { demoVisitors: 60 } });
+    await core.call('setup:startDemo', {});
     // A real server with a longer history than the demo's (its change cursor is further on).
     real = await server({ seed: 500 });
-    expect(await core.raw('shell:connect', { serverUrl: real.url, token: STAFF })).toMatchObject({
+    expect(await core.raw('setup:connect', { serverUrl: real.url, token: STAFF })).toMatchObject({
       ok: false,
       error: { code: 'demo_running' },
     });
@@ -106,6 +106,6 @@ describe('the demo', () => {
       demoVisitorsOnRealServer: 0,
     });
     // The engine still points at the demo server.
-    expect(core.sync.status().serverUrl).toBe((await core.call('shell:state', {})).demo.serverUrl);
+    expect(core.sync.status().serverUrl).toBe((await core.call('setup:state', {})).demo.serverUrl);
   });
 });

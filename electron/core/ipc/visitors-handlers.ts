@@ -1,0 +1,40 @@
+import { fail } from '../../../shared/errors';
+import type { visitorsChannels } from '../../../shared/ipc/visitors-contract';
+import { VisitorEdits } from '../visitors/visitor-edits';
+import type { CoreContext } from './context';
+import type { HandlersFor } from './dispatch';
+
+/** The core's side of shared/ipc/visitors-contract.ts. */
+export function visitorsHandlers(ctx: CoreContext): HandlersFor<typeof visitorsChannels> {
+  const { visitors, outbox } = ctx.read;
+  const edits = new VisitorEdits(ctx.repos, ctx.clock);
+
+  const changed = (localIds: string[]) => {
+    ctx.events.emit('visitors:changed', { localIds });
+    ctx.events.emit('outbox:changed', outbox.counts());
+  };
+
+  return {
+    'visitors:count': ({ search }) => ({ total: visitors.count(search.trim()) }),
+    'visitors:page': (req) => visitors.page({ ...req, search: req.search.trim() }),
+    'visitors:get': ({ localId }) =>
+      visitors.row(localId) ?? fail('visitor_not_found', 'This visitor no longer exists.'),
+    'visitors:create': async ({ values }) => {
+      const row = await ctx.write(() => edits.create(values));
+      changed([row.localId]);
+      return row;
+    },
+    'visitors:update': async ({ localId, patch }) => {
+      const row = await ctx.write(() => edits.update(localId, patch));
+      changed([localId]);
+      return row;
+    },
+    'visitors:delete': async ({ localId }) => {
+      const result = await ctx.write(() => edits.delete(localId));
+      changed([localId]);
+      return result;
+    },
+    'outbox:counts': () => outbox.counts(),
+    'outbox:forVisitor': ({ localId }) => outbox.forVisitor(localId),
+  };
+}

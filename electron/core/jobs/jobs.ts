@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AppErrorException, appError } from '../../../shared/errors';
+import type { JobKind, JobProgress } from '../../../shared/ipc/jobs-contract';
+import type { Clock } from '../clock';
+import type { Db } from '../db/open';
+import type { WriteGate } from '../db/write-gate';
+import type { EventSink } from '../events';
+
+/** Longest stretch a job works before it lets reads and progress through. */
+const SLICE_MS = 12;
+/** Progress goes out at least this often while a job runs. */
+export const JOB_PROGRESS_EVERY_MS = 200;
+
+export interface JobSpec {
+  kind: JobKind;
+  label: string;
+  unit: string;
+  total: number | null;
+  /** Roll back at the end whatever happened (a preview is apply, undone). */
+  dryRun?: boolean;
+}
+
+/** What the job's code sees: it reports where it is, and learns whether to stop. */
+export interface JobControl {
+  readonly id: string;
+  /**
+   * Call after each item. Every ~12 ms it yields to the event loop (reads,
+   * other windows, progress) and throws `cancelled` when asked to stop.
+   */
+  tick(done: number): Promise<void>;
+  setTotal(total: number): void;
+}
+
+interface Running {
+  progress: JobProgress;
+  started: number;
+  cancelled: boolean;
+}
+
+const cancelledError = (label: string) =>
+  new AppErrorException(
+    appError('cancelled', `${label}: cancelled. Nothing of it was saved.`, false),
+  );
+
+/**
+ * Long work in the core: one SQLite transaction held across many turns of
+ * the event loop, with progress and cancel. A cancelled, failed or dry-run
+ * job is rolled back whole, and a crash rolls it back too (it never
+ * committed), so nothing is ever half applied.
+ */
+export class Jobs {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly deps: { db: Db; gate: WriteGate; events: EventSink; clock: Clock },
+  ) {}
+
+  list(): JobProgress[] {
+    return [...this.running.values()].map((r) => this.snapshot(r));
+  }
+
+  cancel(jobId: string): boolean {
+    const r = this.running.get(jobId);
+    if (!r || !r.progress.cancellable) return false;
+    r.cancelled = true;
+    return true;
+  }
+
+  /** Runs `work` inside one transaction that holds the write gate until it commits or rolls back. */
+  transaction<T>(spec: JobSpec, work: (job: JobControl) => Promise<T>): Promise<T> {
+    const { db, gate } = this.deps;
+    return gate.hold(spec.label, async () => {
+      const r = this.begin(spec);
+      db.exec('BEGIN IMMEDIATE');
+      let committed = false;
+      try {
+        const result = await work(this.control(r));
+        if (r.cancelled) throw cancelledError(spec.label);
+        // Past this point stopping would change nothing: the commit is one step.
+        r.progress.cancellable = false;
+        if (spec.dryRun) db.exec('ROLLBACK');
+        else db.exec('COMMIT');
+        committed = true;
+        this.end(r, 'done', null);
+        return result;
+      } catch (err) {
+        if (!committed && db.inTransaction) db.exec('ROLLBACK');
+        const cancelled = err instanceof AppErrorException && err.error.code === 'cancelled';
+        this.end(
+          r,
+          cancelled ? 'cancelled' : 'failed',
+          err instanceof AppErrorException ? err.error : null,
+        );
+        throw err;
+      }
+    });
+  }
+
+  private begin(spec: JobSpec): Running {
+    const started = performance.now();
+    const r: Running = {
+      started,
+      cancelled: false,
+      progress: {
+        jobId: randomUUID(),
+        kind: spec.kind,
+        label: spec.label,
+        state: 'running',
+        done: 0,
+        total: spec.total,
+        unit: spec.unit,
+        startedAt: this.deps.clock.now().toISOString(),
+        elapsedMs: 0,
+        etaSeconds: null,
+        cancellable: true,
+        error: null,
+      },
+    };
+    this.running.set(r.progress.jobId, r);
+    this.emit(r);
+    return r;
+  }
+
+  private control(r: Running): JobControl {
+    let sliceStart = performance.now();
+    let lastEmit = sliceStart;
+    return {
+      id: r.progress.jobId,
+      setTotal: (total) => {
+        r.progress.total = total;
+      },
+      tick: async (done) => {
+        r.progress.done = done;
+        const now = performance.now();
+        if (now - sliceStart < SLICE_MS) return;
+        if (now - lastEmit >= JOB_PROGRESS_EVERY_MS) {
+          this.emit(r);
+          lastEmit = now;
+        }
+        await nextTurn();
+        sliceStart = performance.now();
+        if (r.cancelled) throw cancelledError(r.progress.label);
+      },
+    };
+  }
+
+  private end(r: Running, state: JobProgress['state'], error: JobProgress['error']): void {
+    r.progress.state = state;
+    r.progress.error = error;
+    r.progress.cancellable = false;
+    this.running.delete(r.progress.jobId);
+    this.emit(r);
+  }
+
+  private snapshot(r: Running): JobProgress {
+    const elapsedMs = performance.now() - r.started;
+    const { done, total } = r.progress;
+    const rate = done / Math.max(elapsedMs, 1);
+    return {
+      ...r.progress,
+      elapsedMs,
+      etaSeconds:
+        total !== null && done > 0 && r.progress.state === 'running'
+          ? Math.max(0, (total - done) / rate / 1000)
+          : null,
+    };
+  }
+
+  private emit(r: Running): void {
+    this.deps.events.emit('jobs:progress', this.snapshot(r));
+  }
+}

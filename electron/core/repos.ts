@@ -1,0 +1,42 @@
+import { AuditRepo } from './audit/audit-repo';
+import { BatchesRepo } from './conflicts/batches-repo';
+import { ConflictsRepo } from './conflicts/conflicts-repo';
+import type { Db } from './db/open';
+import { AttemptsRepo } from './outbox/attempts-repo';
+import { OutboxRepo } from './outbox/outbox-repo';
+import { QueueRepo } from './queue/queue-repo';
+import { RunsRepo } from './sync/runs-repo';
+import { SyncStateRepo } from './sync/sync-state-repo';
+import { VisitorsRepo } from './visitors/visitors-repo';
+
+/**
+ * Every table's module over one connection, built once per core (each
+ * prepares its statements once) and handed to whoever needs them.
+ */
+export interface Repos {
+  readonly db: Db;
+  readonly visitors: VisitorsRepo;
+  readonly outbox: OutboxRepo;
+  readonly attempts: AttemptsRepo;
+  readonly conflicts: ConflictsRepo;
+  readonly batches: BatchesRepo;
+  readonly audit: AuditRepo;
+  readonly queue: QueueRepo;
+  readonly runs: RunsRepo;
+  readonly state: SyncStateRepo;
+}
+
+export function createRepos(db: Db): Repos {
+  return {
+    db,
+    visitors: new VisitorsRepo(db),
+    outbox: new OutboxRepo(db),
+    attempts: new AttemptsRepo(db),
+    conflicts: new ConflictsRepo(db),
+    batches: new BatchesRepo(db),
+    audit: new AuditRepo(db),
+    queue: new QueueRepo(db),
+    runs: new RunsRepo(db),
+    state: new SyncStateRepo(db),
+  };
+}
