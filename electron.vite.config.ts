@@ -6,7 +6,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      // main's entry, and the core's: main starts it as a utilityProcess (out/main/core.js).
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          core: resolve(__dirname, 'electron/core/host/entry.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -1,17 +1,25 @@
-import { BrowserWindow, shell, type Rectangle } from 'electron';
-import { isAppLink } from './external-links';
+import { BrowserWindow, screen, shell, type Session } from 'electron';
+import Store from 'electron-store';
+import { isAppLink } from '../core/desktop/external-links';
+import { restoreBounds, WindowStateSchema } from '../core/desktop/window-bounds';
+import type { Log } from '../core/log/log-file';
 
-export interface WindowOptions {
+/** The console's window, where it was last time (if that display is still there). */
+export function createWindow(opts: {
   preload: string;
   /** The built renderer's index.html, or the dev server's address. */
   load: { file: string } | { url: string };
-  bounds: Partial<Rectangle>;
-  maximized: boolean;
-}
-
-export function createWindow(opts: WindowOptions): BrowserWindow {
+  userData: string;
+}): BrowserWindow {
+  const state = new Store<Record<string, unknown>>({
+    name: 'window-state',
+    cwd: opts.userData,
+    clearInvalidConfig: true,
+  });
+  const areas = screen.getAllDisplays().map((d) => d.workArea);
+  const { bounds, maximized } = restoreBounds(state.get('window'), areas);
   const w = new BrowserWindow({
-    ...opts.bounds,
+    ...bounds,
     minWidth: 900,
     minHeight: 600,
     show: false,
@@ -39,8 +47,15 @@ export function createWindow(opts: WindowOptions): BrowserWindow {
     },
   });
   w.once('ready-to-show', () => {
-    if (opts.maximized) w.maximize();
+    if (maximized) w.maximize();
     w.show();
+  });
+  w.on('close', () => {
+    const saved = WindowStateSchema.safeParse({
+      ...w.getNormalBounds(),
+      maximized: w.isMaximized(),
+    });
+    if (saved.success) state.set('window', saved.data);
   });
   guardContents(w.webContents);
   if ('url' in opts.load) void w.loadURL(opts.load.url);
@@ -67,4 +82,19 @@ export function openAppLink(url: string): boolean {
   if (!isAppLink(url)) return false;
   void shell.openExternal(url);
   return true;
+}
+
+/** Every permission denied, and no remote content: the window loads only the app's own files. */
+export function hardenSession(ses: Session, own: (string | undefined)[], log: Log): void {
+  const allowedPrefixes = [...own.filter((o) => !!o), 'devtools:', 'data:'] as string[];
+  ses.setPermissionRequestHandler((_wc, permission, callback) => {
+    log.warn(`permission request denied: ${permission}`);
+    callback(false);
+  });
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = allowedPrefixes.some((p) => details.url.startsWith(p));
+    if (!allowed) log.warn(`blocked a request for remote content: ${details.url}`);
+    callback({ cancel: !allowed });
+  });
 }

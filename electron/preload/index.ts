@@ -1,15 +1,15 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
 import { buildClient } from '../../shared/ipc/client';
+import { createCoreLink } from '../../shared/ipc/core-link';
+import { domPortEndpoint } from '../../shared/ipc/port-protocol';
 
-// The renderer gets exactly the typed client of the contract, nothing of ipcRenderer itself.
-contextBridge.exposeInMainWorld(
-  'api',
-  buildClient({
-    invoke: (channel, request) => ipcRenderer.invoke(channel, request),
-    subscribe(event, listener) {
-      const handler = (_e: IpcRendererEvent, payload: unknown) => listener(payload);
-      ipcRenderer.on(event, handler);
-      return () => ipcRenderer.removeListener(event, handler);
-    },
-  }),
-);
+// The window talks to the core's own process over a MessagePort that main hands it
+// (after checking this is the app's window); the page gets the typed client, nothing else.
+const link = createCoreLink();
+ipcRenderer.on('core:port', (event) => {
+  const port = event.ports[0];
+  if (port) link.connect(domPortEndpoint(port));
+});
+ipcRenderer.on('core:down', () => link.disconnect());
+ipcRenderer.send('core:hello');
+contextBridge.exposeInMainWorld('api', buildClient(link.transport));

@@ -3,6 +3,8 @@ import type { OutboxCounts } from '../../shared/ipc/contract';
 import { getApi } from './api';
 import { ConflictsScreen } from './conflicts/ConflictsScreen';
 import { errorText } from './error-text';
+import { JobsBar } from './jobs/JobsBar';
+import { JobsStore } from './jobs/jobs-store';
 import { QueueScreen } from './queue/QueueScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { StatusBar } from './StatusBar';
@@ -48,6 +50,8 @@ function ConsoleApp() {
   );
   // One store for the window: a run started on the Sync screen stays visible in the status bar.
   const [sync] = useState(() => (window.api ? new SyncStore(window.api) : null));
+  // The core's long jobs (bulk apply…) and its link, shown above every screen.
+  const [jobs] = useState(() => (window.api ? new JobsStore(window.api) : null));
 
   useEffect(() => {
     if (!window.api) return;
@@ -56,13 +60,19 @@ function ConsoleApp() {
     return api.on('outbox:changed', setCounts);
   }, []);
 
-  // The application menu's commands (electron/main/menu.ts).
+  // The application menu's commands for the window ("Sync now" goes to the core directly).
   useEffect(() => {
-    if (!window.api || !sync) return;
-    return getApi().on('app:command', ({ command }) =>
-      command === 'open-settings' ? setScreen('settings') : void sync.syncNow(),
-    );
-  }, [sync]);
+    if (!window.api) return;
+    return getApi().on('app:command', ({ command }) => {
+      if (command === 'open-settings') setScreen('settings');
+    });
+  }, []);
+
+  useEffect(() => {
+    if (!jobs) return;
+    jobs.start();
+    return jobs.stop;
+  }, [jobs]);
 
   useEffect(() => {
     if (!sync) return;
@@ -70,7 +80,7 @@ function ConsoleApp() {
     return sync.stop;
   }, [sync]);
 
-  if (fatal || !sync) {
+  if (fatal || !sync || !jobs) {
     return (
       <div className="fatal" role="alert">
         <h1>The console cannot start</h1>
@@ -96,6 +106,7 @@ function ConsoleApp() {
           ))}
         </nav>
       </header>
+      <JobsBar store={jobs} />
       <main className="app-main">
         {SCREENS.find((s) => s.id === screen)?.render({ sync, counts })}
       </main>

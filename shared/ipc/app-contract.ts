@@ -6,11 +6,13 @@ export const FolderSchema = z.enum(['logs', 'data']);
 
 export const CoreLinkSchema = z.object({
   /**
+   * `connecting`: the window is waiting for its first port to the core.
    * `connected`: calls reach the core. `reconnecting`: the core process
-   * stopped and is being started again; calls wait for it (and fail with
-   * `core_restarting` if it does not come back in time).
+   * stopped and is being started again; new calls wait for it, and calls
+   * that were under way fail with `core_restarting` (nothing is lost: the
+   * core's work is transactional and resumes when it is back).
    */
-  state: z.enum(['connected', 'reconnecting']),
+  state: z.enum(['connecting', 'connected', 'reconnecting']),
   /** How many times the core was started again this session. */
   restarts: z.number().int().nonnegative(),
 });

@@ -99,4 +99,6 @@ export const syncChannels = {
 export const syncEvents = {
   'sync:progress': SyncProgressSchema,
   'sync:status': SyncStatusSchema,
+  /** A run ended (whatever its outcome), sent once, after its last status. */
+  'sync:runEnded': SyncRunSchema,
 } as const;

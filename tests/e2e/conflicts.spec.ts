@@ -73,7 +73,7 @@ test.describe('conflict workspace', () => {
 
     // The console mirrors the server, then edits phone, title and interests of RECORDS visitors.
     await core.call('sync:connect', { serverUrl: syncServer.url, token: STAFF_TOKEN });
-    await core.sync.sync();
+    await core.call('sync:start', {});
     const mirrored = app.sql<{ local_id: string; server_id: string; interests: string }>(
       'SELECT local_id, server_id, interests FROM visitors ORDER BY server_id LIMIT ?',
       RECORDS,
@@ -95,7 +95,7 @@ test.describe('conflict workspace', () => {
       fields: ['phone', 'title', 'interests'],
       seedValue: 42,
     });
-    const summary = await core.sync.sync();
+    const summary = await core.call('sync:start', {});
     expect(summary.conflicts).toBeGreaterThanOrEqual(1_000);
     const total = summary.openConflicts;
 

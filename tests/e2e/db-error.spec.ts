@@ -3,37 +3,26 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppErrorException } from '../../shared/errors';
-import { startCore } from '../../electron/core/core';
-import { dispatch } from '../../electron/core/ipc/dispatch';
-import { noDesktop } from '../../electron/core/desktop/desktop-port';
-import {
-  describeStartupProblem,
-  startupProblemHandlers,
-} from '../../electron/core/setup/startup-problem';
+import { coreConfig, spawnCoreProcess, type CoreProcess } from '../fixtures/core-process';
 import { bridge } from './harness/fixtures';
 import { serveDir } from './harness/static-server';
 
 /**
  * The console's database will not open: the window shows what happened and
  * what to do (not a white window). The problem comes from a real failed open
- * of a real file, through the same startup path main uses.
+ * of a real file, in the core's own process, through the same start-up path
+ * the app's core process takes.
  */
 const root = join(import.meta.dirname, '../..');
+let core: CoreProcess | null = null;
 
-async function openWith(page: Page, dbPath: string) {
-  let handlers;
-  try {
-    startCore({ dbPath, appVersion: 'test', events: { emit: () => undefined } }).close();
-    throw new Error('the database opened; the test needs one that does not');
-  } catch (err) {
-    if (!(err instanceof AppErrorException)) throw err;
-    handlers = startupProblemHandlers(describeStartupProblem(err.error, dbPath), noDesktop);
-  }
+async function openWith(page: Page, dir: string) {
+  core = spawnCoreProcess(coreConfig({ dir }));
+  expect(await core.started).toMatchObject({ t: 'started', ok: false });
+  const port = core.openWindow('page');
+  port.listen((m) => void page.evaluate((x) => window.__vrcDeliver(x), m).catch(() => undefined));
   const server = await serveDir(join(root, 'out/renderer'));
-  await page.exposeBinding('__vrcInvoke', (_s, channel: unknown, request: unknown) =>
-    dispatch(handlers, channel, request),
-  );
+  await page.exposeBinding('__vrcPost', (_s, message: unknown) => port.post(message));
   await page.addInitScript({ content: bridge() });
   await page.goto(server.url);
   return server;
@@ -44,7 +33,11 @@ test.describe('database problem screen', () => {
   test.beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vrc-dberr-'));
   });
-  test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  test.afterEach(async () => {
+    await core?.stop();
+    core = null;
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('a damaged database file: what happened, what to do, and the actions', async ({ page }) => {
     const dbPath = join(dir, 'visitors.sqlite');
@@ -52,7 +45,7 @@ test.describe('database problem screen', () => {
       dbPath,
       'this is not a SQLite database, just text that took its place'.repeat(100),
     );
-    const server = await openWith(page, dbPath);
+    const server = await openWith(page, dir);
     const alert = page.getByRole('alert');
     await expect(page.getByRole('heading', { name: 'The database file is damaged' })).toBeVisible();
     await expect(alert).toContainText('is damaged or is not a console database');
@@ -75,7 +68,7 @@ test.describe('database problem screen', () => {
     const db = new Database(dbPath);
     db.pragma('user_version = 999');
     db.close();
-    const server = await openWith(page, dbPath);
+    const server = await openWith(page, dir);
     await expect(
       page.getByRole('heading', {
         name: 'The database was written by a newer version of the console',

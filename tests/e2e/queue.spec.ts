@@ -54,6 +54,8 @@ test.describe('retry queue', () => {
       backoff: { baseMs: 3_000, factor: 1.5, maxAttempts: 3, jitter: 0.1 },
       requestTimeoutMs: 5_000,
     },
+    // The background scheduler retries what is due, as in the app.
+    background: true,
   });
 
   test('an admin works rejected and transient failures; a staff token sees it read-only and main refuses it', async ({
@@ -82,7 +84,6 @@ test.describe('retry queue', () => {
     for (const id of ['flaky-1', 'flaky-2', 'flaky-3'])
       await core.call('visitors:update', { localId: id, patch: { phone: `+1 555 0${id.at(-1)}` } });
     faults(syncServer, { failRequests: { count: 1000, status: 503, retryAfterSeconds: 0 } });
-    core.sync.startBackground();
     await core.call('sync:start', {});
 
     await nav(page, 'Retry queue').click();

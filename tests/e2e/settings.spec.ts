@@ -24,7 +24,7 @@ test('settings: an invalid value is named beside its field; a valid change is sa
     'Attempts before giving up must be a number',
   );
   await expect(page.getByTestId('settings-message')).toHaveText('Check the marked settings.');
-  expect(app.core.settings.get().sync.chunkSize).toBe(500);
+  expect((await app.core.call('settings:get', {})).settings.sync.chunkSize).toBe(500);
   await app.shot('invalid');
 
   await page.getByLabel('Changes per request').fill('250');
@@ -32,7 +32,7 @@ test('settings: an invalid value is named beside its field; a valid change is sa
   await page.getByLabel('Phone').selectOption({ label: 'Keep the server’s' });
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('settings-message')).toHaveText('Settings saved');
-  expect(app.core.settings.get()).toMatchObject({
+  expect((await app.core.call('settings:get', {})).settings).toMatchObject({
     sync: { chunkSize: 250 },
     backoff: { maxAttempts: 8 },
     fieldStrategies: { phone: 'server_wins' },
@@ -42,5 +42,5 @@ test('settings: an invalid value is named beside its field; a valid change is sa
   await page.getByRole('button', { name: 'Restore defaults' }).click();
   await expect(page.getByTestId('settings-message')).toHaveText('Defaults restored');
   await expect(page.getByLabel('Changes per request')).toHaveValue('500');
-  expect(app.core.settings.get().fieldStrategies.phone).toBe('manual');
+  expect((await app.core.call('settings:get', {})).settings.fieldStrategies.phone).toBe('manual');
 });

@@ -65,7 +65,7 @@ test.describe('welcome screen', () => {
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
     await expect(welcome(page)).toHaveCount(0);
-    expect(app.core.settings.get().connection).toEqual({
+    expect((await app.core.call('settings:get', {})).settings.connection).toEqual({
       kind: 'server',
       serverUrl: syncServer.url,
     });
@@ -97,7 +97,7 @@ test.describe('welcome screen', () => {
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await expect(result(page)).toContainText('did not accept the token');
     await expect(welcome(page)).toBeVisible();
-    expect(app.core.settings.get().connection).toEqual({ kind: 'none' });
+    expect((await app.core.call('settings:get', {})).settings.connection).toEqual({ kind: 'none' });
   });
 
   test('connection test: an address where nothing answers is called unreachable', async ({
@@ -118,6 +118,6 @@ test.describe('welcome screen', () => {
     await page.getByRole('button', { name: 'Set up later' }).click();
     await expect(page.getByTestId('visitor-count')).toBeVisible();
     await expect(page.getByTestId('sync-indicator')).toHaveText('Sync not set up');
-    expect(app.core.settings.get().welcomeDone).toBe(true);
+    expect((await app.core.call('settings:get', {})).settings.welcomeDone).toBe(true);
   });
 });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncRun } from '../../shared/ipc/contract';
-import { openLog } from '../../electron/main/log-file';
-import { menuTemplate } from '../../electron/main/menu-template';
-import { notificationFor } from '../../electron/main/notify-policy';
-import { DEFAULT_SIZE, restoreBounds } from '../../electron/main/window-state';
+import { openLog } from '../../electron/core/log/log-file';
+import { menuTemplate } from '../../electron/core/desktop/menu-template';
+import { notificationFor } from '../../electron/core/sync/notify-policy';
+import { DEFAULT_SIZE, restoreBounds } from '../../electron/core/desktop/window-bounds';
 
 const run = (over: Partial<SyncRun>): SyncRun => ({
   id: 1,

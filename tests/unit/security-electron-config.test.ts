@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { APP_LINKS, isAppLink } from '../../electron/main/external-links';
+import { APP_LINKS, isAppLink } from '../../electron/core/desktop/external-links';
 
 /**
  * What electronegativity does not check (FACTS.md): the webPreferences of
@@ -149,14 +149,15 @@ describe('navigation, new windows, permissions (checklist 5, 12–15)', () => {
   });
 
   it('every permission request and check is denied, and every renderer is sandboxed', () => {
-    expect(index).toMatch(/setPermissionRequestHandler\([\s\S]*?callback\(false\)/);
-    expect(index).toContain('setPermissionCheckHandler(() => false)');
+    expect(window).toMatch(/setPermissionRequestHandler\([\s\S]*?callback\(false\)/);
+    expect(window).toContain('setPermissionCheckHandler(() => false)');
+    expect(index).toContain('hardenSession(session.defaultSession');
     expect(index).toContain('app.enableSandbox()');
   });
 
   it('remote content is refused at the session (only the app’s files and the dev server load)', () => {
-    expect(index).toMatch(/webRequest\.onBeforeRequest/);
-    expect(index).toMatch(/callback\(\{ cancel: !allowed \}\)/);
+    expect(window).toMatch(/webRequest\.onBeforeRequest/);
+    expect(window).toMatch(/callback\(\{ cancel: !allowed \}\)/);
   });
 });
 
@@ -186,18 +187,30 @@ describe('shell.openExternal (checklist 14)', () => {
 });
 
 describe('IPC (checklist 17)', () => {
-  it('ipcMain is used only by the wiring, every handler going through the sender check', () => {
+  it('ipcMain answers one message, the request for a port, after the sender check', () => {
     const users = files('electron').filter((f) => /ipcMain\.(handle|on|once)\(/.test(read(f)));
-    expect(users).toEqual(['electron/main/ipc.ts']);
-    const ipc = read('electron/main/ipc.ts');
-    expect(ipc).toMatch(
-      /ipcMain\.handle\(channel, \(event: IpcMainInvokeEvent, arg: unknown\) => \{[\s\S]*?return guardedDispatch\(/,
+    expect(users).toEqual(['electron/main/core-process.ts']);
+    const main = read('electron/main/core-process.ts');
+    expect([...main.matchAll(/ipcMain\.(handle|on|once)\('([^']+)'/g)].map((m) => m[2])).toEqual([
+      'core:hello',
+    ]);
+    expect(main).toMatch(
+      /ipcMain\.on\('core:hello', \(event\) => \{[\s\S]*?if \(!mayHaveCorePort\([\s\S]*?return [\s\S]*?supervisor\.addWindow\(event\.sender\)/,
     );
   });
 
   it('electron-store’s own renderer IPC listener is removed', () => {
-    expect(read('electron/main/settings-store.ts')).toContain(
+    expect(read('electron/main/desktop.ts')).toContain(
       "ipcMain.removeAllListeners('electron-store-get-data')",
+    );
+  });
+
+  it('the core never opens a port itself: it serves only those its parent hands over', () => {
+    const host = read('electron/core/host/core-process.ts');
+    expect(host).toMatch(/case 'window':\s*\/\/[^\n]*\n\s*if \(port\) host\.serve\(port\);/);
+    const code = files('electron/core').map((f) => read(f));
+    expect(code.filter((c) => /new MessageChannel|createServer\(|\.listen\(\d/.test(c))).toEqual(
+      [],
     );
   });
 });
@@ -248,8 +261,10 @@ describe('the files this test reads exist where SECURITY.md says', () => {
   it.each([
     'electron/main/window.ts',
     'electron/main/index.ts',
-    'electron/main/ipc.ts',
-    'electron/main/guarded-dispatch.ts',
+    'electron/main/core-process.ts',
+    'electron/main/desktop.ts',
+    'electron/core/host/core-host.ts',
+    'electron/core/ipc/sender.ts',
     'electron/preload/index.ts',
     'renderer/index.html',
   ])('%s', (p) => {

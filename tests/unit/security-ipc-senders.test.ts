@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../shared/ipc/contract';
 import type { Handlers } from '../../electron/core/ipc/dispatch';
-import { guardedDispatch } from '../../electron/main/guarded-dispatch';
+import { CoreHost } from '../../electron/core/host/core-host';
+import { mayHaveCorePort } from '../../electron/core/ipc/sender';
 
 /**
- * Every channel of the contract, called with forged senders and with
- * payloads that are not its schema: the handler must never run.
+ * The only way into the core is a port main hands out: never to a forged
+ * sender. And over a port, every channel of the contract called with a
+ * payload that is not its schema never reaches its handler.
  */
 const TRUSTED = ['file:///opt/vrc/resources/app.asar/out/renderer/'];
 const OWN_PAGE = 'file:///opt/vrc/resources/app.asar/out/renderer/index.html';
@@ -21,6 +23,29 @@ function recordingHandlers() {
   return { handlers, calls };
 }
 
+/** A core host over an in-memory port: what a window posts, and what comes back. */
+function hostOver(handlers: Handlers) {
+  const host = new CoreHost();
+  host.setHandlers(handlers);
+  const replies: unknown[] = [];
+  let deliver: (m: unknown) => void = () => undefined;
+  host.serve({
+    post: (m) => replies.push(m),
+    listen: (l) => {
+      deliver = l;
+      return () => undefined;
+    },
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  return {
+    replies,
+    async post(message: unknown) {
+      deliver(message);
+      await settle();
+    },
+  };
+}
+
 const FORGED = [
   ['a subframe of our own page', { url: OWN_PAGE, isMainFrame: false }],
   ['another web origin', { url: 'https://evil.example/', isMainFrame: true }],
@@ -33,48 +58,73 @@ const FORGED = [
   ['a data: page', { url: 'data:text/html,<script>x</script>', isMainFrame: true }],
 ] as const;
 
-describe.each(CHANNELS)('channel %s', (channel) => {
-  it.each(FORGED)('refuses %s before parsing or running anything', async (_what, sender) => {
-    const { handlers, calls } = recordingHandlers();
-    const r = await guardedDispatch(handlers, TRUSTED, channel, sender, {});
-    expect(r).toEqual({
-      ok: false,
-      error: {
-        code: 'forbidden_sender',
-        message: 'This call did not come from the console window.',
-        retryable: false,
-      },
-    });
-    expect(calls).toEqual([]);
+describe('who gets a port to the core', () => {
+  it.each(FORGED)('not %s', (_what, sender) => {
+    expect(mayHaveCorePort(sender, true, TRUSTED)).toBe(false);
   });
 
+  it('not another web contents, even showing our own page', () => {
+    expect(mayHaveCorePort({ url: OWN_PAGE, isMainFrame: true }, false, TRUSTED)).toBe(false);
+  });
+
+  it('the app’s own window, from its top frame', () => {
+    expect(mayHaveCorePort({ url: OWN_PAGE, isMainFrame: true }, true, TRUSTED)).toBe(true);
+  });
+});
+
+describe.each(CHANNELS)('channel %s over a port', (channel) => {
   it.each([42, 'x', null, [], { __proto__: { admin: true }, unexpected: 1 }])(
-    'refuses the payload %j from our own window without running the handler',
+    'refuses the payload %j without running the handler',
     async (payload) => {
       const { handlers, calls } = recordingHandlers();
-      const r = await guardedDispatch(
-        handlers,
-        TRUSTED,
-        channel,
-        { url: OWN_PAGE, isMainFrame: true },
-        payload,
-      );
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error.code).toBe('invalid_request');
+      const port = hostOver(handlers);
+      await port.post({ t: 'call', id: 7, channel, request: payload });
+      expect(port.replies).toHaveLength(1);
+      expect(port.replies[0]).toMatchObject({
+        t: 'reply',
+        id: 7,
+        result: { ok: false, error: { code: 'invalid_request' } },
+      });
       expect(calls).toEqual([]);
     },
   );
 });
 
-it('an unknown channel from our own window is refused in words', async () => {
+it('an unknown channel is refused in words', async () => {
   const { handlers, calls } = recordingHandlers();
-  const r = await guardedDispatch(
-    handlers,
-    TRUSTED,
-    'fs:readFile',
-    { url: OWN_PAGE, isMainFrame: true },
-    {},
-  );
-  expect(r).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+  const port = hostOver(handlers);
+  await port.post({ t: 'call', id: 1, channel: 'fs:readFile', request: {} });
+  expect(port.replies).toEqual([
+    {
+      t: 'reply',
+      id: 1,
+      result: {
+        ok: false,
+        error: {
+          code: 'unknown_channel',
+          message: 'Unknown channel "fs:readFile".',
+          retryable: false,
+        },
+      },
+    },
+  ]);
   expect(calls).toEqual([]);
+});
+
+it.each([
+  ['not an object', 'hello'],
+  ['no id', { t: 'call', channel: 'app:info', request: {} }],
+  ['a fractional id', { t: 'call', id: 1.5, channel: 'app:info', request: {} }],
+  ['an unknown key', { t: 'call', id: 2, channel: 'app:info', request: {}, sudo: true }],
+  ['a channel name of a megabyte', { t: 'call', id: 3, channel: 'x'.repeat(1 << 20), request: {} }],
+])('a malformed message (%s) runs nothing', async (_what, message) => {
+  const { handlers, calls } = recordingHandlers();
+  const port = hostOver(handlers);
+  await port.post(message);
+  expect(calls).toEqual([]);
+  for (const r of port.replies)
+    expect(r).toMatchObject({
+      t: 'reply',
+      result: { ok: false, error: { code: 'invalid_message' } },
+    });
 });

@@ -182,13 +182,13 @@ function aes(available = true): Cipher {
   return {
     status: () =>
       available ? { available: true } : { available: false, reason: 'No keyring is running.' },
-    encrypt(text) {
+    async encrypt(text) {
       const iv = randomBytes(12);
       const c = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
       return Buffer.concat([iv, c.getAuthTag(), body]);
     },
-    decrypt(data) {
+    async decrypt(data) {
       const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
       d.setAuthTag(data.subarray(12, 28));
       return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8');
@@ -199,45 +199,45 @@ function aes(available = true): Cipher {
 describe('TokenVault', () => {
   const TOKEN = 'staff-token-7f3a9c-secret';
 
-  it('with the OS’s encryption: only ciphertext on disk, owner-only, read back by a new session', () => {
+  it('with the OS’s encryption: only ciphertext on disk, owner-only, read back by a new session', async () => {
     const file = join(tmp(), 'token.enc');
     const cipher = aes();
-    expect(new TokenVault({ cipher, file }).save(TOKEN)).toEqual({ kind: 'encrypted' });
+    expect(await new TokenVault({ cipher, file }).save(TOKEN)).toEqual({ kind: 'encrypted' });
     const onDisk = readFileSync(file);
     expect(onDisk.includes(Buffer.from(TOKEN))).toBe(false);
     expect(onDisk.toString('base64')).not.toContain(Buffer.from(TOKEN).toString('base64'));
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(new TokenVault({ cipher, file }).load()).toBe(TOKEN);
+    expect(await new TokenVault({ cipher, file }).load()).toBe(TOKEN);
   });
 
-  it('without it: says why, keeps the token for the session only, writes nothing', () => {
+  it('without it: says why, keeps the token for the session only, writes nothing', async () => {
     const dir = tmp();
     const file = join(dir, 'token.enc');
     const vault = new TokenVault({ cipher: aes(false), file });
-    expect(vault.save(TOKEN)).toEqual({ kind: 'session', reason: 'No keyring is running.' });
-    expect(vault.load()).toBe(TOKEN);
+    expect(await vault.save(TOKEN)).toEqual({ kind: 'session', reason: 'No keyring is running.' });
+    expect(await vault.load()).toBe(TOKEN);
     expect(readdirSync(dir)).toEqual([]);
-    expect(new TokenVault({ cipher: aes(false), file }).load()).toBeNull();
+    expect(await new TokenVault({ cipher: aes(false), file }).load()).toBeNull();
     expect(new TokenVault({ cipher: null, file: null }).storage()).toEqual({
       kind: 'session',
       reason: 'This console has no access to the system keychain.',
     });
   });
 
-  it('a token another key encrypted (keychain changed) is not read, and the reason is given', () => {
+  it('a token another key encrypted (keychain changed) is not read, and the reason is given', async () => {
     const file = join(tmp(), 'token.enc');
-    new TokenVault({ cipher: aes(), file }).save(TOKEN);
+    await new TokenVault({ cipher: aes(), file }).save(TOKEN);
     const other = new TokenVault({ cipher: aes(), file });
-    expect(other.load()).toBeNull();
+    expect(await other.load()).toBeNull();
     expect(other.problem()).toContain('could not be decrypted');
   });
 
-  it('clear forgets the token in memory and on disk', () => {
+  it('clear forgets the token in memory and on disk', async () => {
     const file = join(tmp(), 'token.enc');
     const vault = new TokenVault({ cipher: aes(), file });
-    vault.save(TOKEN);
+    await vault.save(TOKEN);
     vault.clear();
     expect(existsSync(file)).toBe(false);
-    expect(vault.load()).toBeNull();
+    expect(await vault.load()).toBeNull();
   });
 });

@@ -11,6 +11,9 @@ import { send } from '../sync/transport';
 import { VisitorEdits } from '../visitors/visitor-edits';
 import { planDemo, type DemoRow } from './demo-plan';
 
+/** Where the demo server keeps its data: next to the console's database, removed with it. */
+export const demoDataFile = (dataDir: string) => join(dataDir, 'demo-server.sqlite');
+
 /** Visitors the demo server is seeded with: enough for paging and search to mean something. */
 export const DEMO_VISITORS = 2_000;
 /** Field activity from "other devices" while the demo runs. */
@@ -87,7 +90,7 @@ export class DemoController {
         host: '127.0.0.1',
         port: 0,
         // A file next to the console's database, so a restart finds the same demo world.
-        db: join(this.deps.dataDir, 'demo-server.sqlite'),
+        db: demoDataFile(this.deps.dataDir),
         seed: this.deps.visitors ?? DEMO_VISITORS,
         tokens: [
           { token: staff, role: 'staff', name: 'Demo front desk' },

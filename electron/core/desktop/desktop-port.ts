@@ -1,6 +1,7 @@
 /**
- * What only the desktop shell can do, handed to the core as an interface
- * (electron/main implements it; tests and the e2e harness have none).
+ * What only the desktop (Electron's main process) can do, handed to the core
+ * as an interface: over the desktop link in the app (desktop-link.ts), absent
+ * under tests, the CLI and the e2e harness.
  */
 export interface DesktopPort {
   /** Opens a folder in the OS file manager; false when there is no desktop. */
@@ -17,6 +18,8 @@ export interface DesktopPort {
    * window saves it). A failed write throws an AppErrorException in words.
    */
   saveFile(file: SaveFileRequest): Promise<SaveFileOutcome>;
+  /** An OS notification (background sync results); nothing without a desktop. */
+  notify(note: { title: string; body: string }): void;
 }
 
 export interface SaveFileRequest {
@@ -34,4 +37,5 @@ export const noDesktop: DesktopPort = {
   openFolder: () => Promise.resolve(false),
   relaunch: () => false,
   saveFile: () => Promise.resolve({ kind: 'unavailable' }),
+  notify: () => undefined,
 };

@@ -1,7 +1,8 @@
 /**
- * Decides whether an IPC call comes from our own window. Pure, so every case
- * is unit-tested; the shell feeds it the sender frame's URL and whether that
- * frame is the window's top frame.
+ * Decides whether a frame may have a port to the core: the only way in. Pure,
+ * so every case is unit-tested; main feeds it the sender frame's URL, whether
+ * that frame is the window's top frame, and whether its web contents is the
+ * app's own window.
  */
 export interface SenderInfo {
   url: string | undefined;
@@ -21,4 +22,13 @@ export function isTrustedSender(sender: SenderInfo, trustedOrigins: readonly str
     return trustedOrigins.some((o) => o.startsWith('file://') && url.href.startsWith(o));
   }
   return trustedOrigins.includes(url.origin);
+}
+
+/** A port to the core goes only to the app's own window, asked from its own top frame. */
+export function mayHaveCorePort(
+  sender: SenderInfo,
+  ownWindow: boolean,
+  trustedOrigins: readonly string[],
+): boolean {
+  return ownWindow && isTrustedSender(sender, trustedOrigins);
 }

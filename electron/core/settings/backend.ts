@@ -23,6 +23,10 @@ export interface StoreLike {
 
 const stamp = (at: Date) => at.toISOString().replace(/[:.]/g, '-');
 
+/** Where a copy of the settings file goes before it is changed (next to it, tagged and dated). */
+export const backupPath = (location: string, tag: string, at: Date) =>
+  `${location}.${tag}-${stamp(at)}.bak`;
+
 export function storeBackend(store: StoreLike): SettingsBackend {
   return {
     location: store.path,
@@ -35,8 +39,36 @@ export function storeBackend(store: StoreLike): SettingsBackend {
     },
     backup(tag, at) {
       if (!existsSync(store.path)) return null;
-      const to = `${store.path}.${tag}-${stamp(at)}.bak`;
+      const to = backupPath(store.path, tag, at);
       copyFileSync(store.path, to);
+      return to;
+    },
+  };
+}
+
+/**
+ * The settings file as the core process sees it in the app: electron-store
+ * lives in main, so the core starts from the file's content as main read it
+ * and sends every write and backup to main, in order, over the desktop link.
+ */
+export function linkedBackend(
+  initial: { value: unknown; location: string },
+  send: (
+    message: { op: 'settingsWrite'; value: unknown } | { op: 'settingsBackup'; to: string },
+  ) => void,
+): SettingsBackend {
+  let value = initial.value === undefined ? undefined : structuredClone(initial.value);
+  return {
+    location: initial.location,
+    read: () => (value === undefined ? undefined : structuredClone(value)),
+    write(v) {
+      value = structuredClone(v);
+      send({ op: 'settingsWrite', value });
+    },
+    backup(tag, at) {
+      if (value === undefined) return null;
+      const to = backupPath(initial.location, tag, at);
+      send({ op: 'settingsBackup', to });
       return to;
     },
   };

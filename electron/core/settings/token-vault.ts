@@ -1,15 +1,16 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
- * The OS's encryption, as the shell provides it (Electron's safeStorage:
+ * The OS's encryption, as the desktop provides it (Electron's safeStorage:
  * Keychain on macOS, DPAPI on Windows, the Secret Service or KWallet on
  * Linux). The core never sees how; tests pass a real AES cipher.
  */
 export interface Cipher {
   /** Whether strings can be encrypted so only this OS user can read them, and if not, why. */
   status(): { available: true } | { available: false; reason: string };
-  encrypt(text: string): Buffer;
-  decrypt(data: Buffer): string;
+  /** Asynchronous: in the app it is main's safeStorage, across the desktop link. */
+  encrypt(text: string): Promise<Buffer>;
+  decrypt(data: Buffer): Promise<string>;
 }
 
 /** How the token is kept, in words the Settings screen shows. */
@@ -41,14 +42,14 @@ export class TokenVault {
   }
 
   /** Keeps the token; says how. */
-  save(token: string): TokenStorage {
+  async save(token: string): Promise<TokenStorage> {
     this.session = token;
     const storage = this.storage();
     if (storage.kind === 'encrypted') {
       const file = this.opts.file!;
       const tmp = `${file}.tmp`;
       // Owner-only, written aside then renamed, so a crash never leaves half a token.
-      writeFileSync(tmp, this.opts.cipher!.encrypt(token), { mode: 0o600 });
+      writeFileSync(tmp, await this.opts.cipher!.encrypt(token), { mode: 0o600 });
       renameSync(tmp, file);
     } else this.removeFile();
     this.readProblem = null;
@@ -56,7 +57,7 @@ export class TokenVault {
   }
 
   /** The token of this session, or the one kept encrypted on disk; null when there is none. */
-  load(): string | null {
+  async load(): Promise<string | null> {
     if (this.session) return this.session;
     const file = this.opts.file;
     if (!file || !this.opts.cipher || !existsSync(file)) return null;
@@ -66,7 +67,7 @@ export class TokenVault {
       return null;
     }
     try {
-      this.session = this.opts.cipher.decrypt(readFileSync(file));
+      this.session = await this.opts.cipher.decrypt(readFileSync(file));
       return this.session;
     } catch {
       this.readProblem =

@@ -85,7 +85,7 @@ export class SetupService {
     const result = await testConnection(req);
     if (!result.ok) fail(`connection_${result.problem}`, `${result.message} ${result.hint}`);
     const { settings, vault, sync } = this.deps;
-    vault.save(req.token);
+    await vault.save(req.token);
     settings.setConnection({ kind: 'server', serverUrl: result.serverUrl });
     sync.configure({ serverUrl: result.serverUrl, token: req.token });
     this.emitState();
@@ -150,7 +150,7 @@ export class SetupService {
     const { settings, vault, sync, demo } = this.deps;
     const c = settings.get().connection;
     if (c.kind === 'server') {
-      const token = vault.load();
+      const token = await vault.load();
       if (token) sync.configure({ serverUrl: c.serverUrl, token });
     } else if (c.kind === 'demo') {
       this.emitState();

@@ -330,6 +330,9 @@ export class SyncEngine {
       if (progress.conflicts)
         this.deps.events.emit('conflicts:changed', { open: this.conflicts.openCount() });
       this.emitStatus();
+      // The run's end, announced by the engine itself (log, OS notification, the window).
+      const ended = this.runs.recent(1)[0];
+      if (ended) this.deps.events.emit('sync:runEnded', ended);
       // After a cancel the person decides when to go on; the interval and the next
       // retry after a later run still apply.
       this.scheduleBackground(outcome !== 'cancelled');

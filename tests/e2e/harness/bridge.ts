@@ -1,26 +1,34 @@
 /**
- * Runs in the page before the app: builds window.api with the very
- * buildClient the preload uses; only the transport differs (a Playwright
- * binding instead of ipcRenderer).
+ * Runs in the page before the app: window.api is built exactly as the
+ * preload builds it (createCoreLink + buildClient); only the carrier of the
+ * messages differs — a Playwright binding to the test process, which relays
+ * them to the core's own process, instead of a MessagePort from main.
  */
 import { buildClient } from '../../../shared/ipc/client';
-import type { EventName } from '../../../shared/ipc/contract';
+import { createCoreLink } from '../../../shared/ipc/core-link';
 
 declare global {
   interface Window {
-    __vrcInvoke(channel: string, request: unknown): Promise<unknown>;
-    __vrcEmit(event: EventName, payload: unknown): void;
+    __vrcPost(message: unknown): void;
+    __vrcDeliver(message: unknown): void;
+    __vrcConnect(): void;
+    __vrcDisconnect(): void;
   }
 }
 
-const listeners = new Map<string, Set<(payload: unknown) => void>>();
-window.__vrcEmit = (event, payload) => listeners.get(event)?.forEach((l) => l(payload));
-window.api = buildClient({
-  invoke: (channel, request) => window.__vrcInvoke(channel, request),
-  subscribe(event, listener) {
-    const set = listeners.get(event) ?? new Set();
-    listeners.set(event, set);
-    set.add(listener);
-    return () => set.delete(listener);
-  },
-});
+const link = createCoreLink();
+let deliver: ((message: unknown) => void) | null = null;
+window.__vrcDeliver = (message) => deliver?.(message);
+window.__vrcConnect = () =>
+  link.connect({
+    post: (message) => window.__vrcPost(message),
+    listen(listener) {
+      deliver = listener;
+      return () => {
+        deliver = null;
+      };
+    },
+  });
+window.__vrcDisconnect = () => link.disconnect();
+window.__vrcConnect();
+window.api = buildClient(link.transport);

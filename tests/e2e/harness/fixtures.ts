@@ -3,9 +3,16 @@ import Database from 'better-sqlite3';
 import { buildSync } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dispatch } from '../../../electron/core/ipc/dispatch';
-import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../../../electron/core/sync/engine';
-import { makeCore, type TestCore } from '../../fixtures/core';
+import type { StartConfig } from '../../../electron/core/host/start-config';
+import type { SyncSettings } from '../../../electron/core/sync/engine';
+import { DEFAULT_SYNC_SETTINGS } from '../../../electron/core/sync/engine';
+import {
+  coreConfig,
+  mirrorInto,
+  removeDir,
+  spawnCoreProcess,
+  type CoreProcess,
+} from '../../fixtures/core-process';
 import { makeVisitors } from '../../fixtures/visitors';
 import { serveDir } from './static-server';
 import { startSyncServer, type RunningServer } from './sync-server';
@@ -26,27 +33,39 @@ export function bridge(): string {
   return bridgeSource;
 }
 
+/** The core process behind the page, with a restart that keeps the same database. */
+export interface PageCore extends CoreProcess {
+  /** Kills the core process (SIGKILL) and starts a new one on the same files, as main does. */
+  crashAndRestart(): Promise<void>;
+}
+
 export interface ConsoleApp {
   page: Page;
-  core: TestCore;
+  /** The core's own process: calls from the test go over a message channel, like the page's. */
+  core: PageCore;
   /** Reads the SQLite file through its own connection. */
   sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): T[];
   /** Saves a screenshot of what the test just checked, under test-results/e2e/. */
   shot(name: string): Promise<void>;
 }
 
-/**
- * The console as it runs in Electron, minus Electron: the built renderer in
- * Chromium, window.api built by the preload's own buildClient, every call
- * going through the core's dispatch and handler table on a real SQLite file.
- */
 export const SEED = 3;
 
+/**
+ * The console as it runs in Electron, minus Electron: the built renderer in
+ * Chromium, window.api built by the preload's own client code, every call
+ * carried to the core's own process (the same entry main starts as a
+ * utilityProcess) over a real message channel, on a real SQLite file.
+ */
 export const test = base.extend<{
   mirrored: number;
   syncSettings: Partial<SyncSettings>;
   serverSeed: number;
   firstRun: boolean;
+  /** Background syncs (interval, due retries) on from the start, as in the app. */
+  background: boolean;
+  /** Overrides of the core's start (e.g. a database file that will not open). */
+  coreStart: Partial<StartConfig>;
   syncServer: RunningServer;
   app: ConsoleApp;
 }>({
@@ -58,32 +77,52 @@ export const test = base.extend<{
   serverSeed: [0, { option: true }],
   /** Start as a fresh install (the welcome screen); by default the console is already set up. */
   firstRun: [false, { option: true }],
+  background: [false, { option: true }],
+  coreStart: [{}, { option: true }],
   /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
   syncServer: async ({ serverSeed }, use) => {
     const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
     await use(srv);
     await srv.stop();
   },
-  app: async ({ page, mirrored, syncSettings, firstRun }, use, testInfo) => {
+  app: async ({ page, mirrored, syncSettings, firstRun, background, coreStart }, use, testInfo) => {
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new Error('Build the renderer first: npm run build');
-    const settings: SyncSettings | null = Object.keys(syncSettings).length
-      ? { ...DEFAULT_SYNC_SETTINGS, ...syncSettings }
-      : null;
-    const core = makeCore({
+    const config = coreConfig({
       firstRun,
-      ...(settings ? { settings: () => settings } : {}),
-      onEvent: (event, payload) => {
-        page
-          .evaluate(([e, p]) => window.__vrcEmit(e as never, p), [event, payload] as const)
-          .catch(() => undefined);
-      },
+      background,
+      ...(Object.keys(syncSettings).length
+        ? { syncSettings: { ...DEFAULT_SYNC_SETTINGS, ...syncSettings } }
+        : {}),
+      ...coreStart,
     });
-    if (mirrored) core.mirror(makeVisitors(mirrored, SEED));
+    if (mirrored) mirrorInto(config.dbPath, makeVisitors(mirrored, SEED));
+
+    let core = spawnCoreProcess(config);
+    const relay = (c: CoreProcess) => {
+      const port = c.openWindow('page');
+      port.listen((message) => {
+        page.evaluate((m) => window.__vrcDeliver(m), message).catch(() => undefined);
+      });
+      return port;
+    };
+    let port = relay(core);
+    await core.started;
+    const crashAndRestart = async () => {
+      await core.kill('SIGKILL');
+      await page.evaluate(() => window.__vrcDisconnect());
+      core = spawnCoreProcess(config);
+      port = relay(core);
+      await core.started;
+      await page.evaluate(() => window.__vrcConnect());
+    };
+    // The current process's members (a restart swaps the process), plus the restart.
+    const appCore = new Proxy({} as PageCore, {
+      get: (_target, key) => (key === 'crashAndRestart' ? crashAndRestart : Reflect.get(core, key)),
+    });
+
     const server = await serveDir(rendererDir);
-    await page.exposeBinding('__vrcInvoke', (_source, channel: unknown, request: unknown) =>
-      dispatch(core.handlers, channel, request),
-    );
+    await page.exposeBinding('__vrcPost', (_source, message: unknown) => port.post(message));
     await page.addInitScript({ content: bridge() });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -98,9 +137,9 @@ export const test = base.extend<{
       .slice(0, 80);
     await use({
       page,
-      core,
+      core: appCore,
       sql(query, ...params) {
-        const db = new Database(core.dbPath, { readonly: true });
+        const db = new Database(config.dbPath, { readonly: true });
         try {
           return db.prepare(query).all(...params) as never;
         } finally {
@@ -115,7 +154,8 @@ export const test = base.extend<{
     });
     expect(errors, 'uncaught errors in the page').toEqual([]);
     await server.close();
-    core.dispose();
+    await core.stop();
+    removeDir(config.dir);
   },
 });
 

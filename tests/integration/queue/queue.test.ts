@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileWhole } from '../../../electron/main/save-file';
+import { writeFileWhole } from '../../../electron/core/desktop/save-file';
 import type { DesktopPort } from '../../../electron/core/desktop/desktop-port';
 import { FaultsRequestSchema, type FaultsRequest } from '../../../server/faults';
 import type { RunningServer } from '../../../server/index';
@@ -460,6 +460,7 @@ describe('export through the desktop (main writes the file)', () => {
           openFolder: () => Promise.resolve(false),
           relaunch: () => false,
           saveFile,
+          notify: () => undefined,
         },
       },
     });

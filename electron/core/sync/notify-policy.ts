@@ -1,4 +1,4 @@
-import type { SyncRun } from '../../shared/ipc/contract';
+import type { SyncRun } from '../../../shared/ipc/contract';
 
 /**
  * Whether a finished run deserves an OS notification: only background runs

@@ -1,4 +1,32 @@
-import type { MenuItemConstructorOptions } from 'electron';
+/**
+ * A menu item in Electron's template shape, typed here so this module stays
+ * plain (the core never imports electron); main hands the template to
+ * Menu.buildFromTemplate as it is.
+ */
+export interface MenuItemConstructorOptions {
+  label?: string;
+  role?:
+    | 'about'
+    | 'services'
+    | 'hide'
+    | 'hideOthers'
+    | 'unhide'
+    | 'quit'
+    | 'close'
+    | 'editMenu'
+    | 'reload'
+    | 'toggleDevTools'
+    | 'resetZoom'
+    | 'zoomIn'
+    | 'zoomOut'
+    | 'togglefullscreen'
+    | 'windowMenu'
+    | 'help';
+  type?: 'separator';
+  accelerator?: string;
+  click?: () => void;
+  submenu?: MenuItemConstructorOptions[];
+}
 
 export interface MenuActions {
   openSettings(): void;
@@ -11,8 +39,8 @@ export interface MenuActions {
 /**
  * The application menu: the platform's usual roles and shortcuts (Edit with
  * undo/redo/cut/copy/paste/select all, View zoom and full screen, Window,
- * and the app menu on macOS), plus the console's own items. Pure (type-only
- * electron import), so its shape is unit-tested.
+ * and the app menu on macOS), plus the console's own items. Pure, so its
+ * shape is unit-tested.
  */
 export function menuTemplate(
   platform: NodeJS.Platform,

@@ -1,6 +1,6 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AppErrorException, appError } from '../../shared/errors';
+import { AppErrorException, appError } from '../../../shared/errors';
 
 /**
  * Writes a file whole or not at all: into a temporary file next to it,

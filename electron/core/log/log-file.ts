@@ -14,12 +14,16 @@ export interface Log {
  * `maxBytes` it becomes console.1.log (console.2.log …), keeping `keep`
  * old files. Synchronous appends: a crash loses no line. Plain Node, tested.
  */
-export function openLog(dir: string, opts: { maxBytes?: number; keep?: number } = {}): Log {
+export function openLog(
+  dir: string,
+  opts: { maxBytes?: number; keep?: number; name?: string } = {},
+): Log {
   const maxBytes = opts.maxBytes ?? 1024 * 1024;
   const keep = opts.keep ?? 5;
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'console.log');
-  const rotated = (n: number) => join(dir, `console.${n}.log`);
+  const name = opts.name ?? 'console';
+  const file = join(dir, `${name}.log`);
+  const rotated = (n: number) => join(dir, `${name}.${n}.log`);
   const rotate = () => {
     rmSync(rotated(keep), { force: true });
     for (let n = keep - 1; n >= 1; n--)
