@@ -1,6 +1,5 @@
 import { chromium } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { buildSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +7,9 @@ import { dispatch } from '../../electron/core/ipc/dispatch';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { seedConflicts } from '../fixtures/conflicts';
 import { makeCore, type TestCore } from '../fixtures/core';
+import { connectPage } from '../e2e/harness/page-core';
 import { serveDir } from '../e2e/harness/static-server';
+import { coreConfig, removeDir, spawnCoreProcess } from '../fixtures/core-process';
 import { type Benchmark, median } from './harness';
 
 const APPLY_N = 50_000;
@@ -60,17 +61,6 @@ function rawApply(dbPath: string): number {
   const ms = performance.now() - t0;
   db.close();
   return ms;
-}
-
-function bridge(): string {
-  return buildSync({
-    entryPoints: [join(root, 'tests/e2e/harness/bridge.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-  }).outputFiles[0]!.text;
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -160,8 +150,13 @@ export const benchmarks: Benchmark[] = [
     async run() {
       if (!existsSync(join(rendererDir, 'index.html')))
         execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-      const core = makeCore();
-      seedConflicts(core, SCROLL_N);
+      // The conflicts in a database file, then the core's own process on it, as in the app.
+      const config = coreConfig();
+      const seeding = makeCore({ dbPath: config.dbPath });
+      seedConflicts(seeding, SCROLL_N);
+      seeding.close();
+      const core = spawnCoreProcess(config);
+      await core.started;
       const server = await serveDir(rendererDir);
       const browser = await chromium.launch({
         executablePath: CHROMIUM_PATH,
@@ -169,14 +164,11 @@ export const benchmarks: Benchmark[] = [
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-        await page.exposeBinding('__vrcInvoke', (_s, channel: unknown, request: unknown) =>
-          dispatch(core.handlers, channel, request),
-        );
-        await page.addInitScript({ content: bridge() });
+        await connectPage(page, core);
         await page.goto(server.url);
         await page.getByRole('button', { name: 'Conflicts', exact: true }).waitFor();
 
-        // The data alone: the same count + first page through the same bridge, no rendering.
+        // The data alone: the same count + first page over the same channel, no rendering.
         // (Page scripts are strings: tsx's helpers do not exist in the page.)
         const dataMs: number[] = [];
         for (let i = 0; i < 5; i++)
@@ -263,7 +255,8 @@ export const benchmarks: Benchmark[] = [
       } finally {
         await browser.close();
         await server.close();
-        core.dispose();
+        await core.stop();
+        removeDir(config.dir);
       }
     },
   },

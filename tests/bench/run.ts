@@ -61,7 +61,12 @@ console.table(
     baseline: fmt(r.baseline),
     'baseline is': r.baselineIs,
     ratio: r.ratio.toFixed(2),
-    target: r.target === null ? '' : `${r.goal === 'atLeast' ? '≥' : '≤'} ${r.target}`,
+    target:
+      r.target === null
+        ? ''
+        : r.goal === 'valueAtMost'
+          ? `≤ ${r.target} ${r.unit}`
+          : `${r.goal === 'atLeast' ? '≥' : '≤'} ${r.target}×`,
     met: r.met === null ? '' : r.met ? 'yes' : 'NO',
   })),
 );

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreConfig, spawnCoreProcess, type CoreProcess } from '../fixtures/core-process';
-import { bridge } from './harness/fixtures';
+import { connectPage } from './harness/page-core';
 import { serveDir } from './harness/static-server';
 
 /**
@@ -19,11 +19,8 @@ let core: CoreProcess | null = null;
 async function openWith(page: Page, dir: string) {
   core = spawnCoreProcess(coreConfig({ dir }));
   expect(await core.started).toMatchObject({ t: 'started', ok: false });
-  const port = core.openWindow('page');
-  port.listen((m) => void page.evaluate((x) => window.__vrcDeliver(x), m).catch(() => undefined));
+  await connectPage(page, core);
   const server = await serveDir(join(root, 'out/renderer'));
-  await page.exposeBinding('__vrcPost', (_s, message: unknown) => port.post(message));
-  await page.addInitScript({ content: bridge() });
   await page.goto(server.url);
   return server;
 }

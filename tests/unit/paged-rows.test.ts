@@ -94,6 +94,23 @@ describe('PagedRows', () => {
     expect(p.getVersion()).toBeGreaterThan(before);
   });
 
+  it('a burst of changes makes one refresh in flight and one after it, and the count lands', async () => {
+    const f = fakeApi(300);
+    const p = new PagedRows(f.api, '', sort);
+    p.ensureRange(0, 20);
+    await f.flush();
+    f.setTag('*');
+    for (let i = 0; i < 1_000; i++) p.refresh();
+    const counts = () => f.calls.filter((c) => c.channel === 'visitors:count').length;
+    expect(counts()).toBe(1);
+    await f.flush(); // the first refresh lands, the one it owed goes out
+    expect(counts()).toBe(1);
+    await f.flush();
+    expect(counts()).toBe(0);
+    expect(p.total).toBe(300);
+    expect(p.getRow(5)?.name).toBe('v5*');
+  });
+
   it('ignores replies that arrive after it was stopped', async () => {
     const f = fakeApi(300);
     const p = new PagedRows(f.api, '', sort);

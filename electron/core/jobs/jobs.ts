@@ -118,13 +118,14 @@ export class Jobs {
       },
     };
     this.running.set(r.progress.jobId, r);
-    this.emit(r);
+    // No event yet: a job that ends within its first 200 ms (one conflict) never flashes a
+    // progress bar; a longer one sends its first event then, and at least every 200 ms after.
     return r;
   }
 
   private control(r: Running): JobControl {
     let sliceStart = performance.now();
-    let lastEmit = sliceStart;
+    let lastEmit = r.started;
     return {
       id: r.progress.jobId,
       setTotal: (total) => {
@@ -150,6 +151,7 @@ export class Jobs {
     r.progress.error = error;
     r.progress.cancellable = false;
     this.running.delete(r.progress.jobId);
+    // Always said, so a window that saw the job start sees it end.
     this.emit(r);
   }
 

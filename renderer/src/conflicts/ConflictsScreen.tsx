@@ -240,10 +240,15 @@ export function ConflictsScreen() {
     );
   };
 
+  /**
+   * The preview's numbers were checked; the apply runs in the core as a job,
+   * its progress and Cancel above the screen, while the table stays usable.
+   */
   const applyPending = () => {
     if (!pending) return;
     const p = pending;
-    setPending({ ...p, busy: true });
+    setPending(null);
+    rootRef.current?.focus();
     const throughId = p.preview?.throughId;
     api
       .invoke('conflicts:apply', {
@@ -253,14 +258,16 @@ export function ConflictsScreen() {
       })
       .then(
         (r) => {
-          setPending(null);
           setSelection(EMPTY_SELECTION);
           setMessage({
             text: `Resolved ${count(r.resolvable, 'conflict')} · ${count(r.operations, 'operation')} queued${r.skipped ? ` · ${count(r.skipped, 'conflict')} left open` : ''}.`,
           });
-          rootRef.current?.focus();
         },
-        (err: unknown) => setPending({ ...p, busy: false, error: errorText(err) }),
+        (err: unknown) =>
+          // A cancel is told by the job's own line; anything else here, in words.
+          (err as { code?: string }).code === 'cancelled'
+            ? undefined
+            : setMessage({ text: errorText(err), error: true }),
       );
   };
 

@@ -19,7 +19,8 @@ export function jobProgressText(j: JobProgress): string {
 }
 
 /**
- * The core's long jobs, above every screen: what runs, how far it got, and
+ * The core's long jobs, above every screen (Cancel stays put while the
+ * numbers change beside it): what runs, how far it got, and
  * a Cancel that rolls the whole job back. Also the word when the core's
  * process is restarting.
  */
@@ -41,9 +42,6 @@ export function JobsBar({ store }: { store: JobsStore }) {
             value={j.total !== null ? Math.min(j.done, j.total) : undefined}
             aria-valuetext={jobProgressText(j)}
           />
-          <span className="job-count" role="status" data-testid="job-progress">
-            {jobProgressText(j)}
-          </span>
           <button
             type="button"
             onClick={() => void store.cancel(j.jobId)}
@@ -51,6 +49,9 @@ export function JobsBar({ store }: { store: JobsStore }) {
           >
             {s.cancelling.has(j.jobId) ? 'Cancelling…' : 'Cancel'}
           </button>
+          <span className="job-count" data-testid="job-progress">
+            {jobProgressText(j)}
+          </span>
         </section>
       ))}
       {(s.ended || s.notice) && (

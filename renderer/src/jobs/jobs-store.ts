@@ -85,8 +85,11 @@ export class JobsStore {
     }
     const cancelling = new Set(this.snap.cancelling);
     cancelling.delete(p.jobId);
-    // A job that did what it was asked needs no word here: its screen shows the result.
-    this.set({ running: others, cancelling, ended: p.state === 'done' ? this.snap.ended : p });
+    // A job that did what it was asked needs no word here: its screen shows the result, and
+    // says why one that was never on show failed. A cancel, or a failure on show, is said here.
+    const shown = others.length !== this.snap.running.length;
+    const say = p.state === 'cancelled' || (p.state === 'failed' && shown);
+    this.set({ running: others, cancelling, ended: say ? p : this.snap.ended });
   }
 
   private set(patch: Partial<JobsSnapshot>): void {

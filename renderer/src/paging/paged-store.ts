@@ -32,6 +32,9 @@ export class PagedStore<Row, Cursor> {
   private generation = 0;
   private version = 0;
   private wanted: [number, number] = [0, 0];
+  /** A refresh's count is on its way; `refreshAgain` asks for one more when it lands. */
+  private refreshing = false;
+  private refreshAgain = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly source: PageSource<Row, Cursor>) {}
@@ -59,29 +62,49 @@ export class PagedStore<Row, Cursor> {
   /** Count the rows; the table asks for the blocks it shows through ensureRange. */
   start = (): void => this.count(this.generation);
 
-  /** Recount and refetch what is on screen, showing the old rows meanwhile. */
+  /**
+   * Recount and refetch what is on screen, showing the old rows meanwhile.
+   * A burst of changes (a thousand edits, a sync) makes one refresh in
+   * flight and one after it, not a thousand: otherwise each new refresh
+   * would discard the answer of the one before and the count never land.
+   */
   refresh = (): void => {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
     const gen = ++this.generation;
     this.stale = new Map([...this.stale, ...this.blocks]);
     this.blocks = new Map();
     this.loading = new Set();
-    this.count(gen);
+    this.count(gen, () => {
+      this.refreshing = false;
+      if (this.refreshAgain && gen === this.generation) {
+        this.refreshAgain = false;
+        this.refresh();
+      }
+    });
     this.ensureRange(...this.wanted);
   };
 
-  private count(gen: number): void {
-    this.source.count().then(
-      (total) =>
-        this.update(gen, () => {
-          this.total = total;
-          this.error = null;
-        }),
-      (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
-    );
+  private count(gen: number, done?: () => void): void {
+    this.source
+      .count()
+      .then(
+        (total) =>
+          this.update(gen, () => {
+            this.total = total;
+            this.error = null;
+          }),
+        (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
+      )
+      .finally(done);
   }
 
   /** Drop whatever is in flight (the query changed or the table went away). */
   stop = (): void => {
+    this.refreshAgain = false;
     this.generation++;
   };
 

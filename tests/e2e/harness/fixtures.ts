@@ -1,6 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { buildSync } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartConfig } from '../../../electron/core/host/start-config';
@@ -13,30 +12,22 @@ import {
   spawnCoreProcess,
   type CoreProcess,
 } from '../../fixtures/core-process';
+import { seedConflicts } from '../../fixtures/conflicts';
+import { makeCore } from '../../fixtures/core';
 import { makeVisitors } from '../../fixtures/visitors';
+import { connectPage } from './page-core';
 import { serveDir } from './static-server';
 import { startSyncServer, type RunningServer } from './sync-server';
 
 const root = join(import.meta.dirname, '../../..');
 const rendererDir = join(root, 'out/renderer');
 
-let bridgeSource: string | undefined;
-export function bridge(): string {
-  bridgeSource ??= buildSync({
-    entryPoints: [join(import.meta.dirname, 'bridge.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-  }).outputFiles[0]!.text;
-  return bridgeSource;
-}
-
-/** The core process behind the page, with a restart that keeps the same database. */
+/** The core process behind the page, which a test may kill and start again on the same files. */
 export interface PageCore extends CoreProcess {
-  /** Kills the core process (SIGKILL) and starts a new one on the same files, as main does. */
-  crashAndRestart(): Promise<void>;
+  /** SIGKILL: the window's calls in flight fail, new ones wait (it shows "reconnecting"). */
+  crash(): Promise<void>;
+  /** A new core process on the same files, and a new port for the page, as main does. */
+  restart(): Promise<void>;
 }
 
 export interface ConsoleApp {
@@ -59,6 +50,8 @@ export const SEED = 3;
  */
 export const test = base.extend<{
   mirrored: number;
+  /** Field conflicts written into the database before the core starts (seedConflicts). */
+  conflicts: number;
   syncSettings: Partial<SyncSettings>;
   serverSeed: number;
   firstRun: boolean;
@@ -71,6 +64,7 @@ export const test = base.extend<{
 }>({
   /** How many visitors the mirror holds at start, from makeVisitors(n, SEED). */
   mirrored: [0, { option: true }],
+  conflicts: [0, { option: true }],
   /** Overrides of the core's SyncSettings (e.g. a small chunkSize to watch a run progress). */
   syncSettings: [{}, { option: true }],
   /** How many visitors the reference server generates at start, for tests that use syncServer. */
@@ -85,7 +79,11 @@ export const test = base.extend<{
     await use(srv);
     await srv.stop();
   },
-  app: async ({ page, mirrored, syncSettings, firstRun, background, coreStart }, use, testInfo) => {
+  app: async (
+    { page, mirrored, conflicts, syncSettings, firstRun, background, coreStart },
+    use,
+    testInfo,
+  ) => {
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new Error('Build the renderer first: npm run build');
     const config = coreConfig({
@@ -97,33 +95,32 @@ export const test = base.extend<{
       ...coreStart,
     });
     if (mirrored) mirrorInto(config.dbPath, makeVisitors(mirrored, SEED));
+    if (conflicts) {
+      const seeding = makeCore({ dbPath: config.dbPath });
+      seedConflicts(seeding, conflicts);
+      seeding.close();
+    }
 
     let core = spawnCoreProcess(config);
-    const relay = (c: CoreProcess) => {
-      const port = c.openWindow('page');
-      port.listen((message) => {
-        page.evaluate((m) => window.__vrcDeliver(m), message).catch(() => undefined);
-      });
-      return port;
-    };
-    let port = relay(core);
+    const link = await connectPage(page, core);
     await core.started;
-    const crashAndRestart = async () => {
+    const crash = async () => {
       await core.kill('SIGKILL');
       await page.evaluate(() => window.__vrcDisconnect());
+    };
+    const restart = async () => {
       core = spawnCoreProcess(config);
-      port = relay(core);
+      link.attach(core);
       await core.started;
       await page.evaluate(() => window.__vrcConnect());
     };
-    // The current process's members (a restart swaps the process), plus the restart.
+    // The current process's members (a restart swaps the process), plus crash and restart.
     const appCore = new Proxy({} as PageCore, {
-      get: (_target, key) => (key === 'crashAndRestart' ? crashAndRestart : Reflect.get(core, key)),
+      get: (_target, key) =>
+        key === 'crash' ? crash : key === 'restart' ? restart : Reflect.get(core, key),
     });
 
     const server = await serveDir(rendererDir);
-    await page.exposeBinding('__vrcPost', (_source, message: unknown) => port.post(message));
-    await page.addInitScript({ content: bridge() });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(server.url);

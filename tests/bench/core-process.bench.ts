@@ -1,0 +1,234 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobProgress } from '../../shared/ipc/jobs-contract';
+import type { Channel, RequestIn } from '../../shared/ipc/contract';
+import { DEFAULT_SYNC_SETTINGS } from '../../electron/core/sync/engine';
+import { seedConflicts } from '../fixtures/conflicts';
+import { makeCore } from '../fixtures/core';
+import {
+  coreConfig,
+  mirrorInto,
+  removeDir,
+  spawnCoreProcess,
+  type CoreProcess,
+} from '../fixtures/core-process';
+import { makeVisitors, rng } from '../fixtures/visitors';
+import { percentile, type Benchmark, type BenchRow } from './harness';
+
+/**
+ * "Reads never wait behind long writes": the core in its own process (as the
+ * app runs it), a visitors page and a conflicts page asked for one after the
+ * other while a long job runs, each page's latency measured from this
+ * process over the message channel. The baseline is the same pages with the
+ * core idle. Each job also reports its progress gaps (the longest time
+ * between two progress events while it ran).
+ */
+
+const VISITORS = 200_000;
+const CONFLICTS = 50_000;
+const PUSH = 50_000;
+const TOKEN = 'bench-admin';
+const root = join(import.meta.dirname, '../..');
+
+const RULE = {
+  type: 'rules',
+  rules: { fields: { phone: 'client', title: 'server' }, default: 'merge' },
+} as const;
+
+/** Pages at random places of both tables, one after the other, until `busy()` says stop. */
+async function pageLatencies(core: CoreProcess, busy: () => boolean, atMost = 400) {
+  const random = rng(9);
+  const ms: number[] = [];
+  const ask = async <C extends Channel>(channel: C, request: RequestIn<C>) => {
+    const t0 = performance.now();
+    await core.call(channel, request);
+    ms.push(performance.now() - t0);
+  };
+  while (busy() && ms.length < atMost) {
+    await ask('visitors:page', { offset: Math.floor(random() * (VISITORS - 100)), limit: 100 });
+    await ask('conflicts:page', { offset: Math.floor(random() * 1000), limit: 100 });
+  }
+  return ms;
+}
+
+/** The longest gap between two progress events of the job that started after `from`. */
+function progressGap(core: CoreProcess, from: number, times: number[]): number {
+  const seen = times.slice(from);
+  let gap = 0;
+  for (let i = 1; i < seen.length; i++) gap = Math.max(gap, seen[i]! - seen[i - 1]!);
+  return gap;
+}
+
+async function during<T>(core: CoreProcess, work: Promise<T>) {
+  let running = true;
+  const latencies = pageLatencies(core, () => running, 100_000);
+  const result = await work;
+  running = false;
+  return { result, ms: await latencies };
+}
+
+/** The reference server in a process of its own (so it does not share this event loop). */
+async function serverProcess(
+  db: string,
+  seed: number,
+): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(
+    'npx',
+    [
+      'tsx',
+      'server/cli.ts',
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--seed',
+      String(seed),
+      '--max-operations',
+      '1000',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, VISITOR_SYNC_TOKENS: `${TOKEN}:admin` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
+  });
+  return { url, proc };
+}
+
+const row = (id: string, what: string, ms: number[], idle: number[]): BenchRow => ({
+  id,
+  name: what,
+  value: percentile(ms, 95),
+  unit: 'ms (p95)',
+  baseline: percentile(idle, 95),
+  baselineLabel: `the same pages with the core idle (${ms.length} pages measured during the job)`,
+  target: { valueAtMost: 250 },
+});
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'page latency while the core works (bulk apply, preview, undo)',
+    async run() {
+      const cfg = coreConfig();
+      const seeding = makeCore({ dbPath: cfg.dbPath });
+      seedConflicts(seeding, CONFLICTS);
+      seeding.close();
+      mirrorInto(cfg.dbPath, makeVisitors(VISITORS - CONFLICTS, 77));
+      const core = spawnCoreProcess(cfg);
+      const times: number[] = [];
+      const progressAt = () => times.length;
+      try {
+        await core.started;
+        core.events.length = 0;
+        const target = { filter: {} };
+        await pageLatencies(core, () => true, 40); // warm-up
+        const idle = await pageLatencies(core, () => true, 400);
+        const watch = setInterval(() => {
+          while (core.events.length) {
+            const e = core.events.shift()!;
+            if (e.event === 'jobs:progress' && (e.payload as JobProgress).state === 'running')
+              times.push(performance.now());
+          }
+        }, 1);
+
+        let from = progressAt();
+        const preview = await during(
+          core,
+          core.call('conflicts:preview', { target, decision: RULE }),
+        );
+        const previewGap = progressGap(core, from, times);
+        from = progressAt();
+        const apply = await during(core, core.call('conflicts:apply', { target, decision: RULE }));
+        const applyGap = progressGap(core, from, times);
+        from = progressAt();
+        const undo = await during(core, core.call('conflicts:undo', {}));
+        const undoGap = progressGap(core, from, times);
+        clearInterval(watch);
+        if (apply.result.resolvable !== CONFLICTS)
+          throw new Error('the apply did not resolve them all');
+        const gap = Math.max(previewGap, applyGap, undoGap);
+        return [
+          row(
+            'P-apply',
+            `a page while a bulk apply over ${CONFLICTS.toLocaleString('en-US')} conflicts runs`,
+            apply.ms,
+            idle,
+          ),
+          row('P-preview', 'a page while its preview (dry run) runs', preview.ms, idle),
+          row('P-undo', 'a page while its undo runs', undo.ms, idle),
+          {
+            id: 'P-progress',
+            name: 'longest gap between two progress events of a bulk job',
+            value: gap,
+            unit: 'ms',
+            baseline: 250,
+            baselineLabel: 'the promise: progress at least every 250 ms',
+            target: { valueAtMost: 250 },
+          },
+        ];
+      } finally {
+        await core.stop();
+        removeDir(cfg.dir);
+      }
+    },
+  },
+  {
+    name: 'page latency while the core syncs (first mirror, push)',
+    async run() {
+      const dir = mkdtempSync(join(tmpdir(), 'vrc-bench-sync-'));
+      const srv = await serverProcess(join(dir, 'server.sqlite'), VISITORS);
+      const settings = { ...DEFAULT_SYNC_SETTINGS, requestTimeoutMs: 120_000 };
+      const cfg = coreConfig({ syncSettings: settings });
+      const core = spawnCoreProcess(cfg);
+      try {
+        await core.started;
+        // The idle figure on a mirror of the same size, measured after the first sync.
+        await core.call('sync:connect', { serverUrl: srv.url, token: TOKEN });
+        const mirror = await during(core, core.call('sync:start', {}));
+        await pageLatencies(core, () => true, 40);
+        const idle = await pageLatencies(core, () => true, 400);
+        // The local changes through the app's own edit path, from a second connection (faster
+        // than 50 000 calls over the channel; the core process sees them as any edit).
+        const editor = makeCore({ dbPath: cfg.dbPath });
+        for (let i = 0; i < PUSH; i++)
+          await editor.call('visitors:create', {
+            values: { name: `Pushed ${i}`, email: `p${i}@bench.example`, interests: ['x'] },
+          });
+        editor.close();
+        const push = await during(core, core.call('sync:start', {}));
+        if (mirror.result.pulled < VISITORS) throw new Error(`mirrored ${mirror.result.pulled}`);
+        if (push.result.created !== PUSH) throw new Error(`pushed ${push.result.created}`);
+        return [
+          row(
+            'P-mirror',
+            `a page while the first mirror of ${VISITORS.toLocaleString('en-US')} visitors runs`,
+            mirror.ms,
+            idle,
+          ),
+          row(
+            'P-push',
+            `a page while a push of ${PUSH.toLocaleString('en-US')} operations runs`,
+            push.ms,
+            idle,
+          ),
+        ];
+      } finally {
+        await core.stop();
+        removeDir(cfg.dir);
+        srv.proc.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+];

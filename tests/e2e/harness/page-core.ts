@@ -1,0 +1,44 @@
+import type { Page } from '@playwright/test';
+import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import type { MessageEndpoint } from '../../../shared/ipc/port-protocol';
+import type { CoreProcess } from '../../fixtures/core-process';
+
+let bridgeSource: string | undefined;
+/** The page's side (bridge.ts), bundled for the browser. */
+export function bridge(): string {
+  bridgeSource ??= buildSync({
+    entryPoints: [join(import.meta.dirname, 'bridge.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+  }).outputFiles[0]!.text;
+  return bridgeSource;
+}
+
+/**
+ * Gives the page a window port to a core process, as main gives the app's
+ * window one: its messages go to the core's process, the core's come back
+ * into the page. `attach` swaps the process (after a crash and restart).
+ * Call before the page loads.
+ */
+export async function connectPage(page: Page, core: CoreProcess) {
+  let port: MessageEndpoint;
+  const attach = (c: CoreProcess) => {
+    port = c.openWindow('page');
+    port.listen((message) => {
+      page
+        .evaluate(
+          (m) => (globalThis as unknown as { __vrcDeliver(m: unknown): void }).__vrcDeliver(m),
+          message,
+        )
+        .catch(() => undefined); // the page went away (the test ended or navigated)
+    });
+  };
+  attach(core);
+  await page.exposeBinding('__vrcPost', (_source, message: unknown) => port.post(message));
+  await page.addInitScript({ content: bridge() });
+  return { attach };
+}
