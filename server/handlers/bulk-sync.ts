@@ -61,14 +61,14 @@ export function beforeBody(app: App, headers: IncomingHttpHeaders): void {
 }
 
 /**
- * A time to hand out as syncTimestamp: not before anything this process
- * stamped, and (PostgreSQL) before every write another transaction may still
- * commit, so "changed after my lastSyncTimestamp" never misses one.
+ * A time to hand out as syncTimestamp: `observedMs` (the clock, read before
+ * the floor and the data), so not before anything this process stamped; and
+ * on PostgreSQL below the floor of the write transactions still running, so
+ * "changed after my lastSyncTimestamp" never misses a change that commits
+ * after the client's read.
  */
-export async function syncTimestampMs(app: App): Promise<number> {
-  const observed = app.clock.observe();
-  const floor = await app.store.writeFloorMs?.();
-  return floor === null || floor === undefined ? observed : Math.min(observed, floor - 1);
+export function capToFloor(observedMs: number, floorMs: number | null | undefined): number {
+  return floorMs === null || floorMs === undefined ? observedMs : Math.min(observedMs, floorMs - 1);
 }
 
 export async function handleBulkSync(ctx: RequestContext, body: unknown): Promise<void> {
@@ -118,8 +118,9 @@ async function bulkSync(ctx: RequestContext, body: unknown): Promise<void> {
     })
     .catch(storeUnavailable);
 
-  // Taken after the commit: every change of this request is at or before it.
-  const syncMs = await syncTimestampMs(app).catch(storeUnavailable);
+  // Observed after the commit: every change of this request is at or before it.
+  const observed = app.clock.observe();
+  let syncMs = observed;
   let changes: PageJson | undefined;
   if (lastSyncMs !== null) {
     const page = await app.store
@@ -128,11 +129,13 @@ async function bulkSync(ctx: RequestContext, body: unknown): Promise<void> {
           tx,
           { afterSeq: 0, sinceMs: lastSyncMs },
           { limit: app.config.changesPageSize, maxBytes: app.config.changesPageBytes },
-          () => syncMs,
+          () => (syncMs = capToFloor(observed, tx.writeFloorSeen?.())),
         ),
       )
       .catch(storeUnavailable);
     if (page.ok) changes = page.page;
+  } else if (app.store.writeFloorMs) {
+    syncMs = capToFloor(observed, await app.store.writeFloorMs().catch(storeUnavailable));
   }
 
   const response = {

@@ -4,7 +4,7 @@ import { badRequest } from '../http/errors';
 import { sendJsonText } from '../http/respond';
 import { readChangePage } from '../sync/changes';
 import { parseLimit, parseSince } from '../sync/cursor';
-import { injectedFailure, storeUnavailable, syncTimestampMs } from './bulk-sync';
+import { capToFloor, injectedFailure, storeUnavailable } from './bulk-sync';
 
 /** GET /api/visitors/changes?since=&limit= (PROTOCOL.md, ext). */
 export async function handleChanges(
@@ -17,14 +17,14 @@ export async function handleChanges(
   const limit = parseLimit(query.limit, app.config.changesPageSize, CHANGES_LIMIT_MAX);
   if (!limit.ok) throw badRequest(limit.message);
   // Before the read: every change the page does not carry is stamped after it.
-  const syncMs = await syncTimestampMs(app).catch(storeUnavailable);
+  const observed = app.clock.observe();
   const page = await app.store
     .read((tx) =>
       readChangePage(
         tx,
         since.position,
         { limit: limit.limit, maxBytes: app.config.changesPageBytes },
-        () => syncMs,
+        () => capToFloor(observed, tx.writeFloorSeen?.()),
       ),
     )
     .catch(storeUnavailable);

@@ -1,3 +1,4 @@
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { badRequest, unsupportedMedia } from './errors';
 
 /**
@@ -52,6 +53,50 @@ export function nestsDeeperThan(body: Uint8Array, max: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The same depth check while the body streams in (after decompression): a
+ * body nested too deep is refused at the byte that goes too deep, before the
+ * rest is read into memory. Bytes pass through unchanged.
+ */
+export class DepthGuard extends Transform {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(
+    private readonly upstream: Readable & { receivedEncodedLength?: number },
+    private readonly max = MAX_JSON_DEPTH,
+  ) {
+    super();
+  }
+
+  /** What Fastify compares with Content-Length: the bytes on the wire (compressed, if so). */
+  get receivedEncodedLength(): number | undefined {
+    return this.upstream.receivedEncodedLength;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+      } else if (c === QUOTE) {
+        this.inString = true;
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (++this.depth > this.max) {
+          done(badRequest(`body: JSON nested more than ${this.max} levels deep`));
+          return;
+        }
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        this.depth--;
+      }
+    }
+    done(null, chunk);
+  }
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ import { beforeBody, handleBulkSync } from '../handlers/bulk-sync';
 import { handleChanges } from '../handlers/changes';
 import { handleGetVisitor, handleHealth, handleMe } from '../handlers/misc';
 import { HttpError } from './errors';
+import { DepthGuard } from './json-body';
 import { sendError } from './respond';
 
 /**
@@ -35,6 +37,21 @@ const ChangesQuerySchema = z.object({
   limit: z.string().max(20, { abort: true }).optional(),
 });
 const IdParamsSchema = z.object({ id: z.string() });
+
+/**
+ * preParsing of every route with a body: the nesting guard, after
+ * decompression. Piped, not pipelined: on a refusal the request stream must
+ * stay open so the 400 can be sent; errors upstream (bad gzip) pass on.
+ */
+const guardDepth = async (
+  _request: FastifyRequest,
+  _reply: FastifyReply,
+  payload: Readable & { receivedEncodedLength?: number },
+) => {
+  const guard = new DepthGuard(payload);
+  payload.on('error', (error) => guard.destroy(error));
+  return payload.pipe(guard);
+};
 
 function ctx(app: App, request: FastifyRequest, reply: FastifyReply): RequestContext {
   return { app, request, reply, principal: request.principal };
@@ -61,7 +78,7 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     config: { role: 'staff' },
     schema: { body: BulkSyncRequestSchema },
     // Fault hooks and header checks fail the request before its body is read.
-    preParsing: async (request) => beforeBody(app, request.headers),
+    preParsing: [async (request) => beforeBody(app, request.headers), guardDepth],
     handler: (request, reply) => handleBulkSync(ctx(app, request, reply), request.body),
   });
 
@@ -92,6 +109,7 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
   note('/api/admin/simulate', 'POST');
   r.post('/api/admin/simulate', {
     config: { role: 'admin' },
+    preParsing: guardDepth,
     schema: { body: SimulateRequestSchema, response: { 200: SimulateResponseSchema } },
     handler: (request, reply) => handleSimulate(ctx(app, request, reply), request.body),
   });
@@ -104,6 +122,7 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
   note('/api/admin/faults', 'POST');
   r.post('/api/admin/faults', {
     config: { role: 'admin' },
+    preParsing: guardDepth,
     schema: { body: FaultsRequestSchema },
     handler: (request, reply) => handleSetFaults(ctx(app, request, reply), request.body),
   });
@@ -116,6 +135,7 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
   note('/api/admin/visitors', 'POST');
   r.post('/api/admin/visitors', {
     config: { role: 'admin' },
+    preParsing: guardDepth,
     schema: { body: FixtureRequestSchema },
     handler: (request, reply) => handleFixtures(ctx(app, request, reply), request.body),
   });

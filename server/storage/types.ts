@@ -118,6 +118,11 @@ export interface StoreTx {
    * and the error is rethrown; the enclosing transaction goes on.
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL read units: the store's writeFloorMs as it was just before
+   * this unit's snapshot (read in the same round trip). Absent on SQLite.
+   */
+  writeFloorSeen?(): number | null;
   /** Ids of all live (not deleted) records, in id order. */
   liveIds(): Promise<string[]>;
   stats(): Promise<StoreStats>;
