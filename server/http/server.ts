@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import fastifyCompress from '@fastify/compress';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
@@ -194,9 +195,9 @@ export function buildHttpServer(app: App, options: HttpOptions): FastifyInstance
           stream: { write: (line: string) => log(line.trimEnd()) },
         }
       : false,
-    disableRequestLogging: true,
+    // One line per request is ours (the onResponse hook below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     genReqId: requestId,
-    requestIdLogLabel: 'reqId',
     trustProxy: options.trustProxy ?? false,
     bodyLimit: config.maxBodyBytes,
     exposeHeadRoutes: false,

@@ -136,7 +136,10 @@ function startProcess(db: string): Promise<URL> {
       if (m) resolvePromise(new URL(m[1]!));
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
+    child.on('exit', (code) => {
+      if (code !== 0) process.stderr.write(`T3: a server process exited (${code}): ${err}\n`);
+      reject(new Error(`server exited (${code}): ${err}`));
+    });
   });
 }
 
@@ -227,6 +230,7 @@ export const benchmarks: Benchmark[] = [
       const cluster = startCluster({ durable: true });
       const rows: BenchRow[] = [];
       try {
+        process.stderr.write('T3: SQLite, in process and 1 server process…\n');
         const sqliteBase = await inProcessRate(join(dir, 'inproc.sqlite'), records);
         const sqlite1 = await serverRate(join(dir, 'server.sqlite'), 1, records);
         rows.push({
@@ -239,6 +243,7 @@ export const benchmarks: Benchmark[] = [
           target: { atLeast: 0.5 },
         });
 
+        process.stderr.write('T3: PostgreSQL, in process and 1, 2, 4 server processes…\n');
         const pgBase = await inProcessRate(await freshSchema(cluster.url), records);
         const pg1 = await serverRate(await freshSchema(cluster.url), 1, records);
         rows.push({
