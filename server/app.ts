@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, TokenRegistry } from './auth';
 import type { ServerClock } from './clock';
 import type { ResolvedConfig } from './config';
@@ -12,22 +12,20 @@ export interface App {
   clock: ServerClock;
   config: ResolvedConfig;
   tokens: TokenRegistry;
-  limiter: RateLimiter | null;
+  /** Failed sign-ins per client address; null when off. */
+  signIns: RateLimiter | null;
   faults: Faults;
-  log: (line: string) => void;
-  /** Bulk-syncs being handled now (see config.maxConcurrentSyncs). */
+  logger: FastifyBaseLogger;
+  /** Bulk-syncs being applied now (see config.maxConcurrentSyncs). */
   syncsInFlight: number;
+  /** Set by stop(): new requests get 503 and health says so. */
+  stopping: boolean;
 }
 
 export interface RequestContext {
   app: App;
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
+  request: FastifyRequest;
+  reply: FastifyReply;
   /** Null only on routes without authentication (health). */
   principal: Principal | null;
-  /** Path parameters, e.g. { id } for /api/visitors/:id. */
-  params: Readonly<Record<string, string>>;
 }
-
-export type Handler = (ctx: RequestContext) => Promise<void>;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { RoleSchema, type Role } from '../shared/protocol';
 import { HttpError } from './http/errors';
 
@@ -77,7 +77,7 @@ export class TokenRegistry {
   }
 
   /** The caller, or a 401/403 HttpError. */
-  authenticate(req: IncomingMessage, required: Role): Principal {
+  authenticate(req: { headers: IncomingHttpHeaders }, required: Role): Principal {
     const header = req.headers.authorization;
     const challenge = { 'WWW-Authenticate': 'Bearer realm="visitor-sync"' };
     if (!header) {

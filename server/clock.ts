@@ -32,6 +32,22 @@ export class ServerClock {
     return t;
   }
 
+  /**
+   * The lowest time a later stamp() can return, promised: no stamp after
+   * this call is below it (the mark a PostgreSQL write transaction holds).
+   * Unlike observe(), it does not push the next stamp past it.
+   */
+  nextStampFloor(): number {
+    const t = Math.max(this.now(), this.last + 1);
+    this.last = Math.max(this.last, t - 1);
+    return t;
+  }
+
+  /** The wall clock now, without issuing anything. */
+  wallMs(): number {
+    return this.now();
+  }
+
   /** Never issue a time at or before `ms` (e.g. the newest lastModified on disk). */
   advancePast(ms: number): void {
     if (ms > this.last) this.last = ms;

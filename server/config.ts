@@ -10,7 +10,11 @@ export interface ServerOptions {
   port?: number;
   /** Default 127.0.0.1: the server is a local reference, not an internet service. */
   host?: string;
-  /** SQLite file path or ":memory:" (default). Ignored when `store` is given. */
+  /**
+   * Where the data lives: a SQLite file path, ":memory:" (default), or a
+   * PostgreSQL URL (`postgres://user@host:5432/db`, `postgresql://…`; the
+   * password may also come from PGPASSWORD). Ignored when `store` is given.
+   */
   db?: string;
   /** A store to use instead of opening `db`; it is left open by stop(). */
   store?: VisitorStore;
@@ -25,14 +29,42 @@ export interface ServerOptions {
   maxOperations?: number;
   /** Most bytes of a request body, after decompression (default 10 MiB); more is 413. */
   maxBodyBytes?: number;
-  /** Token bucket per token; off (null) by default. */
+  /**
+   * Requests per token: at most `capacity` in any window of
+   * capacity / refillPerSecond seconds (@fastify/rate-limit). Off (null) by default.
+   */
   rateLimit?: RateLimitOptions | null;
+  /**
+   * Failed sign-ins (401) per client address: a token bucket of `capacity`
+   * failures refilled at `refillPerSecond`. Once it is empty, every request
+   * that needs a token from that address gets 429 until it refills. Default
+   * 20 failures, one more every 3 s; null turns it off.
+   */
+  signInLimit?: RateLimitOptions | null;
+  /**
+   * Behind a reverse proxy: trust its X-Forwarded-For for the client address
+   * (true, or the proxy's addresses/subnets, as Fastify's `trustProxy`).
+   * Default false: the address is the TCP peer.
+   */
+  trustProxy?: boolean | string | string[];
   /** Default page size of the change feed (default 1000, max 10 000). */
   changesPageSize?: number;
+  /**
+   * Most bytes of JSON in one change-feed page (default 4 MiB): a page ends
+   * early, with hasMore, before it would pass this.
+   */
+  changesPageBytes?: number;
   /** Wall clock in epoch ms; tests pass a controllable one. */
   clock?: () => number;
-  /** node:http limits; tighter than Node's defaults (FACTS.md). */
-  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
+  /**
+   * Connection deadlines, tighter than Node's defaults: the request head
+   * within headersMs (10 s) of the connection or the previous response, the
+   * whole request (head and body) within requestMs (60 s), an idle keep-alive
+   * connection closed after keepAliveMs (5 s), and any connection on which
+   * nothing moves in either direction for idleMs (120 s) closed (a client
+   * that stops reading its response).
+   */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number; idleMs?: number };
   /** node:http maxHeaderSize (default 8 KiB: a token and a few headers need far less). */
   maxHeaderBytes?: number;
   /**
@@ -50,8 +82,17 @@ export interface ServerOptions {
   simulateRound?: SimulateRequest;
   /** Run one simulator round at start, after seeding. */
   simulateOnStart?: boolean;
-  /** Diagnostics (server errors, simulator failures). Default: silent. */
+  /**
+   * Where the structured logs go: one JSON line per call (pino: time, level,
+   * reqId, msg, …). Default: no logs.
+   */
   log?: (line: string) => void;
+  /** pino level: "info" (default; a line per request), "warn", "error", "debug", … */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** How long stop() lets in-flight requests finish before cutting connections (default 3 s). */
+  stopGraceMs?: number;
+  /** PostgreSQL: most connections per server process (default 10). */
+  pgPoolSize?: number;
 }
 
 export interface ResolvedConfig {
@@ -65,6 +106,9 @@ export interface ResolvedConfig {
   keepAliveTimeoutMs: number;
   maxHeaderBytes: number;
   maxConcurrentSyncs: number;
+  changesPageBytes: number;
+  idleTimeoutMs: number;
+  stopGraceMs: number;
 }
 
 export const DEFAULTS = {
@@ -79,6 +123,10 @@ export const DEFAULTS = {
   keepAliveTimeoutMs: 5_000,
   maxHeaderBytes: 8 * 1024,
   maxConcurrentSyncs: 16,
+  changesPageBytes: 4 * 1024 * 1024,
+  idleTimeoutMs: 120_000,
+  stopGraceMs: 3_000,
+  signInLimit: { capacity: 20, refillPerSecond: 1 / 3 },
 } as const;
 
 function int(
@@ -143,5 +191,20 @@ export function resolveConfig(o: ServerOptions): ResolvedConfig {
       1,
       10_000,
     ),
+    changesPageBytes: int(
+      'changesPageBytes',
+      o.changesPageBytes,
+      DEFAULTS.changesPageBytes,
+      64 * 1024,
+      256 * 1024 * 1024,
+    ),
+    idleTimeoutMs: int(
+      'timeouts.idleMs',
+      o.timeouts?.idleMs,
+      DEFAULTS.idleTimeoutMs,
+      100,
+      3_600_000,
+    ),
+    stopGraceMs: int('stopGraceMs', o.stopGraceMs, DEFAULTS.stopGraceMs, 0, 600_000),
   };
 }

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { wellFormed } from '../shared/visitor';
+import { TransientStoreError } from './storage/types';
 import { OperationFailure } from './sync/apply';
 import type { ValidOp } from './sync/validate';
 
@@ -34,7 +34,7 @@ export const FaultsRequestSchema = z.strictObject({
     .optional(),
   /**
    * Operations whose localId starts with the prefix fail on their own.
-   * Without `error` they fail like a busy SQLite (SQLITE_BUSY, retryable).
+   * Without `error` they fail like a busy database (database_busy, retryable).
    * `phase: "after"` (default) fails after the operation's writes, so the
    * savepoint must undo them; "before" fails before it reads anything.
    */
@@ -130,7 +130,7 @@ export class Faults {
     if (!f || f.phase !== phase || !op.localId.startsWith(f.localIdPrefix)) return;
     if (f.count !== undefined && --f.count <= 0) this.state.failOperations = null;
     if (f.error) throw new OperationFailure(f.error);
-    // The same error better-sqlite3 raises when another connection holds the lock.
-    throw new Database.SqliteError('database is locked (injected fault)', 'SQLITE_BUSY');
+    // What a busy database is for any backend (SQLITE_BUSY, a lock timeout).
+    throw new TransientStoreError('database_busy', 'the database is busy; try again');
   }
 }

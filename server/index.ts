@@ -1,17 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { SimulateRequest } from '../shared/protocol';
 import type { App } from './app';
 import { TokenRegistry, generateDevToken, parseTokenList, type TokenSpec } from './auth';
 import { ServerClock } from './clock';
-import { resolveConfig, type ServerOptions } from './config';
+import { DEFAULTS, resolveConfig, type ServerOptions } from './config';
 import { Faults } from './faults';
-import { dispatch } from './http/router';
+import { buildHttpServer } from './http/server';
 import { RateLimiter } from './rate-limit';
 import { seedStore } from './seeding';
 import { simulate } from './simulator';
-import { openSqliteStore } from './storage/sqlite';
+import { openStore } from './storage/open';
 import type { VisitorStore } from './storage/types';
+import { silentLogger } from './http/server';
 
 export type { ServerOptions } from './config';
 export type { TokenSpec } from './auth';
@@ -19,6 +20,7 @@ export type { VisitorStore, StoreTx, StoredVisitor } from './storage/types';
 export type { Faults, FaultsRequest, FaultState } from './faults';
 export { FaultsRequestSchema } from './faults';
 export { SqliteVisitorStore, openSqliteStore } from './storage/sqlite';
+export { openStore, isPostgresUrl } from './storage/open';
 export { generateVisitors } from './seed';
 
 export interface RunningServer {
@@ -54,20 +56,6 @@ function resolveTokens(tokens: ServerOptions['tokens']): {
   return { specs, generated: false };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-/** How long stop() lets in-flight requests finish before cutting connections. */
-const STOP_GRACE_MS = 3_000;
-
 /**
  * Starts the reference visitor sync server in this process: the same server
  * as `npm run server`, for tests and the desktop app's demo mode.
@@ -76,19 +64,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = resolveConfig(options);
   const { specs, generated } = resolveTokens(options.tokens);
   const tokens = new TokenRegistry(specs);
-  const log = options.log ?? (() => {});
+  const clock = new ServerClock(options.clock ?? Date.now);
   const ownStore = options.store === undefined;
   const store =
     options.store ??
-    openSqliteStore({
-      path: options.db ?? ':memory:',
+    (await openStore({
+      db: options.db ?? ':memory:',
       ...(options.synchronous ? { synchronous: options.synchronous } : {}),
-    });
+      ...(options.pgPoolSize !== undefined ? { pgPoolSize: options.pgPoolSize } : {}),
+      now: () => clock.nextStampFloor(),
+    }));
 
-  let server: Server | undefined;
+  let http: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const clock = new ServerClock(options.clock ?? Date.now);
     clock.advancePast(await store.maxLastModifiedMs());
     const seeded = options.seed
       ? (await seedStore(store, clock, options.seed, options.seedValue ?? 1)).inserted
@@ -96,58 +85,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const round: SimulateRequest = options.simulateRound ?? { edits: 5, deletes: 1, creates: 1 };
     if (options.simulateOnStart) await simulate(store, clock, round);
 
+    const signInLimit =
+      options.signInLimit === undefined ? DEFAULTS.signInLimit : options.signInLimit;
     const app: App = {
       store,
       clock,
       config,
       tokens,
-      limiter: options.rateLimit
-        ? new RateLimiter(options.rateLimit, options.clock ?? Date.now)
-        : null,
+      signIns: signInLimit ? new RateLimiter(signInLimit, options.clock ?? Date.now) : null,
       faults: new Faults(),
-      log,
+      logger: silentLogger,
       syncsInFlight: 0,
+      stopping: false,
     };
-
-    const s = createServer(
-      {
-        maxHeaderSize: config.maxHeaderBytes,
-        requestTimeout: config.requestTimeoutMs,
-        headersTimeout: config.headersTimeoutMs,
-        keepAliveTimeout: config.keepAliveTimeoutMs,
-        // Node checks the two timeouts above only this often (default 30 s).
-        connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
-      },
-      (req, res) => void dispatch(app, req, res),
-    );
-    server = s;
-    const sockets = new Set<Socket>();
-    s.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+    const server = buildHttpServer(app, {
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     });
-    s.on('clientError', (error, socket) => {
-      // Malformed HTTP, oversized headers, timeouts: answer if we still can.
-      if (!socket.writable) return socket.destroy();
-      const code = (error as NodeJS.ErrnoException).code;
-      const status =
-        code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const body = JSON.stringify({
-        success: false,
-        error: {
-          code: status === 408 ? 'timeout' : status === 431 ? 'too_large' : 'invalid_request',
-          message: `bad request (${code ?? 'parse error'})`,
-        },
-      });
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
-          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    });
-
-    await listen(s, config.port, config.host);
-    const port = (s.address() as AddressInfo).port;
+    http = server;
+    await server.listen({ port: config.port, host: config.host });
+    const port = (server.server.address() as AddressInfo).port;
     const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+    server.log.info({ port, host: config.host, storage: store.description }, 'listening');
 
     if (options.simulateEveryMs !== undefined) {
       if (!(options.simulateEveryMs >= 10))
@@ -157,7 +118,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         if (running) return; // never overlap rounds on a slow machine
         running = true;
         simulate(store, clock, round)
-          .catch((error: unknown) => log(`simulator round failed: ${String(error)}`))
+          .catch((error: unknown) => server.log.warn({ err: error }, 'simulator round failed'))
           .finally(() => {
             running = false;
           });
@@ -169,21 +130,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         if (timer) clearInterval(timer);
-        await new Promise<void>((resolve) => {
-          const force = setTimeout(() => s.closeAllConnections(), STOP_GRACE_MS);
-          // A keep-alive connection whose request finishes during the grace
-          // period turns idle afterwards; close those as they appear.
-          const sweep = setInterval(() => s.closeIdleConnections(), 25);
-          force.unref();
-          sweep.unref();
-          s.close(() => {
-            clearTimeout(force);
-            clearInterval(sweep);
-            resolve();
-          });
-          s.closeIdleConnections();
-        });
-        for (const socket of sockets) socket.destroy();
+        app.stopping = true;
+        const raw = server.server;
+        // In-flight requests get config.stopGraceMs to finish; idle keep-alive
+        // connections close at once, and busy ones as soon as they turn idle.
+        const force = setTimeout(() => raw.closeAllConnections(), config.stopGraceMs);
+        const sweep = setInterval(() => raw.closeIdleConnections(), 25);
+        force.unref();
+        sweep.unref();
+        try {
+          await server.close();
+        } finally {
+          clearTimeout(force);
+          clearInterval(sweep);
+        }
+        server.log.info('stopped');
         if (ownStore) await store.close();
       })());
 
@@ -204,7 +165,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
   } catch (error) {
     if (timer) clearInterval(timer);
-    server?.close();
+    await http?.close().catch(() => {});
     if (ownStore) await store.close();
     throw error;
   }

@@ -1,7 +1,7 @@
 /**
- * Token buckets per bearer token: `capacity` requests at once, refilled at
- * `refillPerSecond`. Off unless configured, so tests and benches are not
- * throttled.
+ * Token buckets per key (a client address for failed sign-ins): `capacity`
+ * at once, refilled at `refillPerSecond`. Buckets that have refilled are
+ * forgotten, so memory stays bounded by the keys that failed recently.
  */
 export interface RateLimitOptions {
   capacity: number;
@@ -27,10 +27,22 @@ export class RateLimiter {
     }
   }
 
+  /** Takes one token for `key`, or says when one will be there. */
   take(key: string): TakeResult {
+    return this.check(key, true);
+  }
+
+  /** Whether `key` has a token now, without taking it. */
+  peek(key: string): TakeResult {
+    return this.check(key, false);
+  }
+
+  private check(key: string, take: boolean): TakeResult {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {
+      if (!take) return { ok: true };
+      this.sweep(now);
       bucket = { tokens: this.options.capacity, updatedMs: now };
       this.buckets.set(key, bucket);
     }
@@ -41,10 +53,18 @@ export class RateLimiter {
     );
     bucket.updatedMs = now;
     if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+      if (take) bucket.tokens -= 1;
       return { ok: true };
     }
     const wait = (1 - bucket.tokens) / this.options.refillPerSecond;
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
+  }
+
+  /** Forgets buckets that are full again (every 1 000 new keys). */
+  private sweep(now: number): void {
+    if (this.buckets.size % 1000 !== 999) return;
+    const fullAfterMs = (this.options.capacity / this.options.refillPerSecond) * 1000;
+    for (const [key, b] of this.buckets)
+      if (now - b.updatedMs >= fullAfterMs) this.buckets.delete(key);
   }
 }

@@ -18,6 +18,7 @@ export async function seedStore(
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
   return store.write(async (tx) => {
+    await tx.prefetch?.({ ids: visitors.map((v) => v.id), keys: [] });
     const at = clock.stamp();
     let inserted = 0;
     for (const v of visitors) {

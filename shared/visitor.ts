@@ -5,23 +5,69 @@ import { z } from 'zod';
  * core and the renderer's forms all parse with these.
  */
 
-/** SQLite silently corrupts lone surrogates (FACTS.md), so refuse them at every edge. */
+/**
+ * A bounded string. SQLite silently corrupts lone surrogates and PostgreSQL
+ * cannot store a NUL character, so both are refused at every edge. The
+ * length is checked first and, when it fails, no later check runs: a pattern
+ * or refinement only ever sees a string of allowed length (a 10 MB string
+ * must not reach a regular expression).
+ */
 export function wellFormed(max: number, min = 0) {
   return z
     .string()
+    .max(max, { message: `must be at most ${max} characters`, abort: true })
     .min(min, min === 1 ? 'is required' : `must be at least ${min} characters`)
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => s.isWellFormed(), 'contains malformed Unicode (a lone surrogate)');
+    .refine((s) => s.isWellFormed(), 'contains malformed Unicode (a lone surrogate)')
+    .refine((s) => !s.includes('\u0000'), 'contains a NUL character');
 }
 
 const optionalText = (max: number) => wellFormed(max).nullable().optional();
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/**
+ * local@domain.tld as `^[^\s@]+@[^\s@]+\.[^\s@]+$` says, checked in linear
+ * time: that pattern backtracks quadratically on "a@" followed by many dots
+ * and a space (seconds of CPU for one field).
+ */
+export function isEmailAddress(s: string): boolean {
+  if (/\s/.test(s)) return false;
+  const at = s.indexOf('@');
+  if (at < 1 || s.indexOf('@', at + 1) !== -1) return false;
+  const domain = s.slice(at + 1);
+  // A dot with at least one character on each side.
+  const dot = domain.indexOf('.', 1);
+  return dot !== -1 && dot < domain.length - 1;
+}
 
-export const isoTimestamp = z
-  .string()
-  .refine((s) => ISO_RE.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 timestamp');
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+/** The instants a timestamp may name: years 0000-9999 in UTC, so it prints back as it parsed. */
+export const MIN_TIMESTAMP_MS = Date.parse('0000-01-01T00:00:00.000Z');
+export const MAX_TIMESTAMP_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/**
+ * A real calendar instant in ISO 8601: Date.parse alone accepts 30 February,
+ * 31 April and 24:00 by rolling over into the next day or month.
+ */
+export function isIsoTimestamp(s: string): boolean {
+  if (s.length > 40) return false;
+  const m = ISO_RE.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth(year!, month!)) return false;
+  if (hour! > 23 || minute! > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+    return false;
+  const ms = Date.parse(s);
+  return ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS;
+}
+
+export const isoTimestamp = z.string().refine(isIsoTimestamp, 'must be an ISO 8601 timestamp');
 
 export const VisitorFieldSchemas = {
   name: wellFormed(200)
@@ -29,7 +75,7 @@ export const VisitorFieldSchemas = {
     .refine((s) => s.trim().length <= 200, 'must be at most 200 characters'),
   company: optionalText(200),
   email: wellFormed(320)
-    .refine((s) => s === '' || EMAIL_RE.test(s), 'must be a valid email address')
+    .refine((s) => s === '' || isEmailAddress(s), 'must be a valid email address')
     .nullable()
     .optional(),
   title: optionalText(200),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SimulateRequestSchema } from '../../shared/protocol';
+import type { SimulateRequest } from '../../shared/protocol';
 import {
   VisitorCreateDataSchema,
   VisitorPatchSchema,
@@ -9,8 +9,7 @@ import {
   type Visitor,
 } from '../../shared/visitor';
 import type { RequestContext } from '../app';
-import { readJsonBody } from '../body';
-import { FaultsRequestSchema } from '../faults';
+import type { FaultsRequestSchema } from '../faults';
 import { badRequest } from '../http/errors';
 import { sendJson } from '../http/respond';
 import { simulate } from '../simulator';
@@ -19,45 +18,39 @@ import { serverCreate, serverDelete, serverEdit } from '../sync/server-writes';
 import { describeDataIssues } from '../sync/validate';
 import { storeUnavailable } from './bulk-sync';
 
-/** Admin-only endpoints (server/README.md, "Admin API"). */
-
-async function readSchema<T extends z.ZodType>(
-  ctx: RequestContext,
-  schema: T,
-): Promise<z.output<T>> {
-  const body = await readJsonBody(ctx.req, { maxBytes: ctx.app.config.maxBodyBytes });
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw badRequest(describeDataIssues(parsed.error, 'body'));
-  return parsed.data;
-}
+/** Admin-only endpoints (server/README.md, "Admin API"). Bodies arrive parsed by the route's schema. */
 
 /** POST /api/admin/simulate */
-export async function handleSimulate(ctx: RequestContext): Promise<void> {
-  const request = await readSchema(ctx, SimulateRequestSchema);
-  const result = await simulate(ctx.app.store, ctx.app.clock, request).catch(storeUnavailable);
-  await sendJson(ctx.req, ctx.res, 200, result);
+export async function handleSimulate(
+  { app, reply }: RequestContext,
+  request: SimulateRequest,
+): Promise<void> {
+  const result = await simulate(app.store, app.clock, request).catch(storeUnavailable);
+  sendJson(reply, 200, result);
 }
 
 /** GET /api/admin/faults */
-export async function handleGetFaults(ctx: RequestContext): Promise<void> {
-  await sendJson(ctx.req, ctx.res, 200, { success: true, faults: ctx.app.faults.snapshot() });
+export async function handleGetFaults({ app, reply }: RequestContext): Promise<void> {
+  sendJson(reply, 200, { success: true, faults: app.faults.snapshot() });
 }
 
 /** POST /api/admin/faults */
-export async function handleSetFaults(ctx: RequestContext): Promise<void> {
-  const request = await readSchema(ctx, FaultsRequestSchema);
-  await sendJson(ctx.req, ctx.res, 200, { success: true, faults: ctx.app.faults.set(request) });
+export async function handleSetFaults(
+  { app, reply }: RequestContext,
+  request: z.output<typeof FaultsRequestSchema>,
+): Promise<void> {
+  sendJson(reply, 200, { success: true, faults: app.faults.set(request) });
 }
 
 /** DELETE /api/admin/faults */
-export async function handleClearFaults(ctx: RequestContext): Promise<void> {
-  await sendJson(ctx.req, ctx.res, 200, { success: true, faults: ctx.app.faults.clear() });
+export async function handleClearFaults({ app, reply }: RequestContext): Promise<void> {
+  sendJson(reply, 200, { success: true, faults: app.faults.clear() });
 }
 
 /** GET /api/admin/stats */
-export async function handleStats(ctx: RequestContext): Promise<void> {
-  const stats = await ctx.app.store.read((tx) => tx.stats()).catch(storeUnavailable);
-  await sendJson(ctx.req, ctx.res, 200, { success: true, stats });
+export async function handleStats({ app, reply }: RequestContext): Promise<void> {
+  const stats = await app.store.read((tx) => tx.stats()).catch(storeUnavailable);
+  sendJson(reply, 200, { success: true, stats });
 }
 
 export const FixtureRequestSchema = z.strictObject({
@@ -75,15 +68,32 @@ export const FixtureRequestSchema = z.strictObject({
     .min(1)
     .max(10_000),
 });
+export type FixtureRequest = z.output<typeof FixtureRequestSchema>;
+
+/**
+ * How far after the server's time a fixture may be placed. The clock never
+ * goes back behind a stored change, so a fixture in year 9999 would leave the
+ * server stamping times it cannot print (and refusing its own syncTimestamp).
+ */
+export const FIXTURE_FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000;
 
 /**
  * POST /api/admin/visitors: records with chosen ids and values, written as
  * another device would (seed scenarios like `uuid-existing-456`). All or
  * nothing: any bad entry is a 400 and nothing is written.
  */
-export async function handleFixtures(ctx: RequestContext): Promise<void> {
-  const { app } = ctx;
-  const request = await readSchema(ctx, FixtureRequestSchema);
+export async function handleFixtures(
+  { app, reply }: RequestContext,
+  request: FixtureRequest,
+): Promise<void> {
+  const latest = app.clock.wallMs() + FIXTURE_FUTURE_LIMIT_MS;
+  request.visitors.forEach((entry, i) => {
+    if (entry.at !== undefined && Date.parse(entry.at) > latest) {
+      throw badRequest(
+        `visitors[${i}].at: must be at most 24 hours after the server's time (${new Date(latest).toISOString()})`,
+      );
+    }
+  });
   const visitors = await app.store
     .write(async (tx) => {
       let stampMs: number | null = null;
@@ -120,5 +130,5 @@ export async function handleFixtures(ctx: RequestContext): Promise<void> {
       return out;
     })
     .catch(storeUnavailable);
-  await sendJson(ctx.req, ctx.res, 200, { success: true, visitors });
+  sendJson(reply, 200, { success: true, visitors });
 }

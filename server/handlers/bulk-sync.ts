@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BulkSyncResponse, ChangePage, OperationResult } from '../../shared/protocol';
-import type { RequestContext } from '../app';
-import { readJsonBody } from '../body';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { OperationResult } from '../../shared/protocol';
+import type { App, RequestContext } from '../app';
 import { iso } from '../clock';
 import { HttpError, badRequest, unavailable } from '../http/errors';
-import { sendJson } from '../http/respond';
+import { sendJsonText } from '../http/respond';
 import { TransientStoreError } from '../storage/types';
-import { applyOperations } from '../sync/apply';
-import { readChangePage } from '../sync/changes';
+import { applyOperations, idempotencyKey } from '../sync/apply';
+import { readChangePage, type PageJson } from '../sync/changes';
 import { parseBulkSync } from '../sync/validate';
 
 /** POST /api/visitors/bulk-sync (PROTOCOL.md). */
@@ -38,69 +38,107 @@ export function storeUnavailable(error: unknown): never {
   throw error;
 }
 
-export async function handleBulkSync(ctx: RequestContext): Promise<void> {
+/** An injected request failure (fault hooks), before anything is read or applied. */
+export function injectedFailure(app: App, route: 'bulk-sync' | 'changes'): void {
+  const injected = app.faults.takeRequestFailure(route);
+  if (!injected) return;
+  throw new HttpError(
+    injected.status,
+    'unavailable',
+    'the server is shedding load (injected fault); try again',
+    {
+      headers: { 'Retry-After': String(injected.retryAfterSeconds) },
+      retryable: true,
+    },
+  );
+}
+
+/** Checks that need only the headers, run before the body is read. */
+export function beforeBody(app: App, headers: IncomingHttpHeaders): void {
+  injectedFailure(app, 'bulk-sync');
+  parseClientId(headers['x-client-id']);
+  checkChunkHeader(headers['x-sync-chunk']);
+}
+
+/**
+ * A time to hand out as syncTimestamp: `observedMs` (the clock, read before
+ * the floor and the data), so not before anything this process stamped; and
+ * on PostgreSQL below the floor of the write transactions still running, so
+ * "changed after my lastSyncTimestamp" never misses a change that commits
+ * after the client's read.
+ */
+export function capToFloor(observedMs: number, floorMs: number | null | undefined): number {
+  return floorMs === null || floorMs === undefined ? observedMs : Math.min(observedMs, floorMs - 1);
+}
+
+export async function handleBulkSync(ctx: RequestContext, body: unknown): Promise<void> {
   const { app } = ctx;
-  // Shed load instead of buffering an unbounded number of large bodies.
+  // The slot is taken only now, with the whole body in hand: a client that
+  // uploads slowly holds a connection, never a slot (requestMs bounds it).
   if (app.syncsInFlight >= app.config.maxConcurrentSyncs) {
     throw unavailable('too many sync requests at once; try again', 1);
   }
   app.syncsInFlight++;
   try {
-    await bulkSync(ctx);
+    await bulkSync(ctx, body);
   } finally {
     app.syncsInFlight--;
   }
 }
 
-async function bulkSync(ctx: RequestContext): Promise<void> {
-  const { app, req, res } = ctx;
-  const injected = app.faults.takeRequestFailure('bulk-sync');
-  if (injected) {
-    throw new HttpError(
-      injected.status,
-      'unavailable',
-      'the server is shedding load (injected fault); try again',
-      {
-        headers: { 'Retry-After': String(injected.retryAfterSeconds) },
-        retryable: true,
-      },
-    );
-  }
-  const clientId = parseClientId(req.headers['x-client-id']);
-  checkChunkHeader(req.headers['x-sync-chunk']);
-  const body = await readJsonBody(req, { maxBytes: app.config.maxBodyBytes });
+async function bulkSync(ctx: RequestContext, body: unknown): Promise<void> {
+  const { app, request, reply } = ctx;
+  const clientId = parseClientId(request.headers['x-client-id']);
   const parsed = parseBulkSync(body, app.config.maxOperations);
   if (!parsed.ok)
     throw new HttpError(parsed.rejection.status, parsed.rejection.code, parsed.rejection.message);
   const { ops, lastSyncMs } = parsed.request;
 
+  const ids: string[] = [];
+  const keys: string[] = [];
+  for (const p of ops) {
+    if (!p.ok) continue;
+    if (p.op.action !== 'create') ids.push(p.op.serverId);
+    const key = idempotencyKey(p.op, clientId);
+    if (key !== null) keys.push(key);
+  }
+
   let stampMs: number | null = null;
-  const { results, changes, syncMs } = await app.store
+  const results = await app.store
     .write(async (tx) => {
-      const results = await applyOperations(tx, ops, {
+      stampMs = null; // a retried unit takes a new time
+      await tx.prefetch?.({ ids, keys });
+      return applyOperations(tx, ops, {
         clientId,
         lastSyncMs,
         stamp: () => (stampMs ??= app.clock.stamp()),
         beforeApply: (op) => app.faults.checkOperation(op, 'before'),
         afterWrite: (op) => app.faults.checkOperation(op, 'after'),
       });
-      // Taken after the writes: every change of this request is at or before it.
-      const syncMs = app.clock.observe();
-      let changes: ChangePage | undefined;
-      if (lastSyncMs !== null) {
-        const page = await readChangePage(
-          tx,
-          { afterSeq: 0, sinceMs: lastSyncMs },
-          app.config.changesPageSize,
-          () => syncMs,
-        );
-        if (page.ok) changes = page.page;
-      }
-      return { results, changes, syncMs };
     })
     .catch(storeUnavailable);
 
-  const response: BulkSyncResponse = {
+  // Observed after the commit: every change of this request is at or before it.
+  const observed = app.clock.observe();
+  let syncMs = observed;
+  let changes: PageJson | undefined;
+  if (lastSyncMs !== null) {
+    const page = await app.store
+      .read((tx) =>
+        readChangePage(
+          tx,
+          { afterSeq: 0, sinceMs: lastSyncMs },
+          { limit: app.config.changesPageSize, maxBytes: app.config.changesPageBytes },
+          () => (syncMs = capToFloor(observed, tx.writeFloorSeen?.())),
+        ),
+      )
+      .catch(storeUnavailable);
+    if (page.ok) changes = page.page;
+  } else if (app.store.writeFloorMs) {
+    syncMs = capToFloor(observed, await app.store.writeFloorMs().catch(storeUnavailable));
+  }
+
+  const response = {
     success: true,
     results,
     conflicts: results.flatMap((r: OperationResult) =>
@@ -121,15 +159,17 @@ async function bulkSync(ctx: RequestContext): Promise<void> {
         : [],
     ),
     syncTimestamp: iso(syncMs),
-    ...(changes ? { changes } : {}),
   };
+  let json = JSON.stringify(response);
+  if (changes) json = `${json.slice(0, -1)},"changes":${changes.json}}`;
 
   // Fault hooks: the work is committed; the client just does not hear about it.
   if (app.faults.takeDrop()) {
-    req.socket.destroy();
+    reply.hijack();
+    request.raw.socket.destroy();
     return;
   }
   const delay = app.faults.takeDelayMs();
   if (delay > 0) await sleep(delay);
-  await sendJson(req, res, 200, response);
+  sendJsonText(reply, 200, json);
 }

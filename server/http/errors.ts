@@ -39,3 +39,27 @@ export const unavailable = (message: string, retryAfterSeconds: number, code = '
     headers: { 'Retry-After': String(retryAfterSeconds) },
     retryable: true,
   });
+
+export const rateLimited = (retryAfterSeconds: number, message?: string) =>
+  new HttpError(
+    429,
+    'rate_limited',
+    message ?? `too many requests; try again in ${retryAfterSeconds} s`,
+    { headers: { 'Retry-After': String(retryAfterSeconds) }, retryable: true },
+  );
+
+/** The JSON error body of PROTOCOL.md for a request-level failure. */
+export function errorBody(error: HttpError): {
+  success: false;
+  error: { code: string; message: string; retryable?: boolean; details?: unknown };
+} {
+  return {
+    success: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.retryable !== undefined ? { retryable: error.retryable } : {}),
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    },
+  };
+}

@@ -267,6 +267,8 @@ function prepareStatements(db: Database.Database) {
     ),
     historyCount: db.prepare<[], number>('SELECT COUNT(*) FROM visitor_history').pluck(),
     appliedCount: db.prepare<[], number>('SELECT COUNT(*) FROM applied_ops').pluck(),
+    pruneApplied: db.prepare<[number]>('DELETE FROM applied_ops WHERE at_ms < ?'),
+    ping: db.prepare('SELECT 1'),
   };
 }
 
@@ -373,24 +375,26 @@ export class SqliteVisitorStore implements VisitorStore {
         return { ...next, seq };
       },
       changes: async (query: ChangeQuery): Promise<ChangeRows> => {
+        const head = headSeq();
+        // A point with a transaction id comes from a PostgreSQL-backed server.
+        if (query.after.tx !== undefined || query.after.seq > head) {
+          return { rows: [], hasMore: false, head: { seq: head }, ahead: true };
+        }
+        const afterSeq = query.after.seq;
         let rows: VisitorRow[];
         if (query.sinceMs === null) {
-          rows = s.changes.all(query.afterSeq, query.limit + 1);
+          rows = s.changes.all(afterSeq, query.limit + 1);
         } else {
           this.flushMarks(); // this transaction's own writes count too
           const floor = s.markFloor.get(query.sinceMs)?.seq ?? null;
           rows =
             floor === null
               ? [] // nothing was written after sinceMs
-              : s.changesSince.all(
-                  Math.max(query.afterSeq, floor - 1),
-                  query.sinceMs,
-                  query.limit + 1,
-                );
+              : s.changesSince.all(Math.max(afterSeq, floor - 1), query.sinceMs, query.limit + 1);
         }
         const hasMore = rows.length > query.limit;
         if (hasMore) rows.length = query.limit;
-        return { rows: rows.map(rowToStored), hasMore, headSeq: headSeq() };
+        return { rows: rows.map(rowToStored), hasMore, head: { seq: head }, ahead: false };
       },
       appliedResult: async (key) => {
         // Hash collisions are possible in principle: compare the full key.
@@ -402,6 +406,7 @@ export class SqliteVisitorStore implements VisitorStore {
       recordApplied: async (key, result, atMs) => {
         s.recordApplied.run(keyHash(key), key, JSON.stringify(result), atMs);
       },
+      pruneApplied: async (beforeMs) => s.pruneApplied.run(beforeMs).changes,
       savepoint: async <T>(fn: () => Promise<T>): Promise<T> => {
         const sp = this.savepointAt(this.savepointDepth++);
         sp.open.run();
@@ -493,6 +498,18 @@ export class SqliteVisitorStore implements VisitorStore {
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.unit(fn, true);
+  }
+
+  async ping(): Promise<void> {
+    await this.queue.run(async () => {
+      if (this.closed)
+        throw new TransientStoreError('storage_closed', 'the server is shutting down');
+      try {
+        this.s.ping.get();
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    });
   }
 
   async maxLastModifiedMs(): Promise<number> {

@@ -7,7 +7,9 @@ import type { VisitorField, VisitorValues } from '../../shared/visitor';
  * stores rows, history snapshots and applied-operation results.
  *
  * The interface is asynchronous even though better-sqlite3 is synchronous, so
- * that a PostgreSQL backend can implement it without changing the sync code.
+ * that the PostgreSQL backend implements it without changing the sync code.
+ * A new capability (e.g. digests over id ranges) is one more method on
+ * StoreTx, implemented in each backend's module.
  */
 
 /**
@@ -27,8 +29,13 @@ export interface StoredVisitor {
   /** Tombstones stay in the table so deletes are idempotent and feeds carry them. */
   deleted: boolean;
   fieldVersions: FieldVersions;
-  /** Change sequence number: the change-feed cursor. Strictly increasing per write. */
+  /** Change sequence number: taken by every write, increasing. */
   seq: number;
+  /**
+   * PostgreSQL only: the id of the transaction that wrote this version
+   * (xid8). The feed is ordered by (tx, seq) there; see FeedPoint.
+   */
+  tx?: number;
 }
 
 /** A record as it was at one version (from history or the current row). */
@@ -43,19 +50,37 @@ export interface VisitorSnapshot {
 /** What a write supplies; the store assigns `seq`. */
 export type VisitorWrite = Omit<StoredVisitor, 'seq'>;
 
+/**
+ * A place in the change feed: "after this change". SQLite has one writer, so
+ * its seq order is its commit order and `tx` is absent. On PostgreSQL writers
+ * commit in any order, so the feed is ordered by (tx, seq) and serves only
+ * transactions that finished before the reader's snapshot (README, "Several
+ * instances").
+ */
+export interface FeedPoint {
+  tx?: number;
+  seq: number;
+}
+
 export interface ChangeQuery {
-  /** Only rows with seq greater than this. */
-  afterSeq: number;
+  /** Only changes after this point. */
+  after: FeedPoint;
   /** When set, only rows changed strictly after this time (ISO `since`). */
   sinceMs: number | null;
   limit: number;
 }
 
 export interface ChangeRows {
+  /** In feed order. */
   rows: StoredVisitor[];
   hasMore: boolean;
-  /** The highest committed seq at the time of the read. */
-  headSeq: number;
+  /**
+   * Where the next read starts once this one found everything (hasMore
+   * false): after every change committed when it read.
+   */
+  head: FeedPoint;
+  /** The point asked for is beyond anything this database ever wrote (it was replaced). */
+  ahead: boolean;
 }
 
 export interface StoreStats {
@@ -82,25 +107,50 @@ export interface StoreTx {
   appliedResult(key: string): Promise<OperationResult | null>;
   recordApplied(key: string, result: OperationResult, atMs: number): Promise<void>;
   /**
+   * Hints that the unit will read these records and idempotency keys, so a
+   * backend with round trips can load them in one go. Optional to act on.
+   */
+  prefetch?(hint: { ids: readonly string[]; keys: readonly string[] }): Promise<void>;
+  /** Removes idempotency results recorded before `beforeMs`; returns how many. */
+  pruneApplied(beforeMs: number): Promise<number>;
+  /**
    * Runs fn in a nested savepoint: if fn throws, only fn's writes are undone
    * and the error is rethrown; the enclosing transaction goes on.
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL read units: the store's writeFloorMs as it was just before
+   * this unit's snapshot (read in the same round trip). Absent on SQLite.
+   */
+  writeFloorSeen?(): number | null;
   /** Ids of all live (not deleted) records, in id order. */
   liveIds(): Promise<string[]>;
   stats(): Promise<StoreStats>;
 }
 
 export interface VisitorStore {
-  /** e.g. "sqlite:/path/to/file.sqlite" */
+  /** e.g. "sqlite:/path/to/file.sqlite" or "postgres://host/db" (no password) */
   readonly description: string;
+  /** Throws (TransientStoreError) when the storage cannot serve now: for /api/health. */
+  ping(): Promise<void>;
   /** A read-only unit of work with a consistent view. */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * A write transaction. Writes commit together when fn resolves and are all
-   * rolled back when it throws. Transactions are serialized.
+   * rolled back when it throws. Records read with `get` are locked until the
+   * commit, so a version check and the write it allows are atomic. A backend
+   * may run fn again after a retryable clash with another writer (deadlock,
+   * a concurrent replay of the same idempotency key): fn must have no effect
+   * outside the transaction.
    */
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL: the lowest time a write transaction still running may give
+   * its changes (null: none running). A syncTimestamp handed out must be
+   * below it, or a client could be told it has seen a change that commits
+   * later. SQLite has one writer at a time and leaves this out.
+   */
+  writeFloorMs?(): Promise<number | null>;
   /** The latest lastModified ever stored, so a restarted clock never goes back. */
   maxLastModifiedMs(): Promise<number>;
   close(): Promise<void>;

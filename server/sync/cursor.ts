@@ -1,23 +1,29 @@
 import { isoTimestamp } from '../../shared/visitor';
+import type { FeedPoint } from '../storage/types';
 
 /**
- * Change-feed cursors. A cursor is the change sequence number of the last
- * record the client has seen: every write takes a new, higher sequence number,
- * so a record changed while a client pages appears again in a later page and
- * is never skipped (an offset or a timestamp cursor would skip or repeat).
+ * Change-feed cursors. A cursor is the feed point of the last change the
+ * client has seen: every write takes a new, later point, so a record changed
+ * while a client pages appears again in a later page and is never skipped (an
+ * offset or a timestamp cursor would skip or repeat).
  *
- * Format (opaque to clients): "c<seq>", or "c<seq>.t<ms>" when the feed began
- * from an ISO timestamp and must keep filtering on lastModified > ms.
+ * Format (opaque to clients): "c<seq>" (SQLite) or "x<tx>.c<seq>"
+ * (PostgreSQL, where the feed is ordered by writing transaction, then seq),
+ * each with ".t<ms>" when the feed began from an ISO timestamp and must keep
+ * filtering on lastModified > ms.
  */
 export interface FeedPosition {
   afterSeq: number;
   sinceMs: number | null;
+  /** PostgreSQL's transaction part of the point; absent for SQLite. */
+  afterTx?: number;
 }
 
-const CURSOR_RE = /^c(\d{1,15})(?:\.t(\d{1,15}))?$/;
+const CURSOR_RE = /^(?:x(\d{1,15})\.)?c(\d{1,15})(?:\.t(\d{1,15}))?$/;
 
 export function encodeCursor(pos: FeedPosition): string {
-  return pos.sinceMs === null ? `c${pos.afterSeq}` : `c${pos.afterSeq}.t${pos.sinceMs}`;
+  const tx = pos.afterTx === undefined ? '' : `x${pos.afterTx}.`;
+  return pos.sinceMs === null ? `${tx}c${pos.afterSeq}` : `${tx}c${pos.afterSeq}.t${pos.sinceMs}`;
 }
 
 export type SinceParse = { ok: true; position: FeedPosition } | { ok: false; message: string };
@@ -29,10 +35,18 @@ export function parseSince(since: string | null | undefined): SinceParse {
   }
   const m = CURSOR_RE.exec(since);
   if (m) {
-    const afterSeq = Number(m[1]);
-    const sinceMs = m[2] === undefined ? null : Number(m[2]);
-    if (Number.isSafeInteger(afterSeq) && (sinceMs === null || Number.isSafeInteger(sinceMs))) {
-      return { ok: true, position: { afterSeq, sinceMs } };
+    const afterTx = m[1] === undefined ? undefined : Number(m[1]);
+    const afterSeq = Number(m[2]);
+    const sinceMs = m[3] === undefined ? null : Number(m[3]);
+    if (
+      Number.isSafeInteger(afterSeq) &&
+      (sinceMs === null || Number.isSafeInteger(sinceMs)) &&
+      (afterTx === undefined || Number.isSafeInteger(afterTx))
+    ) {
+      return {
+        ok: true,
+        position: { afterSeq, sinceMs, ...(afterTx !== undefined ? { afterTx } : {}) },
+      };
     }
   }
   if (isoTimestamp.safeParse(since).success) {
@@ -55,19 +69,49 @@ export function parseLimit(raw: string | null | undefined, def: number, max: num
   return { ok: true, limit: n };
 }
 
+/** The feed point a position stands for. */
+export function pointOf(pos: FeedPosition): FeedPoint {
+  return pos.afterTx === undefined ? { seq: pos.afterSeq } : { tx: pos.afterTx, seq: pos.afterSeq };
+}
+
+/** Feed order: by transaction (PostgreSQL), then seq. */
+export function comparePoints(a: FeedPoint, b: FeedPoint): number {
+  return (a.tx ?? 0) - (b.tx ?? 0) || a.seq - b.seq;
+}
+
 /**
- * The cursor to hand back after a page. Mid-feed it is the last row's seq;
+ * The point to hand back after a page. Mid-feed it is the last row's point;
  * at the end it is the head, so the next pull starts after everything
- * committed now (rows skipped by a time filter are not read again).
+ * committed now (rows skipped by a time filter are not read again). Never
+ * backwards.
  */
+export function nextPoint(
+  from: FeedPoint,
+  lastRow: FeedPoint | null,
+  hasMore: boolean,
+  head: FeedPoint,
+): FeedPoint {
+  if (hasMore) return lastRow ?? from;
+  let out = head;
+  for (const p of [lastRow, from]) if (p && comparePoints(p, out) > 0) out = p;
+  return out;
+}
+
+/** nextPoint for positions with seq only (SQLite). */
 export function nextPosition(
   from: FeedPosition,
   lastRowSeq: number | null,
   hasMore: boolean,
   headSeq: number,
 ): FeedPosition {
-  const seq = hasMore
-    ? (lastRowSeq ?? from.afterSeq)
-    : Math.max(lastRowSeq ?? 0, headSeq, from.afterSeq);
-  return { afterSeq: seq, sinceMs: from.sinceMs };
+  const p = nextPoint(pointOf(from), lastRowSeq === null ? null : { seq: lastRowSeq }, hasMore, {
+    seq: headSeq,
+  });
+  return { afterSeq: p.seq, sinceMs: from.sinceMs };
+}
+
+export function positionAt(point: FeedPoint, sinceMs: number | null): FeedPosition {
+  return point.tx === undefined
+    ? { afterSeq: point.seq, sinceMs }
+    : { afterSeq: point.seq, sinceMs, afterTx: point.tx };
 }

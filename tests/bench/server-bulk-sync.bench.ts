@@ -1,42 +1,71 @@
-import { randomUUID } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { startServer } from '../../server/index';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { ServerClock } from '../../server/clock';
 import { generateVisitors } from '../../server/seed';
+import { openStore } from '../../server/storage/open';
+import { applyOperations, idempotencyKey } from '../../server/sync/apply';
+import { parseBulkSync } from '../../server/sync/validate';
+import { startCluster, withSchema } from '../integration/server/pg-cluster';
 import type { Benchmark, BenchRow } from './harness';
 
 /**
- * Bulk-sync throughput of the reference server: create operations (with
- * opIds, as the console sends them) pushed over loopback HTTP in chunks of
- * 50, 500 and 1000, one request in flight, into a SQLite file (WAL,
- * synchronous FULL). Request bodies are built before the clock starts, so the
- * figure is HTTP + validation + conflict-checked apply + response.
+ * T3: bulk-sync throughput of the reference server, as deployed: server
+ * processes started from the compiled server (`npm run server`), creates
+ * with opIds (as the console sends them) in chunks of 500 over loopback HTTP,
+ * request bodies built before the clock starts.
  *
- * Baseline, same run, same records: plain better-sqlite3 INSERTs into a
- * comparable table (same columns, primary key on id) in another file with
- * the same pragmas, one transaction per chunk of the same size.
+ * Each figure sits next to the same conflict-checked apply called in process
+ * on the same kind of storage (a store opened in the bench process,
+ * parseBulkSync done before timing, then one write unit per chunk with
+ * applyOperations), so the ratio is what HTTP, validation and the response
+ * cost on top of the apply itself.
+ *
+ * - T3-sqlite-1p: one server process on a SQLite file (WAL, synchronous FULL).
+ * - T3-pg-1p / 2p / 4p: one, two and four processes on one PostgreSQL
+ *   database (a throwaway cluster with production durability: fsync and
+ *   synchronous_commit on). The 2p and 4p rows' baseline is the 1p figure of
+ *   the same run: the scaling curve. The build machines have 2 cores, shared
+ *   by the processes, PostgreSQL and this load generator, so the curve bends
+ *   at 2 here; a bigger machine shows where it bends for it.
  */
 
-const OPS = 20_000;
-const WARMUP_OPS = 2_000;
+const ROOT = resolve(import.meta.dirname, '../..');
+const CHUNK = 500;
+const OPS = 30_000;
+const WARMUP_OPS = 3_000;
+/** Requests in flight per server process. */
+const LANES_PER_PROCESS = 2;
 const TOKEN = 'bench-token-0001';
 const TS = '2025-03-04T10:00:00.000Z';
 
 type VisitorData = ReturnType<typeof generateVisitors>[number]['data'];
 
-function post(
-  agent: Agent,
-  port: number,
-  body: string,
-): Promise<{ results: Array<{ status: string }> }> {
-  return new Promise((resolve, reject) => {
+function bodies(records: VisitorData[], prefix: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < records.length; i += CHUNK) {
+    const operations = records.slice(i, i + CHUNK).map((data, j) => ({
+      action: 'create',
+      localId: `${prefix}-${i + j}`,
+      opId: randomUUID(),
+      timestamp: TS,
+      data,
+    }));
+    out.push(JSON.stringify({ operations }));
+  }
+  return out;
+}
+
+function post(agent: Agent, url: URL, body: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
     const req = request(
       {
-        host: '127.0.0.1',
-        port,
+        host: url.hostname,
+        port: url.port,
         path: '/api/visitors/bulk-sync',
         method: 'POST',
         agent,
@@ -50,15 +79,13 @@ function post(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
           if (res.statusCode !== 200)
-            return reject(
-              new Error(
-                `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`,
-              ),
-            );
-          resolve(
-            JSON.parse(Buffer.concat(chunks).toString()) as { results: Array<{ status: string }> },
-          );
+            return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+          // Every create must have succeeded; counting is cheaper than parsing.
+          const ok = text.split('"status":"success"').length - 1;
+          if (ok !== CHUNK) return reject(new Error(`${CHUNK - ok} creates did not succeed`));
+          resolvePromise();
         });
       },
     );
@@ -67,100 +94,181 @@ function post(
   });
 }
 
-function bodies(records: VisitorData[], chunk: number, prefix: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < records.length; i += chunk) {
-    const operations = records.slice(i, i + chunk).map((data, j) => ({
-      action: 'create',
-      localId: `${prefix}-${i + j}`,
-      opId: randomUUID(),
-      timestamp: TS,
-      data,
-    }));
-    out.push(JSON.stringify({ operations }));
+/** Sends all bodies through `lanes` concurrent loops over the instances; ops/s. */
+async function push(urls: URL[], all: string[], lanes: number): Promise<number> {
+  const agents = urls.map(() => new Agent({ keepAlive: true, maxSockets: lanes }));
+  try {
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let i = next++; i < all.length; i = next++) {
+          const k = (lane + i) % urls.length;
+          await post(agents[k]!, urls[k]!, all[i]!);
+        }
+      }),
+    );
+    return ((all.length * CHUNK) / (performance.now() - t0)) * 1000;
+  } finally {
+    for (const a of agents) a.destroy();
   }
-  return out;
 }
 
-async function serverRate(dir: string, records: VisitorData[], chunk: number): Promise<number> {
-  const server = await startServer({
-    db: join(dir, `server-${chunk}.sqlite`),
-    tokens: `${TOKEN}:staff`,
+const children: ChildProcess[] = [];
+
+function startProcess(db: string): Promise<URL> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['out/node/server.mjs', '--port', '0', '--db', db, '--log-level', 'warn'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, VISITOR_SYNC_TOKENS: `${TOKEN}:staff` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^listening on (http:\/\/\S+)$/m.exec(out);
+      if (m) resolvePromise(new URL(m[1]!));
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) process.stderr.write(`T3: a server process exited (${code}): ${err}\n`);
+      reject(new Error(`server exited (${code}): ${err}`));
+    });
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+}
+
+async function stopProcesses(): Promise<void> {
+  await Promise.all(
+    children.splice(0).map(
+      (c) =>
+        new Promise<void>((done) => {
+          if (c.exitCode !== null) return done();
+          c.once('exit', () => done());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** ops/s of `processes` server processes on `db`. */
+async function serverRate(db: string, processes: number, records: VisitorData[]): Promise<number> {
+  const urls = [await startProcess(db)];
+  urls.push(...(await Promise.all(Array.from({ length: processes - 1 }, () => startProcess(db)))));
   try {
-    for (const body of bodies(records.slice(0, WARMUP_OPS), chunk, 'warm'))
-      await post(agent, server.port, body);
-    const timed = bodies(records, chunk, `c${chunk}`);
+    await push(
+      urls,
+      bodies(records.slice(0, WARMUP_OPS), `warm${processes}`),
+      processes * LANES_PER_PROCESS,
+    );
+    return await push(urls, bodies(records, `p${processes}`), processes * LANES_PER_PROCESS);
+  } finally {
+    await stopProcesses();
+  }
+}
+
+/** ops/s of the same conflict-checked apply, in this process, on the same storage. */
+async function inProcessRate(db: string, records: VisitorData[]): Promise<number> {
+  const clock = new ServerClock();
+  const store = await openStore({ db, now: () => clock.nextStampFloor() });
+  try {
+    const chunks = (all: string[]) =>
+      all.map((body) => {
+        const parsed = parseBulkSync(JSON.parse(body), CHUNK);
+        if (!parsed.ok) throw new Error(parsed.rejection.message);
+        return parsed.request.ops;
+      });
+    const apply = async (ops: ReturnType<typeof chunks>[number]) => {
+      const keys = ops.flatMap((p) => (p.ok ? [idempotencyKey(p.op, null)!] : []));
+      const results = await store.write(async (tx) => {
+        await tx.prefetch?.({ ids: [], keys });
+        let stamp: number | null = null;
+        return applyOperations(tx, ops, {
+          clientId: null,
+          lastSyncMs: null,
+          stamp: () => (stamp ??= clock.stamp()),
+        });
+      });
+      if (results.some((r) => r.status !== 'success')) throw new Error('a create did not succeed');
+    };
+    for (const ops of chunks(bodies(records.slice(0, WARMUP_OPS), 'warm'))) await apply(ops);
+    const timed = chunks(bodies(records, 'inproc'));
     const t0 = performance.now();
-    for (const body of timed) {
-      const reply = await post(agent, server.port, body);
-      if (reply.results.some((r) => r.status !== 'success'))
-        throw new Error('a create did not succeed');
-    }
+    for (const ops of timed) await apply(ops);
     return (records.length / (performance.now() - t0)) * 1000;
   } finally {
-    agent.destroy();
-    await server.stop();
+    await store.close();
   }
 }
 
-function rawInsertRate(dir: string, records: VisitorData[], chunk: number): number {
-  const db = new Database(join(dir, `raw-${chunk}.sqlite`));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE visitors (
-    id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, last_modified_ms INTEGER NOT NULL,
-    name TEXT NOT NULL, company TEXT, email TEXT, title TEXT, phone TEXT, interests TEXT NOT NULL,
-    notes TEXT, capture_method TEXT, captured_at TEXT)`);
-  const insert = db.prepare('INSERT INTO visitors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const insertChunk = db.transaction((rows: VisitorData[]) => {
-    for (const d of rows) {
-      insert.run(
-        randomUUID(),
-        1,
-        Date.now(),
-        d.name,
-        d.company ?? null,
-        d.email ?? null,
-        d.title ?? null,
-        d.phone ?? null,
-        JSON.stringify(d.interests),
-        d.notes ?? null,
-        d.captureMethod ?? null,
-        d.capturedAt ?? null,
-      );
-    }
-  });
-  for (let i = 0; i < WARMUP_OPS; i += chunk) insertChunk(records.slice(i, i + chunk));
-  const t0 = performance.now();
-  for (let i = 0; i < records.length; i += chunk) insertChunk(records.slice(i, i + chunk));
-  const rate = (records.length / (performance.now() - t0)) * 1000;
-  db.close();
-  return rate;
+async function freshSchema(base: string): Promise<string> {
+  const schema = `b_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.end();
+  return withSchema(base, schema);
 }
 
 export const benchmarks: Benchmark[] = [
   {
-    name: 'server bulk-sync creates over loopback',
+    name: 'server bulk-sync processes on SQLite and PostgreSQL (T3)',
     async run() {
-      const dir = mkdtempSync(join(tmpdir(), 'vrc-bench-server-'));
+      const built = spawnSync(
+        process.execPath,
+        ['scripts/run-compiled.mjs', 'server', 'server/cli.ts', '--help'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      if (built.status !== 0) throw new Error(`cannot build the server: ${built.stderr}`);
       const records = generateVisitors(OPS, 2024).map((v) => v.data);
+      const dir = mkdtempSync(join(tmpdir(), 'vrc-bench-t3-'));
+      const cluster = startCluster({ durable: true });
       const rows: BenchRow[] = [];
       try {
-        for (const chunk of [50, 500, 1000]) {
-          const baseline = rawInsertRate(dir, records, chunk);
-          const value = await serverRate(dir, records, chunk);
+        process.stderr.write('T3: SQLite, in process and 1 server process…\n');
+        const sqliteBase = await inProcessRate(join(dir, 'inproc.sqlite'), records);
+        const sqlite1 = await serverRate(join(dir, 'server.sqlite'), 1, records);
+        rows.push({
+          id: 'T3-sqlite-1p',
+          name: `bulk-sync creates, 1 server process on SQLite (chunk ${CHUNK}, ${LANES_PER_PROCESS} in flight)`,
+          value: sqlite1,
+          unit: 'ops/s',
+          baseline: sqliteBase,
+          baselineLabel: 'the same conflict-checked apply in process on SQLite',
+          target: { atLeast: 0.5 },
+        });
+
+        process.stderr.write('T3: PostgreSQL, in process and 1, 2, 4 server processes…\n');
+        const pgBase = await inProcessRate(await freshSchema(cluster.url), records);
+        const pg1 = await serverRate(await freshSchema(cluster.url), 1, records);
+        rows.push({
+          id: 'T3-pg-1p',
+          name: `bulk-sync creates, 1 server process on PostgreSQL (chunk ${CHUNK}, ${LANES_PER_PROCESS} in flight)`,
+          value: pg1,
+          unit: 'ops/s',
+          baseline: pgBase,
+          baselineLabel: 'the same conflict-checked apply in process on PostgreSQL',
+        });
+        for (const n of [2, 4]) {
+          const value = await serverRate(await freshSchema(cluster.url), n, records);
           rows.push({
-            id: `T3-chunk${chunk}`,
-            name: `bulk-sync create, chunk ${chunk} (${OPS.toLocaleString('en-US')} ops, HTTP loopback)`,
+            id: `T3-pg-${n}p`,
+            name: `bulk-sync creates, ${n} server processes on one PostgreSQL (${n * LANES_PER_PROCESS} in flight)`,
             value,
             unit: 'ops/s',
-            baseline,
-            baselineLabel: `raw better-sqlite3 INSERT, same records, 1 tx per ${chunk}`,
+            baseline: pg1,
+            baselineLabel: 'T3-pg-1p of this run (1 process)',
+            ...(n === 2 ? { target: { atLeast: 1.6 } } : {}),
           });
         }
       } finally {
+        await stopProcesses();
+        cluster.stop();
         rmSync(dir, { recursive: true, force: true });
       }
       return rows;

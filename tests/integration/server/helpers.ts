@@ -1,7 +1,44 @@
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { startServer, type RunningServer, type ServerOptions } from '../../../server/index';
+import { withSchema } from './pg-cluster';
 
-/** Shared plumbing for the reference server's integration tests (127.0.0.1 only). */
+/**
+ * Shared plumbing for the reference server's integration tests (127.0.0.1
+ * only). The same test files run twice: in the `integration` project on
+ * SQLite and in `integration-pg` on PostgreSQL, where every server started
+ * here with the default in-memory database gets a fresh schema of its own in
+ * the run's throwaway cluster (pg-global-setup.ts) instead.
+ */
+
+/** Which storage this run of the suite tests. */
+export function testStorage(): 'sqlite' | 'postgres' {
+  return inject('serverStorage') === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** A fresh, empty PostgreSQL schema in the run's cluster, as a --db URL. */
+export async function freshPostgresDb(): Promise<string> {
+  const base = inject('pgUrl');
+  if (!base) throw new Error('no PostgreSQL cluster in this run (see pg-global-setup.ts)');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await client.end();
+  }
+  return withSchema(base, schema);
+}
+
+/** The options with `db` pointed at a fresh PostgreSQL schema when this run tests PostgreSQL. */
+export async function onTestStorage(options: ServerOptions): Promise<ServerOptions> {
+  const inMemory = options.db === undefined || options.db === ':memory:';
+  if (testStorage() !== 'postgres' || options.store || !inMemory) return options;
+  return { ...options, db: await freshPostgresDb() };
+}
 
 export const STAFF = 'staff-token-0001';
 export const ADMIN = 'admin-token-0001';
@@ -66,7 +103,7 @@ export interface Api {
 }
 
 export async function startApi(options: ServerOptions = {}): Promise<Api> {
-  const server = await startServer({ tokens: TOKENS, ...options });
+  const server = await startServer(await onTestStorage({ tokens: TOKENS, ...options }));
   const url = server.url;
   const api: Api = {
     server,
