@@ -75,9 +75,10 @@ async function serverProcess(
   seed: number,
 ): Promise<{ url: string; proc: ChildProcess }> {
   const proc = spawn(
-    'npx',
+    process.execPath,
     [
-      'tsx',
+      'scripts/run-compiled.mjs',
+      'server',
       'server/cli.ts',
       '--port',
       '0',
