@@ -10,6 +10,7 @@ import { QueueStore, type QueueActionKind, type QueueFilterChoices } from './que
 import { QueueTable } from './QueueTable';
 import { useNow } from './useNow';
 import './queue.css';
+import { formatNumber } from '../intl';
 
 const VERB: Record<QueueActionKind, string> = {
   retry: 'Retry',
@@ -62,7 +63,7 @@ export function QueueScreen() {
         </button>
         {canAct && facets && facets.failed > 0 && (
           <button className="q-danger" onClick={store.askPurge}>
-            Purge exported ({facets.exportedFailed.toLocaleString('en-US')})…
+            Purge exported ({formatNumber(facets.exportedFailed)})…
           </button>
         )}
       </div>
@@ -118,7 +119,7 @@ export function QueueScreen() {
             <option value="">Every code</option>
             {codes.map((c) => (
               <option key={c.code} value={c.code}>
-                {c.code} ({c.count.toLocaleString('en-US')})
+                {c.code} ({formatNumber(c.count)})
               </option>
             ))}
           </select>
@@ -291,7 +292,7 @@ export function QueueScreen() {
           }
           confirmLabel={
             pending.kind === 'purge'
-              ? `Purge ${pending.count.toLocaleString('en-US')}`
+              ? `Purge ${formatNumber(pending.count)}`
               : `${VERB[pending.kind]} ${plural(pending.count, 'operation')}${pending.format ? ` as ${pending.format.toUpperCase()}` : ''}`
           }
           danger={pending.kind === 'discard' || pending.kind === 'purge'}
