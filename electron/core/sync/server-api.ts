@@ -10,7 +10,8 @@ import {
   type MeResponse,
   type Operation,
 } from '../../../shared/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { TombstoneSchema, VisitorSchema } from '../../../shared/visitor';
 import { send, type HttpReply } from './transport';
 
 export interface ServerConnection {
@@ -102,6 +103,20 @@ export class ServerApi {
 
   me(signal?: AbortSignal): Promise<ApiResult<MeResponse>> {
     return this.call('GET', 'api/me', MeResponseSchema, undefined, signal);
+  }
+
+  /**
+   * One record as the server holds it now, or its tombstone (the reference
+   * server's GET /api/visitors/:id; a 404 means it has no such record).
+   */
+  visitor(serverId: string, signal?: AbortSignal) {
+    return this.call(
+      'GET',
+      `api/visitors/${encodeURIComponent(serverId)}`,
+      z.union([TombstoneSchema, VisitorSchema]),
+      undefined,
+      signal,
+    );
   }
 
   changes(
