@@ -19,6 +19,10 @@ import type {
 } from '../../../shared/ipc/queue-contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
+import { ArchiveStore } from './archive-store';
+import { ArchiveView } from './ArchiveView';
+import { ClusterDialogs } from './ClusterDialogs';
+import { ClusterStore } from './cluster-store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { plural } from './format';
 import { GroupList } from './GroupList';
@@ -81,6 +85,10 @@ export function QueueScreen() {
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
+  const [view, setView] = useState<'queue' | 'archive'>('queue');
+  const archive = useMemo(() => new ArchiveStore(api), [api]);
+  // Their results come back as the screen's notice; queue:changed rereads the rows.
+  const clusters = useMemo(() => new ClusterStore(api, (text) => setNotice({ text })), [api]);
   // An export the window saved itself (no desktop save dialog): marked only once confirmed.
   const [unconfirmed, setUnconfirmed] = useState<{
     exportId: string;
@@ -186,7 +194,7 @@ export function QueueScreen() {
         const done =
           p.kind === 'retry'
             ? `Retrying ${plural(r.count, 'operation')}${r.syncStarted ? '; sending now' : '; they go with the next sync'}.`
-            : `Discarded ${plural(r.count, 'operation')}; the records are back to the server's version.`;
+            : `Discarded ${plural(r.count, 'operation')} into the archive; the records are back to the server's version.`;
         setNotice({
           text: r.skipped ? `${done} ${r.skipped} left alone: ${r.skippedReason ?? ''}` : done,
         });
@@ -244,14 +252,34 @@ export function QueueScreen() {
 
   const selection: QueueTargetIn = { select: { opIds: [...selected] }, expected: selected.size };
   const matching: QueueTargetIn = { select: { filter }, expected: total };
-  const onGroup = (g: QueueGroup, kind: 'retry' | 'discard' | 'export') =>
-    ask(
-      kind,
-      // The group's count is under the active filter: the action is too.
-      { select: { filter: { ...filter, signature: g.signature } }, expected: g.count },
-      g.count,
-      `“${g.message || g.code}”`,
-      kind === 'export' ? 'csv' : undefined,
+  const onGroup = (g: QueueGroup, kind: 'retry' | 'discard' | 'export' | 'edit' | 'conflict') => {
+    // The group's count is under the active filter: the action is too.
+    const target = { select: { filter: { ...filter, signature: g.signature } }, expected: g.count };
+    if (kind === 'edit') clusters.openEdit(g, target);
+    else if (kind === 'conflict') clusters.openConflict(g, target);
+    else
+      ask(kind, target, g.count, `“${g.message || g.code}”`, kind === 'export' ? 'csv' : undefined);
+  };
+
+  const tabs = (
+    <span className="q-tabs" role="tablist" aria-label="Queue or archive">
+      <button role="tab" aria-selected={view === 'queue'} onClick={() => setView('queue')}>
+        Queue
+      </button>
+      <button role="tab" aria-selected={view === 'archive'} onClick={() => setView('archive')}>
+        Archive
+      </button>
+    </span>
+  );
+  if (view === 'archive')
+    return (
+      <div className="q-screen">
+        <div className="q-head">
+          <h1>Retry queue</h1>
+          {tabs}
+        </div>
+        <ArchiveView store={archive} canAct={canAct} />
+      </div>
     );
 
   const codes = facets?.codes ?? [];
@@ -259,6 +287,7 @@ export function QueueScreen() {
     <div className="q-screen">
       <div className="q-head">
         <h1>Retry queue</h1>
+        {tabs}
         <span className="q-counts" data-testid="queue-counts">
           {facets
             ? `${plural(facets.retrying, 'retrying', 'retrying')} · ${plural(facets.failed, 'failed', 'failed')}`
@@ -515,6 +544,7 @@ export function QueueScreen() {
         )}
       </div>
 
+      <ClusterDialogs store={clusters} />
       {pending && (
         <ConfirmDialog
           title={
@@ -544,10 +574,11 @@ export function QueueScreen() {
               {pending.count === 1 && pending.what !== 'selected' && pending.what !== 'matching'
                 ? pending.what
                 : plural(pending.count, 'operation')}{' '}
-              will be dropped and each record goes back to the server&apos;s version. A create the
-              server never had takes the later changes of its visitor with it (they cannot be sent
-              without it); the result counts them. This cannot be undone, and it is recorded in the
-              audit trail.
+              leave the queue for its archive, kept whole (payload, every attempt&apos;s error, who
+              and when), and each record goes back to the server&apos;s version. A create the server
+              never had takes the later changes of its visitor with it (they cannot be sent without
+              it); the result counts them. The archive can restore them; it is recorded in the audit
+              trail.
             </p>
           )}
           {pending.kind === 'export' && (
