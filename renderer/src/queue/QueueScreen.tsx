@@ -574,11 +574,11 @@ export function QueueScreen() {
               {pending.count === 1 && pending.what !== 'selected' && pending.what !== 'matching'
                 ? pending.what
                 : plural(pending.count, 'operation')}{' '}
-              leave the queue for its archive, kept whole (payload, every attempt&apos;s error, who
-              and when), and each record goes back to the server&apos;s version. A create the server
-              never had takes the later changes of its visitor with it (they cannot be sent without
-              it); the result counts them. The archive can restore them; it is recorded in the audit
-              trail.
+              {pending.count === 1 ? 'goes' : 'go'} to the archive, kept whole (payload, every
+              attempt&apos;s error, who and when), and each record goes back to the server&apos;s
+              version. A create the server never had takes the later changes of its visitor with it
+              (they cannot be sent without it); the result counts them. The archive can restore
+              them, and export them before a purge; it is recorded in the audit trail.
             </p>
           )}
           {pending.kind === 'export' && (
