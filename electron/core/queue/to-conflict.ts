@@ -134,7 +134,15 @@ export class ToConflictActions {
         const id = serverIds[next++]!;
         const res = await api.visitor(id);
         if (res.ok) out.set(id, 'deleted' in res.value ? null : res.value);
-        else if (res.error.status === 404) out.set(id, null);
+        // Only the protocol's own "no such record" means gone: a 404 from a server that
+        // does not offer GET /api/visitors/:id must never read as "deleted there".
+        else if (res.error.status === 404 && res.error.serverCode === 'not_found')
+          out.set(id, null);
+        else if (res.error.status === 404)
+          fail(
+            'no_record_endpoint',
+            `The server did not say what it holds for this visitor (${res.error.message}); it may not offer GET /api/visitors/:id, so nothing was turned into a conflict.`,
+          );
         else
           fail(
             res.error.code,
