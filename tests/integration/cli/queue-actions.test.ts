@@ -68,6 +68,20 @@ async function failedQueue(): Promise<{ dir: string; db: string }> {
 }
 
 describe('cli retry | discard | export', () => {
+  it('--help for each, on stdout, exit 0, with every flag', async () => {
+    const verbs = ['retry', 'discard', 'export'];
+    const helps = await Promise.all(verbs.map((verb) => cli([verb, '--help'])));
+    verbs.forEach((verb, i) => {
+      const r = helps[i]!;
+      expect(r.code, verb).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: npm run cli -- ${verb} --db <file>`));
+      for (const flag of ['--code', '--signature', '--all', '--dry-run', '--json', 'Exit codes:'])
+        expect(r.stdout, `${verb} ${flag}`).toContain(flag);
+    });
+    expect(helps[2]!.stdout).toContain('--out <file>');
+    expect(helps[1]!.stdout).toContain('archive');
+  });
+
   it('refuses to act on everything unless told to', async () => {
     const { db } = await failedQueue();
     for (const verb of ['retry', 'discard', 'export']) {
