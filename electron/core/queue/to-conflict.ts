@@ -206,7 +206,7 @@ export class ToConflictActions {
               at,
             );
           }
-          this.conflicts.insert({
+          const inserted = this.conflicts.insert({
             localId: ref.localId,
             serverId,
             opId: ref.opId,
@@ -215,6 +215,11 @@ export class ToConflictActions {
             baseVersion: row.baseVersion,
             at,
           });
+          if (!inserted) {
+            // Never drop an operation without the conflict that replaces it.
+            skip('A conflict with this operation’s id exists already.');
+            continue;
+          }
           this.outbox.delete(ref.seq);
           this.audit.add({
             ...this.actions.entry(by, 'to_conflict', ref),
