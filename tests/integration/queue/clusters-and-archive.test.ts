@@ -357,6 +357,53 @@ describe('the archive', () => {
     ]);
   });
 
+  it('purges only what an export file that was saved holds, and keeps what came after', async () => {
+    await failures();
+    const [mail, gone] = [
+      (await groups()).find((g) => g.code === 'validation')!,
+      (await groups()).find((g) => g.code === 'not_found')!,
+    ];
+    await core.call('queue:discard', {
+      select: { filter: { signature: gone.signature } },
+      expected: 2,
+    });
+    const file = await core.call('queue:archiveExport', {
+      select: { filter: {} },
+      expected: 2,
+      format: 'json',
+    });
+    // a save that was cancelled (or never confirmed) makes nothing purgeable
+    const cancelled = await core.call('queue:archiveExport', {
+      select: { filter: {} },
+      expected: 2,
+      format: 'csv',
+    });
+    expect(cancelled.saved).toBe('window');
+    await core.call('queue:archiveExportSaved', { exportId: file.exportId });
+    await core.call('queue:discard', {
+      select: { filter: { signature: mail.signature } },
+      expected: 3,
+    });
+    expect(await core.call('queue:archiveFacets', {})).toEqual({
+      total: 5,
+      exported: 2,
+      unexported: 3,
+    });
+    expect(await core.raw('queue:archivePurge', { expected: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'archive_changed' },
+    });
+    const purged = await core.call('queue:archivePurge', { expected: 2 });
+    expect(purged).toMatchObject({
+      count: 2,
+      skipped: 3,
+      skippedReason: '3 archived operations not exported yet are kept.',
+    });
+    expect(
+      rows(core, 'SELECT local_id FROM outbox_archive ORDER BY local_id').map((r) => r.local_id),
+    ).toEqual(['mail-1', 'mail-2', 'mail-3']);
+  });
+
   it('restores a create together with the changes discarded with it', async () => {
     const { localId } = await core.call('visitors:create', {
       values: { name: 'New One', email: 'new@example.com' },
