@@ -234,3 +234,50 @@ test('an admin edits a whole failure cluster, turns another into conflicts, disc
       .map((r) => `${r.action} ${r.n}`),
   ).toEqual(['archive_export 1', 'archive_purge 2', 'discard 2', 'edit_retry 3', 'to_conflict 2']);
 });
+
+test('an admin restores a discarded operation from the archive to the queue', async ({
+  app,
+  syncServer,
+}) => {
+  const { page, core } = app;
+  await adminPost(syncServer, {
+    visitors: [{ id: 'gone-1', data: { name: 'Flo Gone', title: 'Engineer' } }],
+  });
+  await core.call('sync:connect', { serverUrl: syncServer.url, token: ADMIN_TOKEN });
+  await core.call('sync:start', {});
+  await core.call('visitors:update', { localId: 'gone-1', patch: { title: 'Lead' } });
+  faults(syncServer, {
+    failOperations: {
+      localIdPrefix: 'gone-',
+      count: 1,
+      error: { code: 'not_found', message: 'No visitor with this id.', retryable: false },
+    },
+  });
+  await core.call('sync:start', {});
+  const [{ op_id: opId }] = app.sql<{ op_id: string }>('SELECT op_id FROM outbox');
+  await core.call('queue:discard', { select: { opIds: [opId!] }, expected: 1 });
+  expect(app.sql("SELECT title FROM visitors WHERE local_id = 'gone-1'")).toEqual([
+    { title: 'Engineer' },
+  ]);
+
+  await nav(page, 'Retry queue').click();
+  await expect(page.getByTestId('queue-role')).toHaveText('Admin');
+  await page.getByRole('tab', { name: 'Archive' }).click();
+  await page.getByRole('checkbox', { name: 'Select Flo Gone' }).check();
+  await page.getByRole('button', { name: 'Restore selected' }).click();
+  await expect(dialog(page).getByRole('heading')).toHaveText('Restore 1 operation?');
+  await dialog(page).getByRole('button', { name: 'Restore 1' }).click();
+  await expect(page.getByTestId('archive-notice')).toContainText(
+    'Restored 1 operation to the queue, as failed',
+  );
+  await expect(page.getByTestId('archive-row')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Queue' }).click();
+  await expect(page.getByTestId('queue-row')).toHaveCount(1);
+  await expect(page.getByTestId('queue-row')).toContainText('Flo Gone');
+  expect(app.sql('SELECT op_id, status FROM outbox')).toEqual([{ op_id: opId, status: 'failed' }]);
+  // the record shows the change again
+  expect(app.sql("SELECT title, dirty FROM visitors WHERE local_id = 'gone-1'")).toEqual([
+    { title: 'Lead', dirty: 1 },
+  ]);
+  await app.shot('restored');
+});
