@@ -20,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   sync: { chunkSize: 500, autoSyncMinutes: 5 },
   backoff: { baseSeconds: 1, factor: 2, maxAttempts: 5 },
   fieldStrategies: DEFAULT_FIELD_STRATEGIES,
+  tables: {},
 }) as Settings;
 
 /** A deep copy, so callers can never change the defaults by accident. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ServerUrlSchema } from '../server-url';
 import { StrategySchema } from '../resolve/types';
 import { VisitorFieldNameSchema } from '../visitor';
+import { TableLayoutsSchema } from './table-layout';
 
 /**
  * The console's settings file, as the current version writes it. Every read
@@ -66,6 +67,11 @@ export const SettingsSchema = z.strictObject({
   sync: SyncPrefsSchema,
   backoff: BackoffPrefsSchema,
   fieldStrategies: FieldStrategiesSchema,
+  /**
+   * The tables' column layouts, per table. Added within version 1: a file
+   * without it reads as no table shaped yet (salvage starts from the defaults).
+   */
+  tables: TableLayoutsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -78,5 +84,7 @@ export const SettingsPatchSchema = z.strictObject({
   sync: SyncPrefsSchema.partial().optional(),
   backoff: BackoffPrefsSchema.partial().optional(),
   fieldStrategies: z.partialRecord(FieldNameSchema, StrategySchema).optional(),
+  /** A table's whole layout at a time: what the table shows now. */
+  tables: TableLayoutsSchema.optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -4,6 +4,7 @@ import type {
   ArchiveItem,
   ArchiveTargetIn,
 } from '../../../shared/ipc/queue-contract';
+import { download } from '../download';
 import { errorText } from '../error-text';
 import { plural } from './format';
 
@@ -29,17 +30,6 @@ export interface ArchiveSnapshot {
   unconfirmed: { exportId: string; filename: string; count: number } | null;
   busy: boolean;
   notice: { text: string; error?: boolean } | null;
-}
-
-function download(filename: string, mime: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
