@@ -4,6 +4,7 @@ import { ConflictsRepo } from './conflicts/conflicts-repo';
 import type { Db } from './db/open';
 import { AttemptsRepo } from './outbox/attempts-repo';
 import { OutboxRepo } from './outbox/outbox-repo';
+import { ArchiveRepo } from './queue/archive-repo';
 import { QueueRepo } from './queue/queue-repo';
 import { RunsRepo } from './sync/runs-repo';
 import { SyncStateRepo } from './sync/sync-state-repo';
@@ -22,6 +23,7 @@ export interface Repos {
   readonly batches: BatchesRepo;
   readonly audit: AuditRepo;
   readonly queue: QueueRepo;
+  readonly archive: ArchiveRepo;
   readonly runs: RunsRepo;
   readonly state: SyncStateRepo;
 }
@@ -36,6 +38,7 @@ export function createRepos(db: Db): Repos {
     batches: new BatchesRepo(db),
     audit: new AuditRepo(db),
     queue: new QueueRepo(db),
+    archive: new ArchiveRepo(db),
     runs: new RunsRepo(db),
     state: new SyncStateRepo(db),
   };

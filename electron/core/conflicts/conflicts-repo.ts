@@ -190,8 +190,9 @@ export class ConflictsRepo {
     data: ConflictData;
     baseVersion: number | null;
     at: string;
-  }): void {
-    this.insertStmt.run({
+  }): boolean {
+    // false: a conflict with this opId exists already, and nothing was written
+    const { changes } = this.insertStmt.run({
       local_id: c.localId,
       server_id: c.serverId,
       op_id: c.opId,
@@ -206,6 +207,7 @@ export class ConflictsRepo {
       field_mask: fieldMask(c.data.conflictFields),
       at: c.at,
     });
+    return changes === 1;
   }
 
   openCount(): number {

@@ -15,6 +15,10 @@ const ACTION_LABEL: Record<string, string> = {
   edit_retry: 'Edited and retried',
   export: 'Exported',
   purge: 'Purged',
+  to_conflict: 'Turned into a conflict',
+  restore: 'Restored from the archive',
+  archive_export: 'Archive exported',
+  archive_purge: 'Purged from the archive',
 };
 
 /** What an entry changed, in words: the decision taken and the fields it changed. */

@@ -9,7 +9,7 @@ export function GroupList(props: {
   active: string | null;
   canAct: boolean;
   onShow: (signature: string | null) => void;
-  onAct: (group: QueueGroup, kind: 'retry' | 'discard' | 'export') => void;
+  onAct: (group: QueueGroup, kind: 'retry' | 'discard' | 'export' | 'edit' | 'conflict') => void;
 }) {
   const { groups } = props;
   if (!groups) return null;
@@ -43,7 +43,7 @@ export function GroupList(props: {
                 {g.message || g.code}
                 <span className="q-muted">
                   {' '}
-                  · {g.code}
+                  · {g.gaveUp ? 'gave up after retries' : g.code}
                   {g.retrying ? ` · ${g.retrying} retrying` : ''}
                   {g.failed ? ` · ${g.failed} failed` : ''}
                 </span>
@@ -55,6 +55,8 @@ export function GroupList(props: {
                 {props.canAct && (
                   <>
                     <button onClick={() => props.onAct(g, 'retry')}>Retry group</button>
+                    <button onClick={() => props.onAct(g, 'edit')}>Edit field…</button>
+                    <button onClick={() => props.onAct(g, 'conflict')}>Turn into conflicts…</button>
                     <button onClick={() => props.onAct(g, 'export')}>Export group</button>
                     <button className="q-danger" onClick={() => props.onAct(g, 'discard')}>
                       Discard group
