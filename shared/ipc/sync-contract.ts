@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ServerUrlSchema } from '../server-url';
+import { TokenSchema } from '../token';
 import { channel, NoArgs } from './channel';
 
 export const SYNC_RUN_OUTCOMES = [
@@ -83,7 +84,7 @@ export const syncChannels = {
   'sync:connect': channel(
     z.strictObject({
       serverUrl: ServerUrlSchema,
-      token: z.string().trim().min(1, 'is required').max(4096),
+      token: TokenSchema,
     }),
     SyncStatusSchema,
   ),
