@@ -67,6 +67,16 @@ const METHODS: readonly HTTPMethods[] = [
   'OPTIONS',
 ];
 
+/**
+ * An async handler that sends with reply.send must hand Fastify the reply:
+ * resolving to undefined after a send lets Fastify finish the response
+ * before @fastify/compress has streamed it (a gzipped body of 0 bytes).
+ */
+async function answered(reply: FastifyReply, work: unknown): Promise<FastifyReply> {
+  await work;
+  return reply;
+}
+
 export function registerRoutes(fastify: FastifyInstance, app: App): void {
   const r = fastify.withTypeProvider<ZodTypeProvider>();
   const served = new Map<string, HTTPMethods[]>();
@@ -79,28 +89,31 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     schema: { body: BulkSyncRequestSchema },
     // Fault hooks and header checks fail the request before its body is read.
     preParsing: [async (request) => beforeBody(app, request.headers), guardDepth],
-    handler: (request, reply) => handleBulkSync(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleBulkSync(ctx(app, request, reply), request.body)),
   });
 
   note('/api/visitors/changes', 'GET');
   r.get('/api/visitors/changes', {
     config: { role: 'staff' },
     schema: { querystring: ChangesQuerySchema },
-    handler: (request, reply) => handleChanges(ctx(app, request, reply), request.query),
+    handler: async (request, reply) =>
+      answered(reply, handleChanges(ctx(app, request, reply), request.query)),
   });
 
   note('/api/visitors/:id', 'GET');
   r.get('/api/visitors/:id', {
     config: { role: 'staff' },
     schema: { params: IdParamsSchema },
-    handler: (request, reply) => handleGetVisitor(ctx(app, request, reply), request.params.id),
+    handler: async (request, reply) =>
+      answered(reply, handleGetVisitor(ctx(app, request, reply), request.params.id)),
   });
 
   note('/api/me', 'GET');
   r.get('/api/me', {
     config: { role: 'staff' },
     schema: { response: { 200: MeResponseSchema } },
-    handler: (request, reply) => handleMe(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleMe(ctx(app, request, reply))),
   });
 
   note('/api/health', 'GET');
@@ -111,25 +124,27 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     config: { role: 'admin' },
     preParsing: guardDepth,
     schema: { body: SimulateRequestSchema, response: { 200: SimulateResponseSchema } },
-    handler: (request, reply) => handleSimulate(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleSimulate(ctx(app, request, reply), request.body)),
   });
 
   note('/api/admin/faults', 'GET');
   r.get('/api/admin/faults', {
     config: { role: 'admin' },
-    handler: (request, reply) => handleGetFaults(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleGetFaults(ctx(app, request, reply))),
   });
   note('/api/admin/faults', 'POST');
   r.post('/api/admin/faults', {
     config: { role: 'admin' },
     preParsing: guardDepth,
     schema: { body: FaultsRequestSchema },
-    handler: (request, reply) => handleSetFaults(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleSetFaults(ctx(app, request, reply), request.body)),
   });
   note('/api/admin/faults', 'DELETE');
   r.delete('/api/admin/faults', {
     config: { role: 'admin' },
-    handler: (request, reply) => handleClearFaults(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleClearFaults(ctx(app, request, reply))),
   });
 
   note('/api/admin/visitors', 'POST');
@@ -137,13 +152,14 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     config: { role: 'admin' },
     preParsing: guardDepth,
     schema: { body: FixtureRequestSchema },
-    handler: (request, reply) => handleFixtures(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleFixtures(ctx(app, request, reply), request.body)),
   });
 
   note('/api/admin/stats', 'GET');
   r.get('/api/admin/stats', {
     config: { role: 'admin' },
-    handler: (request, reply) => handleStats(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleStats(ctx(app, request, reply))),
   });
 
   // A known path with another method: 405 with Allow (an exact path also

@@ -37,6 +37,8 @@ export interface SyncSettings {
   requestTimeoutMs: number;
   /** Background syncs while the app is open; 0 = off. */
   autoSyncIntervalMs: number;
+  /** Gzip pushes as for a remote server even at a loopback address (a local tunnel; tests). */
+  offHost?: boolean;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -296,6 +298,7 @@ export class SyncEngine {
       token: this.connection.token,
       clientId: this.state.clientId(),
       timeoutMs: this.settings.requestTimeoutMs,
+      offHost: this.settings.offHost === true,
     });
     let ticks = 0;
     const ticker = setInterval(() => {
