@@ -20,6 +20,7 @@ import { resultsMatch, retryOrFail, settleResults } from './settle';
 import type { SyncStateRepo } from './sync-state-repo';
 import { relaxed } from '../db/durability';
 import { heldElsewhere, readLease } from './lease';
+import { PoisonSplitter } from './poison-split';
 import { unexpectedError } from '../db/storage-error';
 
 export interface SyncConnection {
@@ -97,6 +98,7 @@ export class SyncEngine {
   private retryTimer: NodeJS.Timeout | null = null;
   private intervalTimer: NodeJS.Timeout | null = null;
   private background = false;
+  private splitter = new PoisonSplitter();
 
   constructor(private readonly deps: SyncEngineDeps) {
     ({
@@ -449,6 +451,7 @@ export class SyncEngine {
   ): Promise<AppError | null> {
     const sent = new Set<number>();
     let lastError: AppError | null = null;
+    this.splitter = new PoisonSplitter();
     progress.startPush(0);
     for (let pass = 0; pass < 50; pass++) {
       const failedNow = this.outbox.failOrphans(CREATE_FAILED, CREATE_REMOVED, this.nowIso());
@@ -561,6 +564,15 @@ export class SyncEngine {
         const second = await this.sendChunk(api, progress, halves[1], label, signal);
         return second ?? first;
       }
+    }
+    if (this.splitter.decide(ops, error)) {
+      // Refused as a whole again: find the operation that provokes it (poison-split.ts).
+      const [a, b] = halve(ops)!;
+      this.deps.db.transaction(() => ops.forEach((op) => this.outbox.requeue(op.seq, at)))();
+      const first = await this.sendChunk(api, progress, a, label, signal);
+      const second = await this.sendChunk(api, progress, b, label, signal);
+      this.splitter.halvesDone(first, second);
+      return second ?? first;
     }
     if (error.code === 'cancelled') {
       // It may or may not have arrived: due again at once, same opId, attempt counted
