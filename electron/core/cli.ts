@@ -6,6 +6,7 @@
 import { AppErrorException } from '../../shared/errors';
 import { CliError, EXIT, UsageError, parseCommandArgs, type Command } from './cli/args';
 import { importCommand } from './cli/import-command';
+import { repairCommand, verifyCommand } from './cli/mirror-commands';
 import { storageError } from './db/storage-error';
 import { processIo, type Io } from './cli/output';
 import { conflictsCommand, failedCommand } from './cli/queue-commands';
@@ -18,6 +19,8 @@ const COMMANDS: readonly Command[] = [
   statusCommand,
   conflictsCommand,
   failedCommand,
+  verifyCommand,
+  repairCommand,
 ];
 
 const USAGE = `usage: npm run cli -- <command> --db <file> [options]

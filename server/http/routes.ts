@@ -21,6 +21,7 @@ import {
 } from '../handlers/admin';
 import { beforeBody, handleBulkSync } from '../handlers/bulk-sync';
 import { handleChanges } from '../handlers/changes';
+import { handleDigest } from '../handlers/digest';
 import { handleGetVisitor, handleHealth, handleMe } from '../handlers/misc';
 import { HttpError } from './errors';
 import { DepthGuard } from './json-body';
@@ -37,6 +38,12 @@ const ChangesQuerySchema = z.object({
   limit: z.string().max(20, { abort: true }).optional(),
 });
 const IdParamsSchema = z.object({ id: z.string() });
+const DigestQuerySchema = z.object({
+  after: z.string().max(200, { abort: true }).optional(),
+  until: z.string().max(200, { abort: true }).optional(),
+  parts: z.string().max(20, { abort: true }).optional(),
+  records: z.string().max(5, { abort: true }).optional(),
+});
 
 /**
  * preParsing of every route with a body: the nesting guard, after
@@ -99,6 +106,14 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     schema: { querystring: ChangesQuerySchema },
     handler: async (request, reply) =>
       answered(reply, handleChanges(ctx(app, request, reply), request.query)),
+  });
+
+  note('/api/visitors/digest', 'GET');
+  r.get('/api/visitors/digest', {
+    config: { role: 'staff' },
+    schema: { querystring: DigestQuerySchema },
+    handler: async (request, reply) =>
+      answered(reply, handleDigest(ctx(app, request, reply), request.query)),
   });
 
   note('/api/visitors/:id', 'GET');

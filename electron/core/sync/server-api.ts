@@ -12,6 +12,7 @@ import {
 } from '../../../shared/protocol';
 import type { z } from 'zod';
 import { send, type HttpReply } from './transport';
+import { DigestResponseSchema, type DigestResponse } from '../../../shared/digest';
 
 export interface ServerConnection {
   /** e.g. http://127.0.0.1:8080 */
@@ -123,6 +124,19 @@ export class ServerApi {
     const q = new URLSearchParams({ limit: String(limit) });
     if (since) q.set('since', since);
     return this.call('GET', `api/visitors/changes?${q}`, ChangePageSchema, undefined, signal);
+  }
+
+  /** GET /api/visitors/digest (docs/protocol.md, ext): range hashes, or a small range's records. */
+  digest(
+    q: { after: string | null; until: string | null; parts?: number; records?: boolean },
+    signal?: AbortSignal,
+  ): Promise<ApiResult<DigestResponse>> {
+    const p = new URLSearchParams();
+    if (q.after !== null) p.set('after', q.after);
+    if (q.until !== null) p.set('until', q.until);
+    if (q.parts !== undefined) p.set('parts', String(q.parts));
+    if (q.records) p.set('records', '1');
+    return this.call('GET', `api/visitors/digest?${p}`, DigestResponseSchema, undefined, signal);
   }
 
   bulkSync(

@@ -16,7 +16,7 @@ describe('poison isolation: one operation that gets its whole chunk refused fail
   it.each([
     [500, 'a 500 it provokes: retried, split, then only it backs off and fails'],
     [400, 'a 400 it provokes: split at once, only it fails'],
-  ] as const)('%i — %s', async (status) => {
+  ] as const)('%i — %s', async (status, _why) => {
     srv = await server({ seed: 80 });
     core = consoleFor(srv, { chunkSize: 25 });
     expect((await core.sync.sync()).pulled).toBe(80);
