@@ -34,3 +34,40 @@ export const DigestResponseSchema = z.object({
   records: z.array(VisitorSchema).optional(),
 });
 export type DigestResponse = z.infer<typeof DigestResponseSchema>;
+
+export const DIFFERENCE_KINDS = [
+  'missing_here',
+  'missing_there',
+  'different_values',
+  'different_version',
+] as const;
+
+/** One record where the mirror and the server differ (verify, repair, Settings). */
+export const MirrorDifferenceSchema = z.object({
+  serverId: z.string(),
+  localId: z.string().nullable(),
+  kind: z.enum(DIFFERENCE_KINDS),
+  localVersion: z.number().int().nullable(),
+  serverVersion: z.number().int().nullable(),
+  /** A pending operation or an open conflict on the record: kept through a repair. */
+  localWork: z.boolean(),
+});
+export type MirrorDifference = z.infer<typeof MirrorDifferenceSchema>;
+
+export const MirrorReportSchema = z.object({
+  equal: z.boolean(),
+  /** Records the server holds. */
+  serverRecords: z.number().int(),
+  differences: z.array(MirrorDifferenceSchema),
+  /** SQLite's integrity_check; empty when it says "ok". */
+  integrity: z.array(z.string()),
+  requests: z.number().int(),
+});
+export type MirrorReport = z.infer<typeof MirrorReportSchema>;
+
+export const MirrorRepairSchema = z.object({
+  before: MirrorReportSchema,
+  repaired: z.number().int(),
+  after: MirrorReportSchema,
+});
+export type MirrorRepair = z.infer<typeof MirrorRepairSchema>;

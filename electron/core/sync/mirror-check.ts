@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { appError, AppErrorException } from '../../../shared/errors';
-import { digestLine, type DigestRange } from '../../../shared/digest';
+import {
+  digestLine,
+  type DigestRange,
+  type MirrorDifference,
+  type MirrorReport,
+} from '../../../shared/digest';
 import { toValues, type Visitor, type VisitorValues } from '../../../shared/visitor';
 import type { Db } from '../db/open';
 import type { VisitorRecord, VisitorsRepo } from '../visitors/visitors-repo';
@@ -17,28 +22,7 @@ import type { ApiFailure, ServerApi } from './server-api';
  * local work never counts as damage.
  */
 
-export type DifferenceKind =
-  'missing_here' | 'missing_there' | 'different_values' | 'different_version';
-
-export interface MirrorDifference {
-  serverId: string;
-  localId: string | null;
-  kind: DifferenceKind;
-  localVersion: number | null;
-  serverVersion: number | null;
-  /** A pending operation or an open conflict on the record: it is kept through a repair. */
-  localWork: boolean;
-}
-
-export interface MirrorReport {
-  equal: boolean;
-  /** Records the server holds. */
-  serverRecords: number;
-  differences: MirrorDifference[];
-  /** SQLite's integrity_check; empty when it says "ok". */
-  integrity: string[];
-  requests: number;
-}
+export type { MirrorDifference, MirrorReport };
 
 export interface CheckProgress {
   /** Server records whose range is settled (matched or compared one by one). */
@@ -125,7 +109,8 @@ export async function checkMirror(deps: {
   db: Db;
   visitors: VisitorsRepo;
   signal?: AbortSignal;
-  onProgress?: (p: CheckProgress) => void;
+  /** After each range; may throw to stop (a cancelled job). */
+  onProgress?: (p: CheckProgress) => void | Promise<void>;
 }): Promise<{ report: MirrorReport; fetched: Map<string, Visitor> }> {
   const { api, visitors } = deps;
   const differences: MirrorDifference[] = [];
@@ -164,7 +149,7 @@ export async function checkMirror(deps: {
         for (const s of records) if (wanted.has(s.id)) fetched.set(s.id, s);
         done += r.count;
       } else queue.push({ after: r.after, until: r.until });
-      deps.onProgress?.({ done, total });
+      await deps.onProgress?.({ done, total });
     }
   }
   const integrity = (deps.db.pragma('integrity_check') as { integrity_check: string }[])
