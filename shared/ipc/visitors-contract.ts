@@ -4,9 +4,10 @@ import { AppErrorSchema } from '../errors';
 import { ActionSchema } from '../protocol';
 import { VisitorCreateDataSchema, VisitorPatchSchema, VisitorValuesSchema } from '../visitor';
 import { channel, NoArgs } from './channel';
+import { boundedText, CursorKeySchema } from './bounded';
 
 /** The console's own id of a visitor record (the server's id may not exist yet). */
-export const LocalIdSchema = z.string().min(1).max(128);
+export const LocalIdSchema = boundedText(128, { min: 1 });
 
 export const VISITOR_SORT_COLUMNS = ['name', 'company', 'email', 'title', 'updatedAt'] as const;
 export const VisitorSortSchema = z.strictObject({
@@ -16,13 +17,13 @@ export const VisitorSortSchema = z.strictObject({
 export type VisitorSort = z.infer<typeof VisitorSortSchema>;
 
 export const VisitorQuerySchema = z.strictObject({
-  search: z.string().max(200).default(''),
+  search: boundedText(200).default(''),
   sort: VisitorSortSchema.default({ column: 'name', direction: 'asc' }),
 });
 export type VisitorQuery = z.input<typeof VisitorQuerySchema>;
 
 /** Where the previous page ended, so the next one is a keyset seek, not an OFFSET scan. */
-export const PageCursorSchema = z.strictObject({ key: z.string(), localId: z.string() });
+export const PageCursorSchema = z.strictObject({ key: CursorKeySchema, localId: LocalIdSchema });
 export type PageCursor = z.infer<typeof PageCursorSchema>;
 
 export const VisitorPageRequestSchema = VisitorQuerySchema.extend({

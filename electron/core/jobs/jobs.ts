@@ -97,6 +97,28 @@ export class Jobs {
     });
   }
 
+  /**
+   * Long work that is mostly waiting on the network (the mirror check): the
+   * same progress and cancel, but no transaction and no hold on the write gate;
+   * its few writes go through the gate themselves, each in its own transaction.
+   */
+  async track<T>(spec: JobSpec, work: (job: JobControl) => Promise<T>): Promise<T> {
+    const r = this.begin(spec);
+    try {
+      const result = await work(this.control(r));
+      this.end(r, 'done', null);
+      return result;
+    } catch (err) {
+      const cancelled = err instanceof AppErrorException && err.error.code === 'cancelled';
+      this.end(
+        r,
+        cancelled ? 'cancelled' : 'failed',
+        err instanceof AppErrorException ? err.error : null,
+      );
+      throw err;
+    }
+  }
+
   private begin(spec: JobSpec): Running {
     const started = performance.now();
     const r: Running = {

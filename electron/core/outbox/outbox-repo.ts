@@ -5,6 +5,9 @@ import type { AppError } from '../../../shared/errors';
 import type { Db } from '../db/open';
 import type { DraftOp, OpenOp } from './coalesce';
 
+/** No horizon: every due time is taken as it stands. */
+const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
+
 interface SqlOp {
   seq: number;
   op_id: string;
@@ -64,7 +67,7 @@ export class OutboxRepo {
   private readonly forLocalStmt: Statement<[string], SqlOp>;
   private readonly countsStmt: Statement<[], { action: Action; status: OutboxStatus; n: number }>;
   private readonly dueStmt: Statement<
-    { now: string; limit: number },
+    { now: string; limit: number; horizon: string },
     SqlOp & { v_server_id: string | null }
   >;
   private readonly markInFlightStmt: Statement<{ seqs: string; at: string }, SqlOp>;
@@ -76,7 +79,7 @@ export class OutboxRepo {
   private readonly bySeqStmt: Statement<[number], SqlOp>;
   private readonly laterStmt: Statement<[string, number], SqlOp>;
   private readonly rebaseStmt: Statement;
-  private readonly nextDueStmt: Statement<[], { at: string | null }>;
+  private readonly nextDueStmt: Statement<{ now: string; horizon: string }, { at: string | null }>;
   private readonly moveStmt: Statement;
   private readonly orphansStmt: Statement;
   private readonly strandedStmt: Statement;
@@ -115,7 +118,8 @@ export class OutboxRepo {
       JOIN (SELECT local_id, min(seq) AS seq FROM outbox
             WHERE status IN ('pending', 'in_flight', 'retrying') GROUP BY local_id) head ON head.seq = o.seq
       LEFT JOIN visitors v ON v.local_id = o.local_id
-      WHERE (o.status = 'pending' OR (o.status = 'retrying' AND o.next_attempt_at <= @now))
+      WHERE (o.status = 'pending' OR (o.status = 'retrying'
+             AND (o.next_attempt_at <= @now OR o.next_attempt_at > @horizon)))
         AND (o.action = 'create' OR coalesce(o.server_id, v.server_id) IS NOT NULL)
       ORDER BY o.seq LIMIT @limit`);
     // Claims a chunk in one statement and returns the rows as they are now: an
@@ -157,7 +161,8 @@ export class OutboxRepo {
                        THEN @version ELSE base_version END
       WHERE local_id = @local_id AND seq > @seq AND status != 'failed'`);
     this.nextDueStmt = db.prepare(
-      "SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'retrying'",
+      `SELECT min(CASE WHEN next_attempt_at > @horizon THEN @now ELSE next_attempt_at END) AS at
+       FROM outbox WHERE status = 'retrying'`,
     );
     this.moveStmt = db.prepare('UPDATE outbox SET local_id = @to WHERE local_id = @from');
     // Changes to a record whose create failed for good can never be sent (the
@@ -178,9 +183,12 @@ export class OutboxRepo {
     );
   }
 
-  /** Operations that may go out now, oldest first. */
-  due(now: string, limit: number): SendableOp[] {
-    return this.dueStmt.all({ now, limit }).map((r) => ({
+  /**
+   * Operations that may go out now, oldest first. A retry due after `horizon`
+   * (further ahead than any backoff: set while the clock ran fast) is due now.
+   */
+  due(now: string, limit: number, horizon = FAR_FUTURE): SendableOp[] {
+    return this.dueStmt.all({ now, limit, horizon }).map((r) => ({
       seq: r.seq,
       opId: r.op_id,
       action: r.action,
@@ -266,8 +274,9 @@ export class OutboxRepo {
     });
   }
 
-  nextRetryAt(): string | null {
-    return this.nextDueStmt.get()!.at;
+  /** When the next retry falls due; one set beyond `horizon` (a clock that ran fast) is due `now`. */
+  nextRetryAt(now = new Date().toISOString(), horizon = FAR_FUTURE): string | null {
+    return this.nextDueStmt.get({ now, horizon })!.at;
   }
 
   /** Operations that failed for good, oldest first, read in pages of `pageSize`. */

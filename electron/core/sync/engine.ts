@@ -9,7 +9,7 @@ import type { AttemptsRepo } from '../outbox/attempts-repo';
 import type { OutboxRepo, SendableOp } from '../outbox/outbox-repo';
 import type { Repos } from '../repos';
 import type { VisitorsRepo } from '../visitors/visitors-repo';
-import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
+import { DEFAULT_BACKOFF, retryHorizonMs, type BackoffSettings } from './backoff';
 import { chunk, halve } from './chunker';
 import { applyChangePage } from './mirror';
 import { Progress } from './progress';
@@ -20,6 +20,8 @@ import { resultsMatch, retryOrFail, settleResults } from './settle';
 import type { SyncStateRepo } from './sync-state-repo';
 import { relaxed } from '../db/durability';
 import { heldElsewhere, readLease } from './lease';
+import { PoisonSplitter } from './poison-split';
+import { unexpectedError } from '../db/storage-error';
 
 export interface SyncConnection {
   serverUrl: string;
@@ -36,6 +38,8 @@ export interface SyncSettings {
   requestTimeoutMs: number;
   /** Background syncs while the app is open; 0 = off. */
   autoSyncIntervalMs: number;
+  /** Gzip pushes as for a remote server even at a loopback address (a local tunnel; tests). */
+  offHost?: boolean;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -94,6 +98,7 @@ export class SyncEngine {
   private retryTimer: NodeJS.Timeout | null = null;
   private intervalTimer: NodeJS.Timeout | null = null;
   private background = false;
+  private splitter = new PoisonSplitter();
 
   constructor(private readonly deps: SyncEngineDeps) {
     ({
@@ -167,6 +172,12 @@ export class SyncEngine {
     return this.deps.settings?.() ?? DEFAULT_SYNC_SETTINGS;
   }
 
+  /** Due times beyond this were set by a clock that ran fast (backoff.ts): due now. */
+  private retryHorizon(): string {
+    const now = this.deps.clock.now().getTime();
+    return new Date(now + retryHorizonMs(this.settings.backoff)).toISOString();
+  }
+
   private nowIso(): string {
     return this.deps.clock.now().toISOString();
   }
@@ -191,7 +202,7 @@ export class SyncEngine {
       running: this.current !== null,
       progress: this.current?.progress.snapshot() ?? null,
       lastRun: last,
-      nextRetryAt: this.outbox.nextRetryAt(),
+      nextRetryAt: this.outbox.nextRetryAt(this.nowIso(), this.retryHorizon()),
     };
   }
 
@@ -240,7 +251,7 @@ export class SyncEngine {
       );
       this.intervalTimer.unref?.();
     }
-    const next = retries ? this.outbox.nextRetryAt() : null;
+    const next = retries ? this.outbox.nextRetryAt(this.nowIso(), this.retryHorizon()) : null;
     if (next) {
       const wait = Math.max(0, Date.parse(next) - this.deps.clock.now().getTime());
       this.retryTimer = setTimeout(
@@ -289,6 +300,7 @@ export class SyncEngine {
       token: this.connection.token,
       clientId: this.state.clientId(),
       timeoutMs: this.settings.requestTimeoutMs,
+      offHost: this.settings.offHost === true,
     });
     let ticks = 0;
     const ticker = setInterval(() => {
@@ -307,35 +319,28 @@ export class SyncEngine {
       else if (lastError || progress.conflicts || progress.errors || progress.retried)
         outcome = 'partial';
     } catch (err) {
-      if (!(err instanceof StopRun)) throw err;
-      outcome = err.outcome;
-      lastError = err.error;
+      if (err instanceof StopRun) {
+        outcome = err.outcome;
+        lastError = err.error;
+      } else {
+        // Not a way a run is meant to end (a full disk, a bug): it is a failed run,
+        // with the reason, and the mirror's last-sync time stays where it was.
+        outcome = 'failed';
+        lastError = unexpectedError(err);
+      }
     } finally {
       clearInterval(ticker);
       progress.phase = 'done';
-      const finishedAt = this.nowIso();
-      this.runs.finish(
-        runId,
-        finishedAt,
-        outcome,
-        { ...progress, pulled: progress.pulled },
-        lastError,
-      );
-      this.releaseLease();
-      if (outcome === 'success' || outcome === 'partial') this.state.set('lastSyncAt', finishedAt);
+      // The run's end is written in one transaction; if even that cannot be written
+      // (the disk is full), the engine still lets go of the run, so the next sync is
+      // not refused as "already running". The unfinished row is marked interrupted then.
+      const endError = this.endRun(runId, outcome, progress, lastError);
       this.current = null;
-      this.emitProgress(progress);
-      this.deps.events.emit('visitors:changed', {});
-      this.deps.events.emit('outbox:changed', this.outbox.counts());
-      if (progress.conflicts)
-        this.deps.events.emit('conflicts:changed', { open: this.conflicts.openCount() });
-      this.emitStatus();
-      // The run's end, announced by the engine itself (log, OS notification, the window).
-      const ended = this.runs.recent(1)[0];
-      if (ended) this.deps.events.emit('sync:runEnded', ended);
-      // After a cancel the person decides when to go on; the interval and the next
-      // retry after a later run still apply.
-      this.scheduleBackground(outcome !== 'cancelled');
+      if (endError) {
+        outcome = 'failed';
+        lastError = endError;
+      }
+      this.afterRun(progress, outcome);
     }
     const counts = this.outbox.counts();
     return {
@@ -355,6 +360,57 @@ export class SyncEngine {
       durationMs: this.deps.clock.now().getTime() - startedAt.getTime(),
       lastError,
     };
+  }
+
+  /** Records the run's end and, after a good run, the last-sync time; an error value if it cannot. */
+  private endRun(
+    runId: number,
+    outcome: SyncRunOutcome,
+    progress: Progress,
+    lastError: AppError | null,
+  ): AppError | null {
+    const finishedAt = this.nowIso();
+    try {
+      this.deps.db.transaction(() => {
+        this.runs.finish(runId, finishedAt, outcome, { ...progress }, lastError);
+        if (outcome === 'success' || outcome === 'partial')
+          this.state.set('lastSyncAt', finishedAt);
+      })();
+    } catch (err) {
+      const error = unexpectedError(err);
+      try {
+        this.runs.finish(runId, finishedAt, 'failed', { ...progress }, error);
+      } catch {
+        // Not even that fits: the row stays unfinished and is marked interrupted later.
+      }
+      return error;
+    } finally {
+      try {
+        this.releaseLease();
+      } catch {
+        // A lease this process cannot clear is taken back by it on its next run.
+      }
+    }
+    return null;
+  }
+
+  /** Tells the window and the scheduler that the run is over; never throws. */
+  private afterRun(progress: Progress, outcome: SyncRunOutcome): void {
+    try {
+      this.emitProgress(progress);
+      this.deps.events.emit('visitors:changed', {});
+      this.deps.events.emit('outbox:changed', this.outbox.counts());
+      if (progress.conflicts)
+        this.deps.events.emit('conflicts:changed', { open: this.conflicts.openCount() });
+      this.emitStatus();
+      // The run's end, announced by the engine itself (log, OS notification, the window).
+      const ended = this.runs.recent(1)[0];
+      if (ended) this.deps.events.emit('sync:runEnded', ended);
+    } finally {
+      // After a cancel the person decides when to go on; the interval and the next
+      // retry after a later run still apply.
+      this.scheduleBackground(outcome !== 'cancelled');
+    }
   }
 
   /** The change feed into the mirror, a transaction per page; any failure stops the run. */
@@ -395,6 +451,7 @@ export class SyncEngine {
   ): Promise<AppError | null> {
     const sent = new Set<number>();
     let lastError: AppError | null = null;
+    this.splitter = new PoisonSplitter();
     progress.startPush(0);
     for (let pass = 0; pass < 50; pass++) {
       const failedNow = this.outbox.failOrphans(CREATE_FAILED, CREATE_REMOVED, this.nowIso());
@@ -408,7 +465,9 @@ export class SyncEngine {
           retried: 0,
         });
       // Updates of a record whose create was just acknowledged become due in the next pass.
-      const fresh = this.outbox.due(this.nowIso(), 1_000_000).filter((op) => !sent.has(op.seq));
+      const fresh = this.outbox
+        .due(this.nowIso(), 1_000_000, this.retryHorizon())
+        .filter((op) => !sent.has(op.seq));
       if (fresh.length === 0) break;
       // The pull's page count stays on show when there is nothing to push.
       if (pass === 0) progress.chunk = 0;
@@ -505,6 +564,15 @@ export class SyncEngine {
         const second = await this.sendChunk(api, progress, halves[1], label, signal);
         return second ?? first;
       }
+    }
+    if (this.splitter.decide(ops, error)) {
+      // Refused as a whole again: find the operation that provokes it (poison-split.ts).
+      const [a, b] = halve(ops)!;
+      this.deps.db.transaction(() => ops.forEach((op) => this.outbox.requeue(op.seq, at)))();
+      const first = await this.sendChunk(api, progress, a, label, signal);
+      const second = await this.sendChunk(api, progress, b, label, signal);
+      this.splitter.halvesDone(first, second);
+      return second ?? first;
     }
     if (error.code === 'cancelled') {
       // It may or may not have arrived: due again at once, same opId, attempt counted

@@ -144,6 +144,10 @@ export class VisitorsRepo {
   private readonly upsertSyncedStmt: Statement;
   private readonly pageStmts = new Map<string, Statement>();
   private readonly byServerIdStmt: Statement<[string], SqlRow>;
+  private rangeStmt?: Statement<
+    { after: string; until: string | null; limit: number },
+    SqlRow & { local_work: number }
+  >;
   private readonly ackStmt: Statement;
   private readonly pulledMergeStmt: Statement;
 
@@ -231,6 +235,31 @@ export class VisitorsRepo {
       last_modified: pulled.lastModified,
       at,
     });
+  }
+
+  /**
+   * Records the server knows (server_id set), after < server_id ≤ until, in
+   * server-id order: the mirror check's side of a digest range. `localWork`:
+   * a pending operation or an open conflict, so the record is compared by the
+   * server version it was based on.
+   */
+  mirroredRange(
+    after: string | null,
+    until: string | null,
+    limit: number,
+  ): (VisitorRecord & { localWork: boolean })[] {
+    this.rangeStmt ??= this.db.prepare(`
+      SELECT v.*, NULL AS pending,
+        (v.dirty = 1 OR EXISTS (SELECT 1 FROM outbox o WHERE o.local_id = v.local_id)
+          OR EXISTS (SELECT 1 FROM conflicts c WHERE c.local_id = v.local_id AND c.status = 'open'))
+          AS local_work
+      FROM visitors v
+      WHERE v.server_id IS NOT NULL AND v.server_id > @after
+        AND (@until IS NULL OR v.server_id <= @until)
+      ORDER BY v.server_id LIMIT @limit`);
+    return this.rangeStmt
+      .all({ after: after ?? '', until, limit })
+      .map((r) => ({ ...recordOf(r), localWork: r.local_work === 1 }));
   }
 
   byServerId(serverId: string): VisitorRecord | undefined {
