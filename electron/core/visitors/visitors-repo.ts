@@ -1,7 +1,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 import type { Action } from '../../../shared/protocol';
-import { type Visitor, type VisitorValues, VisitorValuesSchema } from '../../../shared/visitor';
+import {
+  type Visitor,
+  type VisitorField,
+  type VisitorValues,
+  VisitorValuesSchema,
+} from '../../../shared/visitor';
 import type { Db } from '../db/open';
 
 /** A mirror row as the core sees it. */
@@ -108,7 +113,21 @@ function valueParams(v: VisitorValues) {
   };
 }
 
-const RAW_COLUMNS = [
+/** The column of each visitor field. */
+const COLUMN_OF: Record<VisitorField, string> = {
+  name: 'name',
+  company: 'company',
+  email: 'email',
+  title: 'title',
+  phone: 'phone',
+  interests: 'interests',
+  notes: 'notes',
+  captureMethod: 'capture_method',
+  capturedAt: 'captured_at',
+};
+
+/** Every column, as an undo record keeps a row. */
+export const VISITOR_COLUMNS = [
   'local_id',
   'server_id',
   'server_version',
@@ -296,55 +315,62 @@ export class VisitorsRepo {
     });
   }
 
-  /** Every column of a row, for an undo log that must put it back exactly. */
-  raw(localId: string): Record<string, unknown> | undefined {
-    return this.lazy('SELECT * FROM visitors WHERE local_id = ?').get(localId) as
-      Record<string, unknown> | undefined;
-  }
-
-  /** Puts back a row taken with raw(), whatever happened to it since. */
-  restoreRaw(row: Record<string, unknown>): void {
-    this.lazy(
-      `
-      INSERT OR REPLACE INTO visitors (${RAW_COLUMNS.join(', ')})
-      VALUES (${RAW_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    ).run(row);
+  /** The mirror rows of these records, by local id: one statement for a page of conflicts. */
+  getMany(localIds: readonly string[]): Map<string, VisitorRecord> {
+    const rows = this.lazy(
+      'SELECT * FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(localIds)) as SqlRow[];
+    return new Map(rows.map((r) => [r.local_id, recordOf(r)]));
   }
 
   /**
-   * A conflict decision written to the mirror: the resulting values, the
-   * server's record as the new merge base (and its version and id), and
-   * whether something is left to push.
+   * Conflict decisions written to the mirror in one statement. `items` is a
+   * JSON array of `{ l: localId, v: values, b: base, s: serverId, n:
+   * serverVersion, d: dirty, x: deleted }`; `->>` hands objects and arrays
+   * (interests, base) to their columns as the JSON text they are, unparsed. Only `fields`, the value columns
+   * these decisions change, are set: a column left out of SET keeps its sort
+   * index untouched, which is most of an UPDATE's cost here.
    */
-  applyDecision(
-    localId: string,
-    d: {
-      values: VisitorValues;
-      base: VisitorValues | null;
-      serverId: string | null;
-      serverVersion: number | null;
-      dirty: boolean;
-      deleted: boolean;
-    },
-    at: string,
-  ): void {
+  applyDecisions(fields: readonly VisitorField[], items: string, at: string): void {
+    const set = fields.map((f) => `${COLUMN_OF[f]} = x.value ->> '$.v.${f}'`);
     this.lazy(
       `
-      UPDATE visitors SET name = @name, company = @company, email = @email, title = @title,
-        phone = @phone, interests = @interests, notes = @notes, capture_method = @capture_method,
-        captured_at = @captured_at, base = @base, server_id = @server_id,
-        server_version = @server_version, dirty = @dirty, deleted = @deleted, updated_at = @at
-      WHERE local_id = @local_id`,
-    ).run({
-      local_id: localId,
-      ...valueParams(d.values),
-      base: d.base === null ? null : JSON.stringify(d.base),
-      server_id: d.serverId,
-      server_version: d.serverVersion,
-      dirty: d.dirty ? 1 : 0,
-      deleted: d.deleted ? 1 : 0,
-      at,
-    });
+      UPDATE visitors SET ${[...set, ''].join(', ')}base = x.value ->> '$.b',
+        server_id = x.value ->> '$.s', server_version = x.value ->> '$.n',
+        dirty = x.value ->> '$.d', deleted = x.value ->> '$.x', updated_at = @at
+      FROM json_each(@items) x
+      WHERE visitors.local_id = x.value ->> '$.l'`,
+    ).run({ items, at });
+  }
+
+  /** Rows a decision removed (the server's deletion accepted); `localIds` is a JSON array. */
+  removeMany(localIds: string): void {
+    this.lazy('DELETE FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))').run(
+      localIds,
+    );
+  }
+
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: each record
+   * goes back to the row its undo record kept (every column). Taken newest
+   * decision first, so a record decided twice ends as it was before the
+   * first; callers go through a batch from its newest conflicts down.
+   */
+  restoreFromUndo(batchId: number, fromId: number, toId: number): void {
+    this.lazy(
+      `
+      DELETE FROM visitors WHERE local_id IN (SELECT local_id FROM resolve_undo
+        WHERE batch_id = @batch AND conflict_id BETWEEN @from AND @to AND visitor_before IS NULL)`,
+    ).run({ batch: batchId, from: fromId, to: toId });
+    this.lazy(
+      `
+      INSERT OR REPLACE INTO visitors (${VISITOR_COLUMNS.join(', ')})
+      SELECT ${VISITOR_COLUMNS.map((c) => `u.visitor_before ->> '$.${c}'`).join(', ')}
+      FROM resolve_undo u
+      WHERE u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+        AND u.visitor_before IS NOT NULL
+      ORDER BY u.conflict_id DESC`,
+    ).run({ batch: batchId, from: fromId, to: toId });
   }
 
   private lazy(sql: string): Statement {
