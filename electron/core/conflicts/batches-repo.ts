@@ -62,7 +62,7 @@ export class BatchesRepo {
         (SELECT json_object(${VISITOR_COLUMNS.map((c) => `'${c}', v.${c}`).join(', ')})
           FROM visitors v WHERE v.local_id = x.value ->> '$.l'),
         (SELECT json_group_array(json_object(${OUTBOX_COLUMNS.map((c) => `'${c}', o.${c}`).join(', ')}) ORDER BY o.seq)
-          FROM outbox o WHERE o.local_id = x.value ->> '$.l' AND o.status IN ('pending', 'retrying')),
+          FROM outbox o WHERE o.local_id = x.value ->> '$.l' AND +o.status IN ('pending', 'retrying')),
         x.value ->> '$.o', x.value ->> '$.r'
       FROM json_each(@items) x`);
     // A batch's conflicts in id ranges of `size`, newest first: undo goes through them in this order.
@@ -76,10 +76,19 @@ export class BatchesRepo {
       SELECT
         (SELECT count(*) FROM resolve_undo u LEFT JOIN outbox o ON o.op_id = u.op_added
           WHERE u.batch_id = @batch AND u.op_added IS NOT NULL
-            AND (o.seq IS NULL OR o.status != 'pending' OR o.attempts > 0)) AS sent,
+            AND (o.status != 'pending' OR o.attempts > 0
+              -- gone: sent and settled, unless a later decision of this apply superseded it
+              OR (o.seq IS NULL AND NOT EXISTS (SELECT 1 FROM resolve_undo later
+                WHERE later.batch_id = u.batch_id AND later.local_id = u.local_id
+                  AND later.conflict_id > u.conflict_id)))) AS sent,
         (SELECT count(DISTINCT u.local_id) FROM resolve_undo u
           LEFT JOIN visitors v ON v.local_id = u.local_id
-          WHERE u.batch_id = @batch AND CASE
+          WHERE u.batch_id = @batch
+            -- the record as the apply left it: its last decision in the batch
+            AND NOT EXISTS (SELECT 1 FROM resolve_undo later
+              WHERE later.batch_id = u.batch_id AND later.local_id = u.local_id
+                AND later.conflict_id > u.conflict_id)
+            AND CASE
             -- the apply removed it: it must still be gone
             WHEN u.removed = 1 THEN v.local_id IS NOT NULL
             -- it existed before: it must still be there, as the apply left it

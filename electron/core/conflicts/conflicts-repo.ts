@@ -335,7 +335,9 @@ export class ConflictsRepo {
 
   /**
    * A page of decisions applied: `items` is a JSON array of `{ i: id, r:
-   * resolution }`, the resolution going in as the JSON text it is.
+   * resolution }`, the resolution going in as the JSON text it is. The unary
+   * `+` keeps SQLite from driving the update by the open-status index (every
+   * open conflict scanned for each page) instead of by the ids.
    */
   markResolved(items: string, batchId: number, at: string): void {
     this.cached(
@@ -343,7 +345,7 @@ export class ConflictsRepo {
       `UPDATE conflicts SET status = 'resolved', resolution = x.value ->> '$.r',
         batch_id = @batch_id, resolved_at = @at, draft = NULL
       FROM json_each(@items) x
-      WHERE conflicts.id = x.value ->> '$.i' AND conflicts.status = 'open'`,
+      WHERE conflicts.id = x.value ->> '$.i' AND +conflicts.status = 'open'`,
     ).run({ items, batch_id: batchId, at });
   }
 

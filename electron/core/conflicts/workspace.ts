@@ -214,7 +214,7 @@ export class ConflictWorkspace {
   /**
    * The one code path of preview and apply. Conflicts are taken in id order
    * and each is decided against its record as the ones before it left it
-   * (kept in memory, see stateAfter), so two conflicts of one record compose
+   * (see stateAfter), so two conflicts of one record compose
    * exactly as they do when applied. Apply (`keep`) then writes the decisions
    * a page at a time with a few set-based statements; the preview writes
    * nothing.
@@ -245,7 +245,8 @@ export class ConflictWorkspace {
     const reasons = new Map<string, number>();
     const changing = new Set<string>();
     // Records decided in this run, as the decisions left them.
-    const decided = new Map<string, RecordState>();
+    // Taken only when a record comes up again (rare), so the common case pays nothing for it.
+    const decided = new Map<string, () => RecordState>();
     // Decisions not written yet: one record at most once, as each one's undo
     // record is taken from the database before the page writes.
     const page: Decided[] = [];
@@ -263,7 +264,7 @@ export class ConflictWorkspace {
         await job.tick(summary.targeted);
         summary.targeted++;
         summary.throughId = Math.max(summary.throughId, c.id);
-        const record = decided.get(c.localId) ?? {
+        const record = decided.get(c.localId)?.() ?? {
           visitor: visitors.get(c.localId) ?? null,
           ops: ops.get(c.localId) ?? [],
         };
@@ -274,7 +275,7 @@ export class ConflictWorkspace {
           continue;
         }
         const effect = effectOf(p);
-        decided.set(c.localId, stateAfter(p, effect, at));
+        decided.set(c.localId, () => stateAfter(p, effect, at));
         if (keep) {
           if (inPage.has(c.localId) || page.length >= WRITE_PAGE) flush();
           page.push({ plan: p, effect, opId: effect.op ? newOpId() : null });

@@ -386,8 +386,9 @@ export class OutboxRepo {
    */
   supersede(localIds: string): void {
     this.sql(
+      // `+status`: by record (outbox_by_local), not by scanning every pending operation.
       `DELETE FROM outbox WHERE local_id IN (SELECT value FROM json_each(?))
-        AND status IN ('pending', 'retrying')`,
+        AND +status IN ('pending', 'retrying')`,
     ).run(localIds);
   }
 

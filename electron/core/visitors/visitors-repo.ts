@@ -352,25 +352,38 @@ export class VisitorsRepo {
 
   /**
    * Undo of a bulk apply, for its conflicts in [fromId, toId]: each record
-   * goes back to the row its undo record kept (every column). Taken newest
-   * decision first, so a record decided twice ends as it was before the
-   * first; callers go through a batch from its newest conflicts down.
+   * goes back to the row (every column) kept by its first decision in the
+   * batch, the state before the apply, however many decisions followed.
    */
   restoreFromUndo(batchId: number, fromId: number, toId: number): void {
+    const first = `u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+      AND NOT EXISTS (SELECT 1 FROM resolve_undo earlier WHERE earlier.batch_id = u.batch_id
+        AND earlier.local_id = u.local_id AND earlier.conflict_id < u.conflict_id)`;
+    const range = { batch: batchId, from: fromId, to: toId };
     this.lazy(
       `
-      DELETE FROM visitors WHERE local_id IN (SELECT local_id FROM resolve_undo
-        WHERE batch_id = @batch AND conflict_id BETWEEN @from AND @to AND visitor_before IS NULL)`,
-    ).run({ batch: batchId, from: fromId, to: toId });
+      DELETE FROM visitors WHERE local_id IN (SELECT u.local_id FROM resolve_undo u
+        WHERE ${first} AND u.visitor_before IS NULL)`,
+    ).run(range);
+    // Rows the apply removed come back whole; the others are updated in place,
+    // which costs half of deleting and inserting them again.
     this.lazy(
       `
-      INSERT OR REPLACE INTO visitors (${VISITOR_COLUMNS.join(', ')})
+      INSERT INTO visitors (${VISITOR_COLUMNS.join(', ')})
       SELECT ${VISITOR_COLUMNS.map((c) => `u.visitor_before ->> '$.${c}'`).join(', ')}
       FROM resolve_undo u
-      WHERE u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
-        AND u.visitor_before IS NOT NULL
-      ORDER BY u.conflict_id DESC`,
-    ).run({ batch: batchId, from: fromId, to: toId });
+      WHERE ${first} AND u.visitor_before IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = u.local_id)`,
+    ).run(range);
+    const set = VISITOR_COLUMNS.filter((c) => c !== 'local_id').map(
+      (c) => `${c} = u.visitor_before ->> '$.${c}'`,
+    );
+    this.lazy(
+      `
+      UPDATE visitors SET ${set.join(', ')}
+      FROM resolve_undo u
+      WHERE ${first} AND u.visitor_before IS NOT NULL AND visitors.local_id = u.local_id`,
+    ).run(range);
   }
 
   private lazy(sql: string): Statement {
