@@ -95,28 +95,6 @@ export class AuditRepo {
     });
   }
 
-  /**
-   * The `resolve` rows of a page of decisions: `items` is a JSON array of `{
-   * l: localId, s: serverId, c: conflictId, o: opId, d: detail, b: before, a:
-   * after }`; detail, before and after (never null: an after of "deleted" is
-   * a JSON string) go in as the JSON text they are (`->`, not `->>`).
-   */
-  addResolved(items: string, e: { at: string; actor: string; batchId: number }): void {
-    this.lazy(
-      `
-      INSERT INTO audit (at, actor, action, local_id, server_id, conflict_id, op_id, batch_id,
-        detail, before, after)
-      SELECT @at, @actor, 'resolve', x.value ->> '$.l', x.value ->> '$.s', x.value ->> '$.c',
-        x.value ->> '$.o', @batch, x.value -> '$.d', x.value -> '$.b', x.value -> '$.a'
-      FROM json_each(@items) x ORDER BY x.key`,
-    ).run({
-      items,
-      at: e.at,
-      actor: e.actor,
-      batch: e.batchId,
-    });
-  }
-
   /** The `undo_resolve` rows of a batch's decisions in [fromId, toId], newest first. */
   addUndone(e: {
     at: string;

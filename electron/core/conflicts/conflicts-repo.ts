@@ -333,20 +333,13 @@ export class ConflictsRepo {
     return this.setDraftStmt.run(draft === null ? null : JSON.stringify(draft), id).changes === 1;
   }
 
-  /**
-   * A page of decisions applied: `items` is a JSON array of `{ i: id, r:
-   * resolution }`, the resolution going in as the JSON text it is. The unary
-   * `+` keeps SQLite from driving the update by the open-status index (every
-   * open conflict scanned for each page) instead of by the ids.
-   */
-  markResolved(items: string, batchId: number, at: string): void {
+  markResolved(id: number, resolution: Resolution, batchId: number, at: string): void {
     this.cached(
       'resolve',
-      `UPDATE conflicts SET status = 'resolved', resolution = x.value ->> '$.r',
-        batch_id = @batch_id, resolved_at = @at, draft = NULL
-      FROM json_each(@items) x
-      WHERE conflicts.id = x.value ->> '$.i' AND +conflicts.status = 'open'`,
-    ).run({ items, batch_id: batchId, at });
+      `UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
+        resolved_at = @at, draft = NULL
+      WHERE id = @id AND status = 'open'`,
+    ).run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
   }
 
   /**

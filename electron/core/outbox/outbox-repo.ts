@@ -393,22 +393,6 @@ export class OutboxRepo {
   }
 
   /**
-   * The operations of conflict decisions, queued in array order (so in seq
-   * order): `ops` is a JSON array of `{ o: opId, a: action, l: localId, s:
-   * serverId, d: data, v: baseVersion }`; `d` goes in as the JSON text it is.
-   */
-  insertMany(ops: string, at: string): void {
-    this.sql(
-      `
-      INSERT INTO outbox (op_id, action, local_id, server_id, data, base_version, op_timestamp,
-        created_at, updated_at)
-      SELECT x.value ->> '$.o', x.value ->> '$.a', x.value ->> '$.l', x.value ->> '$.s',
-        x.value ->> '$.d', x.value ->> '$.v', @at, @at, @at
-      FROM json_each(@ops) x ORDER BY x.key`,
-    ).run({ ops, at });
-  }
-
-  /**
    * Undo of a bulk apply, for its conflicts in [fromId, toId]: the operations
    * it queued leave, and those it superseded come back exactly as they were
    * (same seq and opId), except ones the same apply had queued itself.

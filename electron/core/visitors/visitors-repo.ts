@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { changedFields } from '../../../shared/diff';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 import type { Action } from '../../../shared/protocol';
 import {
@@ -324,23 +325,42 @@ export class VisitorsRepo {
   }
 
   /**
-   * Conflict decisions written to the mirror in one statement. `items` is a
-   * JSON array of `{ l: localId, v: values, b: base, s: serverId, n:
-   * serverVersion, d: dirty, x: deleted }`; `->>` hands objects and arrays
-   * (interests, base) to their columns as the JSON text they are, unparsed. Only `fields`, the value columns
-   * these decisions change, are set: a column left out of SET keeps its sort
-   * index untouched, which is most of an UPDATE's cost here.
+   * A conflict decision written to the mirror: the resulting values, the
+   * server's record as the new merge base (and its version and id), and
+   * whether something is left to push. Only the columns that differ from
+   * `before` (the row as the decision read it) are set, with updated_at: a
+   * column in SET costs the upkeep of every index on it or filtered by it
+   * (`deleted` alone is in the WHERE of all five sort indexes), whether its
+   * value changes or not. One statement per set of columns, prepared once.
    */
-  applyDecisions(fields: readonly VisitorField[], items: string, at: string): void {
-    const set = fields.map((f) => `${COLUMN_OF[f]} = x.value ->> '$.v.${f}'`);
+  applyDecision(
+    before: VisitorRecord,
+    d: {
+      values: VisitorValues;
+      base: VisitorValues | null;
+      serverId: string | null;
+      serverVersion: number | null;
+      dirty: boolean;
+      deleted: boolean;
+    },
+    at: string,
+  ): void {
+    const values = valueParams(d.values);
+    const params: Record<string, unknown> = { local_id: before.localId, at };
+    for (const f of changedFields(before.values, d.values))
+      params[COLUMN_OF[f]] = values[COLUMN_OF[f] as keyof typeof values];
+    const base = d.base === null ? null : JSON.stringify(d.base);
+    if (base !== (before.base === null ? null : JSON.stringify(before.base))) params.base = base;
+    if (d.serverId !== before.serverId) params.server_id = d.serverId;
+    if (d.serverVersion !== before.serverVersion) params.server_version = d.serverVersion;
+    if (d.dirty !== before.dirty) params.dirty = d.dirty ? 1 : 0;
+    if (d.deleted !== before.deleted) params.deleted = d.deleted ? 1 : 0;
+    const set = Object.keys(params)
+      .filter((c) => c !== 'local_id' && c !== 'at')
+      .map((c) => `${c} = @${c}`);
     this.lazy(
-      `
-      UPDATE visitors SET ${[...set, ''].join(', ')}base = x.value ->> '$.b',
-        server_id = x.value ->> '$.s', server_version = x.value ->> '$.n',
-        dirty = x.value ->> '$.d', deleted = x.value ->> '$.x', updated_at = @at
-      FROM json_each(@items) x
-      WHERE visitors.local_id = x.value ->> '$.l'`,
-    ).run({ items, at });
+      `UPDATE visitors SET ${[...set, 'updated_at = @at'].join(', ')} WHERE local_id = @local_id`,
+    ).run(params);
   }
 
   /** Rows a decision removed (the server's deletion accepted); `localIds` is a JSON array. */
