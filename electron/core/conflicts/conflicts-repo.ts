@@ -329,6 +329,15 @@ export class ConflictsRepo {
     }
   }
 
+  /** Records with more than one open conflict: the only ones a bulk run meets twice. */
+  recordsWithSeveralOpen(): Set<string> {
+    const rows = this.cached(
+      'several',
+      "SELECT local_id FROM conflicts WHERE status = 'open' GROUP BY local_id HAVING count(*) > 1",
+    ).all() as { local_id: string }[];
+    return new Set(rows.map((r) => r.local_id));
+  }
+
   setDraft(id: number, draft: Resolution | null): boolean {
     return this.setDraftStmt.run(draft === null ? null : JSON.stringify(draft), id).changes === 1;
   }
