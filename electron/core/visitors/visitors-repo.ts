@@ -386,7 +386,7 @@ export class VisitorsRepo {
         WHERE ${first} AND u.visitor_before IS NULL)`,
     ).run(range);
     // Rows the apply removed come back whole; the others are updated in place,
-    // which costs half of deleting and inserting them again.
+    // which costs less than deleting and inserting them again.
     this.lazy(
       `
       INSERT INTO visitors (${VISITOR_COLUMNS.join(', ')})
@@ -395,9 +395,18 @@ export class VisitorsRepo {
       WHERE ${first} AND u.visitor_before IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = u.local_id)`,
     ).run(range);
-    const set = VISITOR_COLUMNS.filter((c) => c !== 'local_id').map(
-      (c) => `${c} = u.visitor_before ->> '$.${c}'`,
-    );
+    // Only the columns some row of the range differs in: a column in SET costs the upkeep of
+    // every index on it or filtered by it (see applyDecision), changed or not.
+    const columns = VISITOR_COLUMNS.filter((c) => c !== 'local_id');
+    const differs = this.lazy(
+      `
+      SELECT ${columns.map((c) => `max(v.${c} IS NOT (u.visitor_before ->> '$.${c}')) AS ${c}`).join(', ')}
+      FROM resolve_undo u JOIN visitors v ON v.local_id = u.local_id
+      WHERE ${first} AND u.visitor_before IS NOT NULL`,
+    ).get(range) as Record<string, number | null>;
+    const changed = columns.filter((c) => differs[c] === 1);
+    if (changed.length === 0) return;
+    const set = changed.map((c) => `${c} = u.visitor_before ->> '$.${c}'`);
     this.lazy(
       `
       UPDATE visitors SET ${set.join(', ')}
