@@ -57,6 +57,12 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       .run(),
   5: (db) =>
     db.prepare(`UPDATE outbox SET status = 'failed', exported_at = 't' WHERE op_id = 'op1'`).run(),
+  7: (db) =>
+    db
+      .prepare(
+        `INSERT INTO resolve_undo (batch_id, conflict_id, local_id, ops_removed) VALUES (1, 1, 'l1', '[]')`,
+      )
+      .run(),
   10: (db) =>
     db
       .prepare(
@@ -66,6 +72,9 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       )
       .run(),
 };
+
+/** The versions a file can be at (steps are numbered apart, so there may be gaps). */
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 describe('migrations', () => {
   it('gives a new file the latest schema, in WAL mode with synchronous FULL', () => {
@@ -116,6 +125,9 @@ describe('migrations', () => {
       // v5 adds exported_at to the outbox; operations already there are not exported
       if (start >= 2 && start < 5)
         expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: null }]);
+      // v7 indexes the undo log by record; undo records already there stay
+      if (start >= 7)
+        expect(db.prepare('SELECT local_id FROM resolve_undo').all()).toEqual([{ local_id: 'l1' }]);
       // v10 adds the archive, empty
       if (start < 10)
         expect(db.prepare('SELECT count(*) AS n FROM outbox_archive').get()).toEqual({ n: 0 });

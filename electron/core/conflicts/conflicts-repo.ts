@@ -144,8 +144,7 @@ export class ConflictsRepo {
   private readonly listOpenStmt: Statement<[number, number], SqlConflict>;
   private readonly byIdStmt: Statement<[number], SqlConflict>;
   private readonly setDraftStmt: Statement<[string | null, number]>;
-  private readonly resolveStmt: Statement;
-  private readonly reopenStmt: Statement<[number]>;
+  private readonly reopenStmt: Statement<{ batch: number; from: number; to: number }>;
   private readonly serverDeletedStmt: Statement;
   private readonly cache = new Map<string, Statement>();
 
@@ -168,14 +167,10 @@ export class ConflictsRepo {
     this.setDraftStmt = db.prepare(
       "UPDATE conflicts SET draft = ? WHERE id = ? AND status = 'open'",
     );
-    this.resolveStmt = db.prepare(`
-      UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
-        resolved_at = @at, draft = NULL
-      WHERE id = @id AND status = 'open'`);
     this.reopenStmt = db.prepare(`
       UPDATE conflicts SET status = 'open', resolution = NULL, batch_id = NULL, resolved_at = NULL,
         draft = resolution
-      WHERE batch_id = ?`);
+      WHERE batch_id = @batch AND id BETWEEN @from AND @to`);
     this.serverDeletedStmt = db.prepare(`
       UPDATE conflicts SET kind = 'update_deleted', server_data = NULL, conflict_fields = '[]',
         field_mask = 0, draft = NULL, server_version = coalesce(@version, server_version)
@@ -336,17 +331,34 @@ export class ConflictsRepo {
     }
   }
 
+  /** Records with more than one open conflict: the only ones a bulk run meets twice. */
+  recordsWithSeveralOpen(): Set<string> {
+    const rows = this.cached(
+      'several',
+      "SELECT local_id FROM conflicts WHERE status = 'open' GROUP BY local_id HAVING count(*) > 1",
+    ).all() as { local_id: string }[];
+    return new Set(rows.map((r) => r.local_id));
+  }
+
   setDraft(id: number, draft: Resolution | null): boolean {
     return this.setDraftStmt.run(draft === null ? null : JSON.stringify(draft), id).changes === 1;
   }
 
   markResolved(id: number, resolution: Resolution, batchId: number, at: string): void {
-    this.resolveStmt.run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
+    this.cached(
+      'resolve',
+      `UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
+        resolved_at = @at, draft = NULL
+      WHERE id = @id AND status = 'open'`,
+    ).run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
   }
 
-  /** Undo of a bulk apply: its conflicts open again, each with the decision it had as its draft. */
-  reopenBatch(batchId: number): number {
-    return this.reopenStmt.run(batchId).changes;
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: they open
+   * again, each with the decision it had as its draft.
+   */
+  reopenBatch(batchId: number, fromId: number, toId: number): number {
+    return this.reopenStmt.run({ batch: batchId, from: fromId, to: toId }).changes;
   }
 
   private cached(key: string, sql: string): Statement {

@@ -224,6 +224,16 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 7,
+    name: 'undo records by record',
+    up(db) {
+      db.exec(`
+        -- a record decided twice in one bulk apply: its later undo record is found by record
+        CREATE INDEX resolve_undo_by_local ON resolve_undo (batch_id, local_id, conflict_id);
+        `);
+    },
+  },
+  {
     version: 10,
     name: 'retry queue: the archive of discarded operations',
     up(db) {

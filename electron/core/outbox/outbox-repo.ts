@@ -25,6 +25,25 @@ interface SqlOp {
   updated_at: string;
 }
 
+/** Every column, as an undo record keeps a superseded operation. */
+export const OUTBOX_COLUMNS = [
+  'seq',
+  'op_id',
+  'action',
+  'local_id',
+  'server_id',
+  'data',
+  'base_version',
+  'op_timestamp',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'created_at',
+  'updated_at',
+  'exported_at',
+] as const;
+
 /** An operation ready to go out, with the server id it targets (from the op or the record). */
 export interface SendableOp {
   seq: number;
@@ -354,28 +373,55 @@ export class OutboxRepo {
     return this.forLocalStmt.all(localId).map(rowOf);
   }
 
-  /**
-   * A conflict decision supersedes the record's queued operations that are not
-   * on the wire: they are removed, and kept whole (every column) for undo.
-   * Failed ones stay for an admin to act on.
-   */
-  takeSupersedable(localId: string): Record<string, unknown>[] {
+  /** The operations of these records, oldest first: one statement for a page of conflicts. */
+  forVisitors(localIds: readonly string[]): Map<string, OutboxRow[]> {
+    const out = new Map<string, OutboxRow[]>();
     const rows = this.sql(
-      "SELECT * FROM outbox WHERE local_id = ? AND status IN ('pending', 'retrying') ORDER BY seq",
-    ).all(localId) as Record<string, unknown>[];
-    const del = this.sql('DELETE FROM outbox WHERE seq = ?');
-    for (const r of rows) del.run(r.seq);
-    return rows;
+      'SELECT * FROM outbox WHERE local_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+    ).all(JSON.stringify(localIds)) as SqlOp[];
+    for (const r of rows) {
+      const list = out.get(r.local_id);
+      if (list) list.push(rowOf(r));
+      else out.set(r.local_id, [rowOf(r)]);
+    }
+    return out;
   }
 
-  /** Undo of a decision: the superseded rows go back exactly as they were (same seq and opId). */
-  restoreRows(rows: readonly Record<string, unknown>[]): void {
-    const stmt = this.sql(`
-      INSERT INTO outbox (seq, op_id, action, local_id, server_id, data, base_version, op_timestamp,
-        status, attempts, next_attempt_at, last_error, created_at, updated_at, exported_at)
-      VALUES (@seq, @op_id, @action, @local_id, @server_id, @data, @base_version, @op_timestamp,
-        @status, @attempts, @next_attempt_at, @last_error, @created_at, @updated_at, @exported_at)`);
-    for (const r of rows) stmt.run(r);
+  /**
+   * A conflict decision supersedes the record's queued operations that are not
+   * on the wire (the undo record keeps them whole first, see
+   * BatchesRepo.captureUndo). Failed ones stay for an admin to act on.
+   * `localIds` is a JSON array.
+   */
+  supersede(localIds: string): void {
+    this.sql(
+      // `+status`: by record (outbox_by_local), not by scanning every pending operation.
+      `DELETE FROM outbox WHERE local_id IN (SELECT value FROM json_each(?))
+        AND +status IN ('pending', 'retrying')`,
+    ).run(localIds);
+  }
+
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: the operations
+   * it queued leave, and those it superseded come back exactly as they were
+   * (same seq and opId), except ones the same apply had queued itself.
+   */
+  undoBatch(batchId: number, fromId: number, toId: number): void {
+    const range = { batch: batchId, from: fromId, to: toId };
+    this.sql(
+      `
+      DELETE FROM outbox WHERE op_id IN (SELECT op_added FROM resolve_undo
+        WHERE batch_id = @batch AND conflict_id BETWEEN @from AND @to AND op_added IS NOT NULL)`,
+    ).run(range);
+    this.sql(
+      `
+      INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')})
+      SELECT ${OUTBOX_COLUMNS.map((c) => `o.value ->> '$.${c}'`).join(', ')}
+      FROM resolve_undo u, json_each(u.ops_removed) o
+      WHERE u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+        AND NOT EXISTS (SELECT 1 FROM resolve_undo a
+          WHERE a.op_added = o.value ->> '$.op_id' AND a.batch_id = @batch)`,
+    ).run(range);
   }
 
   /** Where an operation is: null once it left the outbox (synced, or turned into a conflict). */
@@ -384,10 +430,6 @@ export class OutboxRepo {
       (this.sql('SELECT status, attempts FROM outbox WHERE op_id = ?').get(opId) as
         { status: OutboxStatus; attempts: number } | undefined) ?? null
     );
-  }
-
-  deleteByOpId(opId: string): void {
-    this.sql('DELETE FROM outbox WHERE op_id = ?').run(opId);
   }
 
   /** Statements of the rarer paths, prepared on first use. */

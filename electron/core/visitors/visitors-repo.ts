@@ -1,7 +1,13 @@
 import type { Statement } from 'better-sqlite3';
+import { changedFields } from '../../../shared/diff';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 import type { Action } from '../../../shared/protocol';
-import { type Visitor, type VisitorValues, VisitorValuesSchema } from '../../../shared/visitor';
+import {
+  type Visitor,
+  type VisitorField,
+  type VisitorValues,
+  VisitorValuesSchema,
+} from '../../../shared/visitor';
 import type { Db } from '../db/open';
 
 /** A mirror row as the core sees it. */
@@ -108,7 +114,21 @@ function valueParams(v: VisitorValues) {
   };
 }
 
-const RAW_COLUMNS = [
+/** The column of each visitor field. */
+const COLUMN_OF: Record<VisitorField, string> = {
+  name: 'name',
+  company: 'company',
+  email: 'email',
+  title: 'title',
+  phone: 'phone',
+  interests: 'interests',
+  notes: 'notes',
+  captureMethod: 'capture_method',
+  capturedAt: 'captured_at',
+};
+
+/** Every column, as an undo record keeps a row. */
+export const VISITOR_COLUMNS = [
   'local_id',
   'server_id',
   'server_version',
@@ -325,28 +345,25 @@ export class VisitorsRepo {
     });
   }
 
-  /** Every column of a row, for an undo log that must put it back exactly. */
-  raw(localId: string): Record<string, unknown> | undefined {
-    return this.lazy('SELECT * FROM visitors WHERE local_id = ?').get(localId) as
-      Record<string, unknown> | undefined;
-  }
-
-  /** Puts back a row taken with raw(), whatever happened to it since. */
-  restoreRaw(row: Record<string, unknown>): void {
-    this.lazy(
-      `
-      INSERT OR REPLACE INTO visitors (${RAW_COLUMNS.join(', ')})
-      VALUES (${RAW_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    ).run(row);
+  /** The mirror rows of these records, by local id: one statement for a page of conflicts. */
+  getMany(localIds: readonly string[]): Map<string, VisitorRecord> {
+    const rows = this.lazy(
+      'SELECT * FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(localIds)) as SqlRow[];
+    return new Map(rows.map((r) => [r.local_id, recordOf(r)]));
   }
 
   /**
    * A conflict decision written to the mirror: the resulting values, the
    * server's record as the new merge base (and its version and id), and
-   * whether something is left to push.
+   * whether something is left to push. Only the columns that differ from
+   * `before` (the row as the decision read it) are set, with updated_at: a
+   * column in SET costs the upkeep of every index on it or filtered by it
+   * (`deleted` alone is in the WHERE of all five sort indexes), whether its
+   * value changes or not. One statement per set of columns, prepared once.
    */
   applyDecision(
-    localId: string,
+    before: VisitorRecord,
     d: {
       values: VisitorValues;
       base: VisitorValues | null;
@@ -357,23 +374,74 @@ export class VisitorsRepo {
     },
     at: string,
   ): void {
+    const values = valueParams(d.values);
+    const params: Record<string, unknown> = { local_id: before.localId, at };
+    for (const f of changedFields(before.values, d.values))
+      params[COLUMN_OF[f]] = values[COLUMN_OF[f] as keyof typeof values];
+    const base = d.base === null ? null : JSON.stringify(d.base);
+    if (base !== (before.base === null ? null : JSON.stringify(before.base))) params.base = base;
+    if (d.serverId !== before.serverId) params.server_id = d.serverId;
+    if (d.serverVersion !== before.serverVersion) params.server_version = d.serverVersion;
+    if (d.dirty !== before.dirty) params.dirty = d.dirty ? 1 : 0;
+    if (d.deleted !== before.deleted) params.deleted = d.deleted ? 1 : 0;
+    const set = Object.keys(params)
+      .filter((c) => c !== 'local_id' && c !== 'at')
+      .map((c) => `${c} = @${c}`);
+    this.lazy(
+      `UPDATE visitors SET ${[...set, 'updated_at = @at'].join(', ')} WHERE local_id = @local_id`,
+    ).run(params);
+  }
+
+  /** Rows a decision removed (the server's deletion accepted); `localIds` is a JSON array. */
+  removeMany(localIds: string): void {
+    this.lazy('DELETE FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))').run(
+      localIds,
+    );
+  }
+
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: each record
+   * goes back to the row (every column) kept by its first decision in the
+   * batch, the state before the apply, however many decisions followed.
+   */
+  restoreFromUndo(batchId: number, fromId: number, toId: number): void {
+    const first = `u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+      AND NOT EXISTS (SELECT 1 FROM resolve_undo earlier WHERE earlier.batch_id = u.batch_id
+        AND earlier.local_id = u.local_id AND earlier.conflict_id < u.conflict_id)`;
+    const range = { batch: batchId, from: fromId, to: toId };
     this.lazy(
       `
-      UPDATE visitors SET name = @name, company = @company, email = @email, title = @title,
-        phone = @phone, interests = @interests, notes = @notes, capture_method = @capture_method,
-        captured_at = @captured_at, base = @base, server_id = @server_id,
-        server_version = @server_version, dirty = @dirty, deleted = @deleted, updated_at = @at
-      WHERE local_id = @local_id`,
-    ).run({
-      local_id: localId,
-      ...valueParams(d.values),
-      base: d.base === null ? null : JSON.stringify(d.base),
-      server_id: d.serverId,
-      server_version: d.serverVersion,
-      dirty: d.dirty ? 1 : 0,
-      deleted: d.deleted ? 1 : 0,
-      at,
-    });
+      DELETE FROM visitors WHERE local_id IN (SELECT u.local_id FROM resolve_undo u
+        WHERE ${first} AND u.visitor_before IS NULL)`,
+    ).run(range);
+    // Rows the apply removed come back whole; the others are updated in place,
+    // which costs less than deleting and inserting them again.
+    this.lazy(
+      `
+      INSERT INTO visitors (${VISITOR_COLUMNS.join(', ')})
+      SELECT ${VISITOR_COLUMNS.map((c) => `u.visitor_before ->> '$.${c}'`).join(', ')}
+      FROM resolve_undo u
+      WHERE ${first} AND u.visitor_before IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = u.local_id)`,
+    ).run(range);
+    // Only the columns some row of the range differs in: a column in SET costs the upkeep of
+    // every index on it or filtered by it (see applyDecision), changed or not.
+    const columns = VISITOR_COLUMNS.filter((c) => c !== 'local_id');
+    const differs = this.lazy(
+      `
+      SELECT ${columns.map((c) => `max(v.${c} IS NOT (u.visitor_before ->> '$.${c}')) AS ${c}`).join(', ')}
+      FROM resolve_undo u JOIN visitors v ON v.local_id = u.local_id
+      WHERE ${first} AND u.visitor_before IS NOT NULL`,
+    ).get(range) as Record<string, number | null>;
+    const changed = columns.filter((c) => differs[c] === 1);
+    if (changed.length === 0) return;
+    const set = changed.map((c) => `${c} = u.visitor_before ->> '$.${c}'`);
+    this.lazy(
+      `
+      UPDATE visitors SET ${set.join(', ')}
+      FROM resolve_undo u
+      WHERE ${first} AND u.visitor_before IS NOT NULL AND visitors.local_id = u.local_id`,
+    ).run(range);
   }
 
   private lazy(sql: string): Statement {
