@@ -57,7 +57,17 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       .run(),
   5: (db) =>
     db.prepare(`UPDATE outbox SET status = 'failed', exported_at = 't' WHERE op_id = 'op1'`).run(),
+  11: (db) =>
+    db
+      .prepare(
+        `INSERT INTO import_runs (fingerprint, file_name, format, mapping, id_time, next_line, started_at, updated_at)
+      VALUES ('f1', 'a.csv', 'csv', '[]', 1, 7, 't', 't')`,
+      )
+      .run(),
 };
+
+/** The versions a file may be at: none yet, then each step's (numbers may have gaps). */
+const STARTS = [0, ...MIGRATIONS.map((m) => m.version).filter((v) => v < LATEST_VERSION)];
 
 describe('migrations', () => {
   it('gives a new file the latest schema, in WAL mode with synchronous FULL', () => {
@@ -72,12 +82,12 @@ describe('migrations', () => {
     expect(Object.keys(SAMPLE).map(Number)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
-  for (let start = 0; start < LATEST_VERSION; start++) {
+  for (const start of STARTS) {
     it(`upgrades a file at version ${start} to ${LATEST_VERSION}, keeping its rows`, () => {
       const file = join(dir, `v${start}.sqlite`);
       const old = new Database(file);
       migrate(old, MIGRATIONS, start);
-      for (let v = 1; v <= start; v++) SAMPLE[v]!(old);
+      for (const m of MIGRATIONS) if (m.version <= start) SAMPLE[m.version]!(old);
       old.close();
 
       const db = openDatabase(file);
@@ -104,8 +114,10 @@ describe('migrations', () => {
           });
       }
       // v5 adds exported_at to the outbox; operations already there are not exported
-      if (start >= 2)
+      if (start >= 2 && start < 5)
         expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: null }]);
+      if (start >= 5)
+        expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: 't' }]);
       db.close();
       fresh.close();
     });

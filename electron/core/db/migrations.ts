@@ -223,6 +223,36 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'imports: where each file got to',
+    up(db) {
+      db.exec(`
+        -- one row per imported file (by its bytes): an interrupted import goes on from next_line
+        CREATE TABLE import_runs (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          fingerprint  TEXT NOT NULL UNIQUE,
+          file_name    TEXT NOT NULL,
+          format       TEXT NOT NULL CHECK (format IN ('csv', 'jsonl')),
+          mapping      TEXT NOT NULL CHECK (json_valid(mapping)),
+          -- the time part of the visitors' ids this import creates (ids are derived from it and the line)
+          id_time      INTEGER NOT NULL,
+          -- every row starting before this line is in the database, committed with this row
+          next_line    INTEGER NOT NULL DEFAULT 1,
+          rows         INTEGER NOT NULL DEFAULT 0,
+          created      INTEGER NOT NULL DEFAULT 0,
+          updated      INTEGER NOT NULL DEFAULT 0,
+          unchanged    INTEGER NOT NULL DEFAULT 0,
+          rejected     INTEGER NOT NULL DEFAULT 0,
+          -- the first rejected lines with their reasons (capped), for the summary after a resume
+          rejected_lines TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(rejected_lines)),
+          started_at   TEXT NOT NULL,
+          updated_at   TEXT NOT NULL,
+          finished_at  TEXT
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
