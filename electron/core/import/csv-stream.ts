@@ -145,7 +145,8 @@ export class CsvStream {
       this.inQuotes = true;
       return;
     }
-    if (c === QUOTE) this.fault('a quote in a field that does not start with one; quote the whole field');
+    if (c === QUOTE)
+      this.fault('a quote in a field that does not start with one; quote the whole field');
     this.fieldTouched = true;
     this.field += ch;
   }

@@ -72,10 +72,7 @@ function describeAppError(error: AppError): string {
  * visitor needs a valid record; an update needs a visitor with that local or
  * server id, a valid patch, and a valid record once merged.
  */
-export function planRow(
-  row: ImportRow,
-  find: (id: string) => VisitorRecord | undefined,
-): RowPlan {
+export function planRow(row: ImportRow, find: (id: string) => VisitorRecord | undefined): RowPlan {
   if ('error' in row) return { kind: 'reject', reason: row.error };
   // An empty name says "no name": validation answers "data.name: is required".
   const fields = row.fields.name === null ? { ...row.fields, name: '' } : row.fields;
@@ -180,7 +177,8 @@ export class Importer {
 
   async run(file: ImportFile, mapping: ImportMapping, hooks: ImportHooks): Promise<ImportSummary> {
     const earlier = this.runs.find(file.fingerprint);
-    if (earlier?.finishedAt) return { ...summaryOf(earlier), resumed: false, alreadyImported: true };
+    if (earlier?.finishedAt)
+      return { ...summaryOf(earlier), resumed: false, alreadyImported: true };
     // A resumed import keeps the mapping it started with, whatever is asked now.
     const problem = mappingProblem(
       earlier?.mapping ?? mapping,
@@ -318,7 +316,8 @@ export class Importer {
   }
 }
 
-const lookup = (repos: Repos) => (id: string) => repos.visitors.get(id) ?? repos.visitors.byServerId(id);
+const lookup = (repos: Repos) => (id: string) =>
+  repos.visitors.get(id) ?? repos.visitors.byServerId(id);
 
 function summaryOf(run: ImportRun): Omit<ImportSummary, 'resumed' | 'alreadyImported'> {
   return {
