@@ -8,7 +8,7 @@ import { systemClock } from '../clock';
 import { toAppError } from '../ipc/dispatch';
 import type { Db } from '../db/open';
 import { Importer, REJECTED_LIST_CAP } from '../import/importer';
-import { exactTarget } from '../import/mapping';
+import { strictMapping } from '../import/mapping';
 import { fingerprint, peekColumns } from '../import/source';
 import { createRepos } from '../repos';
 import { CliError, EXIT, UsageError, optionalString, type Command } from './args';
@@ -88,7 +88,7 @@ export const importCommand: Command = {
     const spool = file === '-' ? await spoolStdin() : null;
     try {
       const path = spool?.path ?? file;
-      const mapping = await strictMapping(file, path, format);
+      const mapping = await cliMapping(file, path, format);
       const { sha256 } = await fingerprint(path).catch((err: unknown) => {
         throw new CliError(cliWords(err));
       });
@@ -146,7 +146,7 @@ function cliWords(err: unknown): string {
  * case, each once), and a JSONL object may hold only the fields. The Import
  * screen guesses more and lets the person choose.
  */
-async function strictMapping(
+async function cliMapping(
   file: string,
   path: string,
   format: ImportFormat,
@@ -165,19 +165,9 @@ async function strictMapping(
       );
     throw new CliError(cliWords(err));
   }
-  const mapping: ImportMapping = [];
-  for (const [i, raw] of header.entries()) {
-    const name = raw.trim();
-    const target = exactTarget(name);
-    const refuse = (why: string) => {
-      throw new CliError(`${file} line 1: ${why}; nothing was imported`);
-    };
-    if (!name) refuse(`column ${i + 1} of the header has no name`);
-    if (!target) refuse(`unknown column "${name}" (the columns are: ${COLUMNS.join(', ')})`);
-    if (mapping.some((m) => m.target === target))
-      refuse(`column "${target}" appears more than once`);
-    mapping.push({ column: raw, target: target! });
-  }
+  const mapping = strictMapping(header);
+  if ('error' in mapping)
+    throw new CliError(`${file} line 1: ${mapping.error}; nothing was imported`);
   return mapping;
 }
 

@@ -37,6 +37,25 @@ export function exactTarget(column: string): ImportTarget | undefined {
 }
 
 /**
+ * The CLI's mapping of a CSV header, by name only: every column must be a
+ * field or id (any letter case, surrounding spaces ignored), each at most once.
+ */
+export function strictMapping(header: readonly string[]): ImportMapping | { error: string } {
+  const mapping: ImportMapping = [];
+  for (const [i, raw] of header.entries()) {
+    const name = raw.trim();
+    const target = exactTarget(name);
+    if (!name) return { error: `column ${i + 1} of the header has no name` };
+    if (!target)
+      return { error: `unknown column "${name}" (the columns are: ${IMPORT_TARGETS.join(', ')})` };
+    if (mapping.some((m) => m.target === target))
+      return { error: `column "${target}" appears more than once` };
+    mapping.push({ column: raw, target });
+  }
+  return mapping;
+}
+
+/**
  * The guess shown on the Import screen: each column to the field its name
  * says (or an alias), the first column claiming a field wins, the rest are
  * ignored until the person maps them.
