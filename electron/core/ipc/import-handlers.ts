@@ -112,7 +112,7 @@ export function importHandlers(ctx: CoreContext): HandlersFor<typeof importChann
           label: `Check ${file.name}`,
           unit: 'rows',
           total: file.expectedRows,
-          cancelled: `The check of ${file.name} was cancelled; nothing was imported.`,
+          cancelled: 'Stopped; nothing was imported.',
         },
         (job) => importer.dryRun(file, mapping, { tick: job.tick }),
       );
@@ -138,7 +138,8 @@ export function importHandlers(ctx: CoreContext): HandlersFor<typeof importChann
             label: `Import ${file.name}`,
             unit: 'rows',
             total: file.expectedRows,
-            cancelled: `The import of ${file.name} was stopped. The rows imported so far are kept: import the same file again to go on from where it stopped.`,
+            cancelled:
+              'Stopped. The rows imported so far are kept: import the same file again to go on from where it stopped.',
           },
           (job) =>
             importer

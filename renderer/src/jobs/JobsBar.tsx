@@ -59,7 +59,7 @@ export function JobsBar({ store }: { store: JobsStore }) {
           <span>
             {s.ended?.kind === 'import' && s.ended.error
               ? // An import commits as it goes: its own words say what was kept and how to go on.
-                `${s.ended.label}: stopped after ${jobProgressText(s.ended)}. ${s.ended.error.message}`
+                `${s.ended.label}: ${jobProgressText(s.ended)}. ${s.ended.error.message}`
               : s.ended?.state === 'cancelled'
                 ? `${s.ended.label}: cancelled after ${jobProgressText(s.ended)}. Nothing of it was saved.`
                 : s.ended
