@@ -1,8 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+import type { VisitorFilter } from '../../../shared/ipc/visitors-contract';
 import type { Action } from '../../../shared/protocol';
 import { type Visitor, type VisitorValues, VisitorValuesSchema } from '../../../shared/visitor';
 import type { Db } from '../db/open';
+import { visitorWhere } from './visitor-search';
 
 /** A mirror row as the core sees it. */
 export interface VisitorRecord {
@@ -47,10 +49,12 @@ const SORT_EXPR: Record<VisitorSort['column'], string> = {
   company: "ifnull(company, '') COLLATE NOCASE",
   email: "ifnull(email, '') COLLATE NOCASE",
   title: "ifnull(title, '') COLLATE NOCASE",
+  phone: "ifnull(phone, '') COLLATE NOCASE",
+  // By the first interest: the list's JSON text would put [] after every other list.
+  interests: "ifnull(json_extract(interests, '$[0]'), '') COLLATE NOCASE",
   updatedAt: 'updated_at',
 };
 
-const SEARCH = `(name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\')`;
 const PENDING = `(SELECT o.action FROM outbox o WHERE o.local_id = v.local_id ORDER BY o.seq DESC LIMIT 1)`;
 
 function valuesOf(r: SqlRow): VisitorValues {
@@ -304,11 +308,18 @@ export class VisitorsRepo {
 
   /** Puts back a row taken with raw(), whatever happened to it since. */
   restoreRaw(row: Record<string, unknown>): void {
-    this.lazy(
-      `
+    // REPLACE removes the old row without its delete trigger unless recursive triggers are
+    // on; the search index (visitors_fts) must hear of the removal, or it keeps stale words.
+    this.db.pragma('recursive_triggers = ON');
+    try {
+      this.lazy(
+        `
       INSERT OR REPLACE INTO visitors (${RAW_COLUMNS.join(', ')})
       VALUES (${RAW_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    ).run(row);
+      ).run(row);
+    } finally {
+      this.db.pragma('recursive_triggers = OFF');
+    }
   }
 
   /**
@@ -351,12 +362,10 @@ export class VisitorsRepo {
     return this.cached(`lazy:${sql}`, sql);
   }
 
-  count(search: string): number {
-    const sql = search
-      ? `SELECT count(*) AS n FROM visitors WHERE deleted = 0 AND ${SEARCH}`
-      : `SELECT count(*) AS n FROM visitors WHERE deleted = 0`;
-    const stmt = this.cached(`count:${search ? 's' : ''}`, sql);
-    const r = (search ? stmt.get({ q: likePattern(search) }) : stmt.get()) as { n: number };
+  count(search: string, filter: VisitorFilter = {}): number {
+    const w = visitorWhere(search, filter);
+    const sql = `SELECT count(*) AS n FROM visitors v WHERE ${['deleted = 0', ...w.parts].join(' AND ')}`;
+    const r = this.cached(`count:${w.key}`, sql).get(w.params) as { n: number };
     return r.n;
   }
 
@@ -366,6 +375,7 @@ export class VisitorsRepo {
    */
   page(opts: {
     search: string;
+    filter?: VisitorFilter;
     sort: VisitorSort;
     offset: number;
     limit: number;
@@ -374,8 +384,8 @@ export class VisitorsRepo {
     const expr = SORT_EXPR[opts.sort.column];
     const desc = opts.sort.direction === 'desc';
     const dir = desc ? 'DESC' : 'ASC';
-    const where = ['deleted = 0'];
-    if (opts.search) where.push(SEARCH);
+    const w = visitorWhere(opts.search, opts.filter ?? {});
+    const where = ['deleted = 0', ...w.parts];
     if (opts.after) {
       // The plain range bound is what lets SQLite seek the index: a row value
       // with a COLLATE alone makes it scan from the start (measured: O(n) per page).
@@ -385,9 +395,8 @@ export class VisitorsRepo {
     const sql = `SELECT v.*, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
       FROM visitors v WHERE ${where.join(' AND ')}
       ORDER BY ${expr} ${dir}, local_id ${dir} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
-    const key = `page:${opts.sort.column}:${dir}:${opts.search ? 's' : ''}:${opts.after ? 'k' : 'o'}`;
-    const params: Record<string, unknown> = { limit: opts.limit };
-    if (opts.search) params.q = likePattern(opts.search);
+    const key = `page:${opts.sort.column}:${dir}:${w.key}:${opts.after ? 'k' : 'o'}`;
+    const params: Record<string, unknown> = { ...w.params, limit: opts.limit };
     if (opts.after) {
       params.key = opts.after.key;
       params.after_id = opts.after.localId;
