@@ -11,6 +11,7 @@ import {
 } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
+import { CAPTURE_METHODS } from './capture-methods';
 
 /** The form edits text; these turn it into a record and back. */
 type Form = Record<
@@ -25,8 +26,6 @@ type Form = Record<
   | 'capturedAt',
   string
 >;
-
-const CAPTURE_METHODS = ['business_card', 'event_badge', 'qr_code', 'manual'];
 
 function toForm(v: VisitorValues): Form {
   return {
