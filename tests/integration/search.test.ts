@@ -71,6 +71,33 @@ describe('visitors search', () => {
     expect(await names('acme')).toEqual([]);
   });
 
+  it('leaves out a synced visitor whose deletion is queued, and counts the same way with or without filters', async () => {
+    core.mirror([
+      {
+        id: 'srv-1',
+        version: 1,
+        lastModified: '2024-01-01T00:00:00Z',
+        name: 'Zed Synced',
+        company: 'Zircon',
+        email: null,
+        title: null,
+        phone: null,
+        interests: [],
+        notes: null,
+        captureMethod: null,
+        capturedAt: null,
+      } as never,
+    ]);
+    expect(await names('zirc')).toEqual(['Zed Synced']);
+    await core.call('visitors:delete', { localId: 'srv-1' });
+    expect(await names('zirc')).toEqual([]);
+    expect((await core.call('visitors:count', { search: 'zirc' })).total).toBe(0);
+    expect(
+      (await core.call('visitors:count', { search: 'zirc', filter: { syncState: 'pending' } }))
+        .total,
+    ).toBe(0);
+  });
+
   it('filters by capture method, capture instant (any offset) and sync state', async () => {
     expect(await names('', { captureMethod: 'manual' })).toEqual(['Eve Black']);
     // 09:00+02:00 is 07:00Z: before 08:00Z.

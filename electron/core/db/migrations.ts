@@ -250,28 +250,35 @@ export const MIGRATIONS: readonly Migration[] = [
           updated_at   TEXT NOT NULL,
           finished_at  TEXT
         );
-        -- every text field of the visitors, for prefix search (FTS5 over the table's own rows)
+        -- every text field of the visitors, for prefix search (FTS5 over the table's own rows);
+        -- only rows on show (deleted = 0) are indexed, so a search's count is the index's alone
         CREATE VIRTUAL TABLE visitors_fts USING fts5(
           name, company, email, title, phone, interests, notes,
           content = 'visitors', content_rowid = 'rowid',
           tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
-        CREATE TRIGGER visitors_fts_insert AFTER INSERT ON visitors BEGIN
+        CREATE TRIGGER visitors_fts_insert AFTER INSERT ON visitors WHEN new.deleted = 0 BEGIN
           INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
           VALUES (new.rowid, new.name, new.company, new.email, new.title, new.phone, new.interests, new.notes);
         END;
-        CREATE TRIGGER visitors_fts_delete AFTER DELETE ON visitors BEGIN
+        CREATE TRIGGER visitors_fts_delete AFTER DELETE ON visitors WHEN old.deleted = 0 BEGIN
           INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
           VALUES ('delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes);
         END;
-        CREATE TRIGGER visitors_fts_update
-        AFTER UPDATE OF name, company, email, title, phone, interests, notes ON visitors BEGIN
+        CREATE TRIGGER visitors_fts_update_old
+        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors
+        WHEN old.deleted = 0 BEGIN
           INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
           VALUES ('delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes);
+        END;
+        CREATE TRIGGER visitors_fts_update_new
+        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors
+        WHEN new.deleted = 0 BEGIN
           INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
           VALUES (new.rowid, new.name, new.company, new.email, new.title, new.phone, new.interests, new.notes);
         END;
-        INSERT INTO visitors_fts (visitors_fts) VALUES ('rebuild');
+        INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
+          SELECT rowid, name, company, email, title, phone, interests, notes FROM visitors WHERE deleted = 0;
         -- Phone and Interests (by the first interest) sort like the other columns: keyset paging needs an index each
         CREATE INDEX visitors_by_phone ON visitors (ifnull(phone, '') COLLATE NOCASE, local_id) WHERE deleted = 0;
         CREATE INDEX visitors_by_interests ON visitors (ifnull(json_extract(interests, '$[0]'), '') COLLATE NOCASE, local_id) WHERE deleted = 0;

@@ -35,15 +35,21 @@ export const FTS_LOCAL_IDS = `SELECT local_id FROM visitors WHERE rowid IN (${FT
 export function visitorWhere(
   search: string,
   filter: VisitorFilter,
+  /**
+   * Many matches: walk the sort's index and test each row against the matches
+   * (the first page is found early); few: fetch the matches and sort them.
+   * The unary + keeps SQLite from driving the query by the match list.
+   */
+  manyMatches = false,
 ): { parts: string[]; params: Record<string, unknown>; key: string } {
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
   const key: string[] = [];
   const fts = ftsQuery(search);
   if (fts) {
-    parts.push(`v.rowid IN (${FTS_MATCH})`);
+    parts.push(`${manyMatches ? '+' : ''}v.rowid IN (${FTS_MATCH})`);
     params.fts = fts;
-    key.push('q');
+    key.push(manyMatches ? 'Q' : 'q');
   }
   switch (filter.syncState) {
     case 'synced':
