@@ -50,7 +50,7 @@ export function VisitorsScreen() {
         <input
           type="search"
           className="search"
-          placeholder="Search every field: name, company, email, title, phone, interests, notes"
+          placeholder="Search all fields"
           aria-label="Search visitors"
           value={q.searchInput}
           onChange={(e) => store.set({ searchInput: e.target.value })}
