@@ -53,9 +53,7 @@ describe('CsvStream', () => {
       for (let i = 0; i < len; i++) text += alphabet[Math.floor(r() * alphabet.length)];
       const cuts = [...new Set(Array.from({ length: 3 }, () => Math.floor(r() * text.length)))];
       cuts.sort((a, b) => a - b);
-      expect(streamed(text, cuts), `seed ${seed}: ${JSON.stringify(text)}`).toEqual(
-        parseCsv(text),
-      );
+      expect(streamed(text, cuts), `seed ${seed}: ${JSON.stringify(text)}`).toEqual(parseCsv(text));
     }
   });
 });
