@@ -67,6 +67,11 @@ describe('visitors search', () => {
     await core.call('visitors:update', { localId: ann!.localId, patch: { company: 'Acme' } });
     expect(await names('inno')).toEqual([]);
     expect(await names('acme')).toEqual(['Ann Lee']);
+    // Words the edit kept are still found, and each edit again leaves one entry per visitor.
+    expect(await names('ann lee')).toEqual(['Ann Lee']);
+    await core.call('visitors:update', { localId: ann!.localId, patch: { title: 'Princess' } });
+    expect(await names('ann princ')).toEqual(['Ann Lee']);
+    expect((await core.call('visitors:count', { search: 'ann' })).total).toBe(1);
     await core.call('visitors:delete', { localId: ann!.localId });
     expect(await names('acme')).toEqual([]);
   });

@@ -265,17 +265,15 @@ export const MIGRATIONS: readonly Migration[] = [
           INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
           VALUES ('delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes);
         END;
-        CREATE TRIGGER visitors_fts_update_old
-        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors
-        WHEN old.deleted = 0 BEGIN
+        -- one trigger, so the old words leave the index before the new ones come in
+        CREATE TRIGGER visitors_fts_update
+        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors BEGIN
           INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
-          VALUES ('delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes);
-        END;
-        CREATE TRIGGER visitors_fts_update_new
-        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors
-        WHEN new.deleted = 0 BEGIN
+          SELECT 'delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes
+          WHERE old.deleted = 0;
           INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
-          VALUES (new.rowid, new.name, new.company, new.email, new.title, new.phone, new.interests, new.notes);
+          SELECT new.rowid, new.name, new.company, new.email, new.title, new.phone, new.interests, new.notes
+          WHERE new.deleted = 0;
         END;
         INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
           SELECT rowid, name, company, email, title, phone, interests, notes FROM visitors WHERE deleted = 0;
