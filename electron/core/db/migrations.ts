@@ -267,7 +267,13 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
         -- one trigger, so the old words leave the index before the new ones come in
         CREATE TRIGGER visitors_fts_update
-        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors BEGIN
+        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors
+        -- a sync or an apply rewrites every column; the index is only touched when words change
+        WHEN old.name IS NOT new.name OR old.company IS NOT new.company OR old.email IS NOT new.email
+          OR old.title IS NOT new.title OR old.phone IS NOT new.phone
+          OR old.interests IS NOT new.interests OR old.notes IS NOT new.notes
+          OR old.deleted IS NOT new.deleted
+        BEGIN
           INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
           SELECT 'delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes
           WHERE old.deleted = 0;
