@@ -71,6 +71,13 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
         VALUES (99, 'op0', 'update', 'l1', 't', 'failed', 1, 't', 't', '[]', 't', 'ada', 'd1')`,
       )
       .run(),
+  11: (db) =>
+    db
+      .prepare(
+        `INSERT INTO import_runs (fingerprint, file_name, format, mapping, id_time, next_line, started_at, updated_at)
+      VALUES ('f1', 'a.csv', 'csv', '[]', 1, 7, 't', 't')`,
+      )
+      .run(),
 };
 
 /** The versions a file can be at (steps are numbered apart, so there may be gaps). */
@@ -131,6 +138,8 @@ describe('migrations', () => {
       // v10 adds the archive, empty
       if (start < 10)
         expect(db.prepare('SELECT count(*) AS n FROM outbox_archive').get()).toEqual({ n: 0 });
+      if (start >= 5)
+        expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: 't' }]);
       db.close();
       fresh.close();
     });

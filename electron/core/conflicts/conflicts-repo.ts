@@ -9,6 +9,7 @@ import type { Action, ConflictData } from '../../../shared/protocol';
 import { ResolutionSchema, type Resolution } from '../../../shared/resolve/types';
 import { fieldMask, VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import type { Db } from '../db/open';
+import { FTS_LOCAL_IDS, ftsQuery } from '../visitors/visitor-search';
 import { likePattern } from '../visitors/visitors-repo';
 
 export interface ConflictRow {
@@ -122,13 +123,17 @@ function filterClause(f: ConflictFilter): {
     shape += 'c';
   }
   if (f.text) {
+    // The visitors screen's search (every text field, word prefixes) on the visitor, or the
+    // words as typed in either side's conflicting values (which the mirror may not hold).
+    const fts = ftsQuery(f.text);
+    if (fts) params.fts = fts;
     where.push(
-      `(visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\'
+      `(${fts ? `local_id IN (${FTS_LOCAL_IDS})` : `visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\'`}
         OR EXISTS (SELECT 1 FROM json_each(client_data) WHERE value LIKE @q ESCAPE '\\')
         OR EXISTS (SELECT 1 FROM json_each(ifnull(server_data, '{}')) WHERE value LIKE @q ESCAPE '\\'))`,
     );
     params.q = likePattern(f.text);
-    shape += 't';
+    shape += fts ? 't' : 'T';
   }
   if (f.decided !== 'any') {
     where.push(f.decided === 'yes' ? 'draft IS NOT NULL' : 'draft IS NULL');
