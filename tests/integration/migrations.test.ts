@@ -80,9 +80,6 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       .run(),
 };
 
-/** The versions a file can be at (steps are numbered apart, so there may be gaps). */
-const VERSIONS = MIGRATIONS.map((m) => m.version);
-
 describe('migrations', () => {
   it('gives a new file the latest schema, in WAL mode with synchronous FULL', () => {
     const db = openDatabase(join(dir, 'new.sqlite'));
