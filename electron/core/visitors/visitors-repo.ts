@@ -233,6 +233,54 @@ export class VisitorsRepo {
     });
   }
 
+  /**
+   * ack() for a chunk of records with nothing queued after the acknowledged
+   * operation, in one statement: the merge base becomes the record's own
+   * values (what baseAfterAck gives with no later fields), built by SQLite
+   * from the columns, so no row is read into JavaScript and written back.
+   */
+  ackMany(
+    acks: readonly { localId: string; serverId: string | null; version: number | null }[],
+    at: string,
+  ): void {
+    if (acks.length === 0) return;
+    this.lazy(
+      `
+      UPDATE visitors SET server_id = coalesce(a.server_id, visitors.server_id),
+        server_version = coalesce(a.version, visitors.server_version),
+        base = json_object('name', name, 'company', company, 'email', email, 'title', title,
+          'phone', phone, 'interests', json(interests), 'notes', notes,
+          'captureMethod', capture_method, 'capturedAt', captured_at),
+        dirty = 0, updated_at = @at
+      FROM (SELECT value ->> 'l' AS local_id, value ->> 's' AS server_id, value ->> 'v' AS version
+            FROM json_each(@acks)) a
+      WHERE visitors.local_id = a.local_id`,
+    ).run({
+      acks: JSON.stringify(acks.map((a) => ({ l: a.localId, s: a.serverId, v: a.version }))),
+      at,
+    });
+  }
+
+  /** remove() for several records in one statement. */
+  removeMany(localIds: readonly string[]): void {
+    if (localIds.length === 0) return;
+    this.lazy('DELETE FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(localIds),
+    );
+  }
+
+  /** Whether any of these server ids is held by a row other than the given record. */
+  heldByOther(pairs: readonly { localId: string; serverId: string }[]): boolean {
+    if (pairs.length === 0) return false;
+    return (
+      this.lazy(
+        `
+        SELECT 1 FROM json_each(?) p JOIN visitors v ON v.server_id = p.value ->> 's'
+        WHERE v.local_id != p.value ->> 'l' LIMIT 1`,
+      ).get(JSON.stringify(pairs.map((p) => ({ l: p.localId, s: p.serverId })))) !== undefined
+    );
+  }
+
   byServerId(serverId: string): VisitorRecord | undefined {
     const r = this.byServerIdStmt.get(serverId);
     return r && recordOf(r);
