@@ -83,8 +83,17 @@ function recordOf(r: SqlRow): VisitorRecord {
 }
 
 function rowOf(r: SqlRow): VisitorRow {
+  // Built field by field: a spread of valuesOf() per row was a fifth of a page's time.
   return {
-    ...valuesOf(r),
+    name: r.name,
+    company: r.company,
+    email: r.email,
+    title: r.title,
+    phone: r.phone,
+    interests: JSON.parse(r.interests) as string[],
+    notes: r.notes,
+    captureMethod: r.capture_method,
+    capturedAt: r.captured_at,
     localId: r.local_id,
     serverId: r.server_id,
     version: r.server_version,
@@ -93,6 +102,14 @@ function rowOf(r: SqlRow): VisitorRow {
     updatedAt: r.updated_at,
   };
 }
+
+/**
+ * The columns a table row shows. Pages read only these: the merge base (as
+ * long again as the record) and the bookkeeping columns were read into
+ * strings for every row and thrown away.
+ */
+const ROW_COLUMNS =
+  'v.local_id, v.server_id, v.server_version, v.name, v.company, v.email, v.title, v.phone, v.interests, v.notes, v.capture_method, v.captured_at, v.dirty, v.updated_at';
 
 function valueParams(v: VisitorValues) {
   return {
@@ -432,7 +449,7 @@ export class VisitorsRepo {
       where.push(`${expr} ${desc ? '<=' : '>='} @key`);
       where.push(`(${expr}, local_id) ${desc ? '<' : '>'} (@key, @after_id)`);
     }
-    const sql = `SELECT v.*, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
+    const sql = `SELECT ${ROW_COLUMNS}, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
       FROM visitors v WHERE ${where.join(' AND ')}
       ORDER BY ${expr} ${dir}, local_id ${dir} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
     const key = `page:${opts.sort.column}:${dir}:${opts.search ? 's' : ''}:${opts.after ? 'k' : 'o'}`;
