@@ -451,35 +451,14 @@ export class SyncEngine {
       progress.total = progress.done + fresh.length;
       const chunks = chunk(fresh, this.settings.chunkSize);
       progress.chunks = chunks.length;
-      // Pipelined: once chunk n's reply is in and clean, chunk n+1 is claimed and
-      // sent, and chunk n settles while the server applies n+1. The server still
-      // gets one chunk at a time, in order (n+1 leaves only after n's reply), and
-      // every claim and settle is its own transaction as before, so what a crash
-      // leaves is what it left without the overlap: operations in flight that
-      // go again with the same opId. The chunks of one pass touch distinct
-      // records (only a record's oldest operation is due), so settling n never
-      // changes what n+1 carries. A reply that is not clean is dealt with before
-      // anything else leaves (413 splits, 401 stops the run, …).
-      let waiting: SentChunk | null = null;
-      for (const [i, listed] of chunks.entries()) {
-        const replied: RepliedChunk | null = waiting ? await this.reply(waiting) : null;
-        waiting = null;
-        if (replied && !replied.clean)
-          lastError = (await this.settleChunk(api, progress, replied, signal)) ?? lastError;
-        if (signal.aborted) {
-          if (replied?.clean) await this.settleChunk(api, progress, replied, signal);
+      for (const [i, ops] of chunks.entries()) {
+        if (signal.aborted)
           throw new StopRun('cancelled', appError('cancelled', 'The sync was cancelled.'));
-        }
         progress.chunk = i + 1;
-        waiting = this.sendChunkAsync(api, progress, listed, `${i + 1}/${chunks.length}`, signal);
-        if (replied?.clean) {
-          if (waiting) await nextTurn();
-          lastError = (await this.settleChunk(api, progress, replied, signal)) ?? lastError;
-        }
-      }
-      if (waiting)
         lastError =
-          (await this.settleChunk(api, progress, await this.reply(waiting), signal)) ?? lastError;
+          (await this.sendChunk(api, progress, ops, `${i + 1}/${chunks.length}`, signal)) ??
+          lastError;
+      }
     }
     return lastError;
   }
