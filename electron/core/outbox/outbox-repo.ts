@@ -268,6 +268,29 @@ export class OutboxRepo {
     this.deleteStmt.run(seq);
   }
 
+  /** Removes settled operations, a chunk's worth in one statement. */
+  deleteMany(seqs: readonly number[]): void {
+    if (seqs.length === 0) return;
+    this.sql('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(seqs),
+    );
+  }
+
+  /**
+   * Of these (record, seq) pairs, the records that have operations queued
+   * after that seq (not failed ones), as later() finds them one at a time.
+   */
+  withLaterOps(pairs: readonly { localId: string; seq: number }[]): Set<string> {
+    if (pairs.length === 0) return new Set();
+    const rows = this.sql(
+      `
+      SELECT DISTINCT o.local_id FROM json_each(?) p
+      JOIN outbox o ON o.local_id = p.value ->> 'l' AND o.seq > p.value ->> 's'
+      WHERE o.status != 'failed'`,
+    ).all(JSON.stringify(pairs.map((p) => ({ l: p.localId, s: p.seq })))) as { local_id: string }[];
+    return new Set(rows.map((r) => r.local_id));
+  }
+
   bySeq(seq: number): OutboxRow | undefined {
     const r = this.bySeqStmt.get(seq);
     return r && rowOf(r);

@@ -1,6 +1,6 @@
 import { AppErrorException, appError, type AppError } from '../../../shared/errors';
 import type { SyncRunOutcome, SyncStatus, SyncSummary } from '../../../shared/ipc/contract';
-import type { Operation } from '../../../shared/protocol';
+import type { BulkSyncResponse, Operation } from '../../../shared/protocol';
 import type { Clock } from '../clock';
 import type { ConflictsRepo } from '../conflicts/conflicts-repo';
 import type { Db } from '../db/open';
@@ -15,7 +15,7 @@ import { applyChangePage } from './mirror';
 import { Progress } from './progress';
 import type { RunsRepo } from './runs-repo';
 import { CREATE_FAILED, CREATE_REMOVED } from '../outbox/orphan-errors';
-import { ServerApi, type ApiFailure } from './server-api';
+import { ServerApi, type ApiFailure, type ApiResult } from './server-api';
 import { resultsMatch, retryOrFail, settleResults } from './settle';
 import type { SyncStateRepo } from './sync-state-repo';
 import { relaxed } from '../db/durability';
@@ -61,12 +61,29 @@ export interface SyncEngineDeps {
 }
 
 const PROGRESS_EVERY_MS = 250;
+/** WAL pages between automatic checkpoints while a run writes (SQLite's default: 1 000). */
+const RUN_WAL_PAGES = 16_000;
 
 const INTERRUPTED = appError(
   'interrupted',
   'The console stopped while this operation was on its way to the server, so whether the server received it is unknown. It goes again with the same id (the server applies it at most once).',
   true,
 );
+
+/** A chunk on the wire: its claimed operations and the reply to come. */
+interface SentChunk {
+  ops: SendableOp[];
+  label: string;
+  res: Promise<ApiResult<BulkSyncResponse>>;
+}
+
+/** A chunk whose reply is in; `clean` when it answers each operation in order. */
+interface RepliedChunk {
+  ops: SendableOp[];
+  label: string;
+  res: ApiResult<BulkSyncResponse>;
+  clean: boolean;
+}
 
 /** Ends a run early with an outcome; what was settled stays settled. */
 class StopRun extends Error {
@@ -310,6 +327,13 @@ export class SyncEngine {
     this.emitStatus();
     let outcome: SyncRunOutcome = 'success';
     let lastError: AppError | null = null;
+    // A run commits a transaction per page and per chunk; at SQLite's default
+    // the WAL is copied back into the file (and synced) every 1 000 pages,
+    // which profiled at up to half of a push's commits. During a run it is
+    // copied every 16 000 pages (64 MB), so a page written by several
+    // chunks is copied once; afterwards the default comes back.
+    const walPages = this.deps.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.deps.db.pragma(`wal_autocheckpoint = ${Math.max(walPages, RUN_WAL_PAGES)}`);
     try {
       await this.pull(api, progress, abort.signal);
       lastError = await this.push(api, progress, abort.signal);
@@ -329,6 +353,7 @@ export class SyncEngine {
         lastError = unexpectedError(err);
       }
     } finally {
+      this.deps.db.pragma(`wal_autocheckpoint = ${walPages}`);
       clearInterval(ticker);
       progress.phase = 'done';
       // The run's end is written in one transaction; if even that cannot be written
@@ -421,9 +446,10 @@ export class SyncEngine {
       state: this.state,
       conflicts: this.conflicts,
     };
-    let cursor = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
+    const cursor = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
+    let next = api.changes(cursor, this.settings.pageSize, signal);
     for (;;) {
-      const res = await api.changes(cursor, this.settings.pageSize, signal);
+      const res = await next;
       if (!res.ok) {
         this.stopIfFatal(res.error);
         // Unreachable, overloaded or broken: pushing now would only spend every
@@ -432,14 +458,23 @@ export class SyncEngine {
       }
       progress.bytesReceived += res.bytesReceived;
       const page = res.value;
+      if (page.hasMore) {
+        // The next page is asked for before this one is written, so the server
+        // reads it and the network carries it while SQLite writes this one
+        // (profiled: a third of a sequential first mirror was spent waiting on
+        // the server). Pages are still written one by one, in order, each with
+        // its cursor: a crash resumes after the last page written, and the page
+        // in the air is simply asked for again.
+        next = api.changes(page.cursor, this.settings.pageSize, signal);
+        await nextTurn();
+      }
       const applied = relaxed(this.deps.db, () =>
         applyChangePage(this.deps.db, repos, page, this.nowIso()),
       );
       // Our own acknowledged writes come back through the feed; they are not news.
       progress.pulled += applied.written + applied.deleted + applied.keptLocal;
       progress.chunk++;
-      cursor = res.value.cursor;
-      if (!res.value.hasMore) return;
+      if (!page.hasMore) return;
     }
   }
 
@@ -487,6 +522,7 @@ export class SyncEngine {
     return lastError;
   }
 
+  /** Sends a chunk and settles its reply, one after the other (the 413 halves). */
   private async sendChunk(
     api: ServerApi,
     progress: Progress,
@@ -494,6 +530,19 @@ export class SyncEngine {
     label: string,
     signal: AbortSignal,
   ): Promise<AppError | null> {
+    const sent = this.sendChunkAsync(api, progress, listed, label, signal);
+    if (!sent) return null;
+    return this.settleChunk(api, progress, await this.reply(sent), signal);
+  }
+
+  /** Claims the operations (in flight, attempt counted) and puts them on the wire. */
+  private sendChunkAsync(
+    api: ServerApi,
+    progress: Progress,
+    listed: SendableOp[],
+    label: string,
+    signal: AbortSignal,
+  ): SentChunk | null {
     const at = this.nowIso();
     const ops = relaxed(this.deps.db, () =>
       this.outbox.claim(
@@ -504,7 +553,7 @@ export class SyncEngine {
     // Edited into nothing meanwhile (create + delete): nothing to send.
     if (ops.length === 0) return null;
     const [n, total] = label.split('/').map((x) => parseInt(x, 10));
-    const res = await api.bulkSync(
+    const res = api.bulkSync(
       {
         operations: ops.map(toWire),
         lastSyncTimestamp: this.state.get('lastSyncTimestamp'),
@@ -512,9 +561,23 @@ export class SyncEngine {
       },
       signal,
     );
+    return { ops, label, res };
+  }
+
+  private async reply(sent: SentChunk): Promise<RepliedChunk> {
+    const res = await sent.res;
+    return { ...sent, res, clean: res.ok && resultsMatch(sent.ops, res.value) };
+  }
+
+  private async settleChunk(
+    api: ServerApi,
+    progress: Progress,
+    { ops, label, res, clean }: RepliedChunk,
+    signal: AbortSignal,
+  ): Promise<AppError | null> {
     progress.bytesSent += res.bytesSent;
     const ctx = this.settleContext(progress.runId, label);
-    if (res.ok && resultsMatch(ops, res.value)) {
+    if (res.ok && clean) {
       progress.bytesReceived += res.bytesReceived;
       progress.add(relaxed(this.deps.db, () => settleResults(ctx, ops, res.value, 200)));
       this.deps.events.emit('outbox:changed', this.outbox.counts());
@@ -630,7 +693,7 @@ export class SyncEngine {
   }
 }
 
-function toWire(op: SendableOp): Operation {
+export function toWire(op: SendableOp): Operation {
   return {
     action: op.action,
     localId: op.localId,
@@ -640,6 +703,11 @@ function toWire(op: SendableOp): Operation {
     opId: op.opId,
     ...(op.baseVersion !== null && op.action !== 'create' ? { baseVersion: op.baseVersion } : {}),
   };
+}
+
+/** One turn of the event loop: a request just made is written to its socket before SQLite blocks the thread. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function plain(error: ApiFailure): AppError {
