@@ -34,7 +34,7 @@ export const pullCut: Fault = {
     const s = await ctx.sync().done;
     ctx.notes.push(
       ctx.proxy.fired()
-        ? `fired: change page ${index} cut after ${afterBytes} bytes (sync exit ${s.code})`
+        ? `fired: change page ${index} cut after ${afterBytes} bytes (sync exit ${s.code}${s.code === 0 ? '' : `: ${s.stderr.trim().split('\n').at(-1)}`})`
         : `page ${index}`,
     );
   },
