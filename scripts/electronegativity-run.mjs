@@ -24,7 +24,7 @@ run(
     output: undefined,
     isSarif: false,
     customScan: [],
-    // Offline: it downloads release notes (FACTS.md).
+    // Offline it must be skipped: it downloads release data (docs/measured-facts.md).
     excludeFromScan: ['availablesecurityfixesglobalcheck'],
     severitySet: undefined,
     confidenceSet: undefined,

@@ -2,7 +2,7 @@
 /**
  * The CI security scan of the Electron configuration: Doyensec's
  * electronegativity over the shell, the preload and the renderer, read from
- * its runner's result (it exits 0 even when it finds HIGH issues, FACTS.md, and
+ * its runner's result (it exits 0 even when it finds HIGH issues, docs/measured-facts.md, and
  * its own CSV is written racily: see scripts/electronegativity-run.mjs).
  *   fails on any HIGH or CRITICAL finding;
  *   fails on any MEDIUM finding not waived, with a reason, in scripts/security-waivers.json;

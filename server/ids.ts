@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * UUIDv7 (RFC 9562): time-ordered ids, so new records land at the end of the
- * primary-key b-tree (FACTS.md: inserts in key order are several times faster
+ * primary-key b-tree (docs/measured-facts.md: inserts in key order are several times faster
  * than uuid v4 order). Monotonic within one process: within the same
  * millisecond a 12-bit counter in rand_a orders them.
  */

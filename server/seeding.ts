@@ -4,7 +4,7 @@ import type { VisitorStore } from './storage/types';
 import { serverCreate } from './sync/server-writes';
 
 /**
- * Writes `count` generated visitors in one transaction, in id order (FACTS.md:
+ * Writes `count` generated visitors in one transaction, in id order (docs/measured-facts.md:
  * sorted inserts are several times faster). Ids already present are skipped,
  * so restarting with the same --seed on a file database adds nothing.
  */

@@ -1,6 +1,6 @@
 import { VISITOR_FIELDS, type VisitorField, type VisitorValues } from './visitor';
 
-/** Values compare by value; arrays in order (PROTOCOL.md). */
+/** Values compare by value; arrays in order (docs/protocol.md). */
 export function fieldEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) {

@@ -9,7 +9,7 @@ import {
 } from './visitor';
 
 /**
- * Wire schemas of ../shared/design/PROTOCOL.md (v1). The client parses
+ * Wire schemas of docs/protocol.md (v1). The client parses
  * responses with them; the reference server parses requests with them.
  * `data` stays unknown here: it is validated per operation, so one bad
  * operation fails alone instead of failing the whole request.

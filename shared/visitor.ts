@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The visitor record of PROTOCOL.md. One schema per shape; the server, the
+ * The visitor record of docs/protocol.md. One schema per shape; the server, the
  * core and the renderer's forms all parse with these.
  */
 

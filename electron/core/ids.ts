@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * UUIDv7: time-ordered, so rows created one after another land next to each
- * other in the primary-key b-tree (random v4 ids insert ~3x slower, FACTS.md).
+ * other in the primary-key b-tree (random v4 ids insert ~3x slower, docs/measured-facts.md).
  */
 export function uuidv7(now = Date.now()): string {
   const bytes = randomBytes(16);

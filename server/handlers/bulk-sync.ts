@@ -10,7 +10,7 @@ import { applyOperations, idempotencyKey } from '../sync/apply';
 import { readChangePage, type PageJson } from '../sync/changes';
 import { parseBulkSync } from '../sync/validate';
 
-/** POST /api/visitors/bulk-sync (PROTOCOL.md). */
+/** POST /api/visitors/bulk-sync (docs/protocol.md). */
 
 const CLIENT_ID_RE = /^[\x21-\x7e]{1,128}$/;
 

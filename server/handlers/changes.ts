@@ -6,7 +6,7 @@ import { readChangePage } from '../sync/changes';
 import { parseLimit, parseSince } from '../sync/cursor';
 import { capToFloor, injectedFailure, storeUnavailable } from './bulk-sync';
 
-/** GET /api/visitors/changes?since=&limit= (PROTOCOL.md, ext). */
+/** GET /api/visitors/changes?since=&limit= (docs/protocol.md, ext). */
 export async function handleChanges(
   { app, reply }: RequestContext,
   query: { since?: string | undefined; limit?: string | undefined },

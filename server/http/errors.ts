@@ -1,5 +1,5 @@
 /**
- * A request-level failure: becomes the JSON error body of PROTOCOL.md,
+ * A request-level failure: becomes the JSON error body of docs/protocol.md,
  * `{ success: false, error: { code, message, details? } }`, with its status.
  */
 export class HttpError extends Error {
@@ -48,7 +48,7 @@ export const rateLimited = (retryAfterSeconds: number, message?: string) =>
     { headers: { 'Retry-After': String(retryAfterSeconds) }, retryable: true },
   );
 
-/** The JSON error body of PROTOCOL.md for a request-level failure. */
+/** The JSON error body of docs/protocol.md for a request-level failure. */
 export function errorBody(error: HttpError): {
   success: false;
   error: { code: string; message: string; retryable?: boolean; details?: unknown };

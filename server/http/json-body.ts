@@ -4,7 +4,7 @@ import { badRequest, unsupportedMedia } from './errors';
 /**
  * The request body parser for application/json (replacing Fastify's, which
  * refuses a `__proto__` key outright: here that is a per-operation
- * validation error naming the key, PROTOCOL.md). In order, each step cheap
+ * validation error naming the key, docs/protocol.md). In order, each step cheap
  * before the next: the charset, emptiness, the nesting depth (JSON.parse
  * spends seconds on 8 MB of "[" before failing), UTF-8, then JSON.parse.
  */

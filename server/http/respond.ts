@@ -3,7 +3,7 @@ import { errorBody, type HttpError } from './errors';
 
 /**
  * Every answer is JSON text made here (or given ready-made, like a change
- * page built record by record), so the body is exactly what PROTOCOL.md
+ * page built record by record), so the body is exactly what docs/protocol.md
  * shows. Compression of large bodies is @fastify/compress's (server.ts).
  */
 

@@ -25,7 +25,7 @@ import { watchConnections } from './watchdog';
  * The HTTP layer: Fastify with the routes of routes.ts, the zod type
  * provider (schemas from shared/protocol.ts), @fastify/compress (gzip bodies
  * in, gzip responses out) and @fastify/rate-limit, and the error body of
- * PROTOCOL.md on every refusal, Fastify's own included.
+ * docs/protocol.md on every refusal, Fastify's own included.
  */
 
 declare module 'fastify' {
@@ -82,7 +82,7 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
   return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
 }
 
-/** Status of a Fastify error → the code of PROTOCOL.md's error body. */
+/** Status of a Fastify error → the code of docs/protocol.md's error body. */
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'invalid_request',
   401: 'unauthorized',
@@ -206,7 +206,7 @@ export function buildHttpServer(app: App, options: HttpOptions): FastifyInstance
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 1024 },
-    // node:http's own limits (FACTS.md: its defaults are far too patient).
+    // node:http's own limits (docs/measured-facts.md: its defaults are far too patient).
     http: {
       maxHeaderSize: config.maxHeaderBytes,
       requestTimeout: config.requestTimeoutMs,

@@ -18,13 +18,13 @@ import {
  * The SQLite backend (better-sqlite3). One connection, WAL, one write
  * transaction per request with a savepoint per operation. Statements are
  * prepared once; rows are written in id order by the callers where they can
- * (FACTS.md: random-order inserts are 2-4x slower).
+ * (docs/measured-facts.md: random-order inserts are 2-4x slower).
  */
 
 export interface SqliteStoreOptions {
   /** A file path or ":memory:". */
   path: string;
-  /** FULL by default: these are records people typed (FACTS.md). */
+  /** FULL by default: these are records people typed (docs/measured-facts.md). */
   synchronous?: 'FULL' | 'NORMAL';
   /**
    * How long a statement waits for another process's lock. better-sqlite3

@@ -27,7 +27,7 @@ export interface ApplyContext {
   beforeApply?(op: ValidOp): void;
 }
 
-/** The idempotency key of an operation, if it has one (PROTOCOL.md "Idempotency"). */
+/** The idempotency key of an operation, if it has one (docs/protocol.md "Idempotency"). */
 export function idempotencyKey(op: ValidOp, clientId: string | null): string | null {
   if (op.opId !== undefined) return `op:${op.opId}`;
   if (op.action === 'create' && clientId !== null) return `create:${clientId}\n${op.localId}`;

@@ -4,7 +4,7 @@ import type { StoredVisitor, VisitorSnapshot } from '../storage/types';
 import { differingFields, fieldVersion, pickValues, toWireChange, toWireVisitor } from './records';
 
 /**
- * The conflict rules of PROTOCOL.md as pure functions over (current record
+ * The conflict rules of docs/protocol.md as pure functions over (current record
  * with its field versions, the operation's changes, the rule in force, the
  * base snapshot). They decide; apply.ts reads and writes.
  */
@@ -103,7 +103,7 @@ export function decideDelete(
 }
 
 /**
- * The ConflictData of PROTOCOL.md. serverData mirrors clientData's keys (as in
+ * The ConflictData of docs/protocol.md. serverData mirrors clientData's keys (as in
  * the seed's example), or is the whole record for a delete (which touches
  * all of it), or null when the record is deleted on the server.
  */

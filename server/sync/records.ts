@@ -4,7 +4,7 @@ import { fieldEquals } from '../../shared/diff';
 import { iso } from '../clock';
 import type { StoredVisitor, VisitorSnapshot, VisitorWrite } from '../storage/types';
 
-/** Pure conversions between stored records and the wire shapes of PROTOCOL.md. */
+/** Pure conversions between stored records and the wire shapes of docs/protocol.md. */
 
 export function toWireVisitor(r: VisitorSnapshot): Visitor {
   const v = r.values;

@@ -23,7 +23,7 @@ import {
  *
  * `data` is always taken from the raw parsed JSON, never from a schema that
  * copies keys into a plain object: JSON.parse keeps `__proto__` as an own key
- * and copying it would set a prototype instead of failing (FACTS.md).
+ * and copying it would set a prototype instead of failing (docs/measured-facts.md).
  */
 
 export type ValidOp =

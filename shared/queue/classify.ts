@@ -78,7 +78,7 @@ export function gaveUp(error: ErrorLike | null): boolean {
 
 /**
  * A code the console does not know falls back on the server's own verdict:
- * retryable means transient trouble on its side (PROTOCOL.md), so "server";
+ * retryable means transient trouble on its side (docs/protocol.md), so "server";
  * anything else is "other".
  */
 export function classify(error: ErrorLike | null): ErrorClass {

@@ -25,7 +25,7 @@ export function visitorFieldsOf(data: Record<string, unknown>): Partial<VisitorV
 }
 
 /**
- * PROTOCOL.md makes `kind` optional (ext); a server without it still tells
+ * docs/protocol.md makes `kind` optional (ext); a server without it still tells
  * the kinds apart: a null serverData is a deleted record, and a conflict on a
  * delete is a delete_modified.
  */

@@ -20,7 +20,7 @@ export const ConnectionSettingSchema = z.discriminatedUnion('kind', [
 ]);
 export type ConnectionSetting = z.infer<typeof ConnectionSettingSchema>;
 
-/** The reference server refuses more than 1000 operations per request (PROTOCOL.md). */
+/** The reference server refuses more than 1000 operations per request (docs/protocol.md). */
 export const MAX_CHUNK_SIZE = 1000;
 
 export const SyncPrefsSchema = z.strictObject({

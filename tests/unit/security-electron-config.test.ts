@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_LINKS, isAppLink } from '../../electron/core/desktop/external-links';
 
 /**
- * What electronegativity does not check (FACTS.md): the webPreferences of
+ * What electronegativity does not check (docs/measured-facts.md): the webPreferences of
  * every window read from the source's syntax tree (a spread or a variable
  * would hide a loosened flag, so both are refused), the IPC wiring, the
  * navigation and permission guards, openExternal, the preload's surface and

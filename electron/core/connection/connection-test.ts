@@ -7,7 +7,7 @@ import { ServerApi, type ApiFailure } from '../sync/server-api';
 export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
 
 /**
- * Asks the server who the token is (GET /api/me, PROTOCOL.md) and says in
+ * Asks the server who the token is (GET /api/me, docs/protocol.md) and says in
  * plain words what is wrong when that fails. Never throws.
  */
 export async function testConnection(

@@ -7,7 +7,7 @@ export type Db = Database.Database;
 /**
  * Opens (creating if needed) the local mirror and brings its schema up to date.
  * WAL for concurrent reads while syncing; synchronous=FULL because these are
- * edits people typed and a power cut must not lose acknowledged ones (FACTS.md).
+ * edits people typed and a power cut must not lose acknowledged ones (docs/measured-facts.md).
  */
 export function openDatabase(file: string): Db {
   let db: Db | undefined;

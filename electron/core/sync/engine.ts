@@ -30,7 +30,7 @@ export interface SyncConnection {
 
 /** What the shell (settings) or the CLI decides; the core takes it as a plain object. */
 export interface SyncSettings {
-  /** Operations per bulk-sync request: 500 measured best (FACTS.md, `npm run bench`). */
+  /** Operations per bulk-sync request: 500 measured best (docs/measured-facts.md, `npm run bench`). */
   chunkSize: number;
   /** Records per change-feed page. */
   pageSize: number;
@@ -593,7 +593,7 @@ export class SyncEngine {
     return this.chunkFailed(api, progress, ops, label, error, signal);
   }
 
-  /** Chunk-level trouble: PROTOCOL.md's client rules, one by one. */
+  /** Chunk-level trouble: docs/protocol.md's client rules, one by one. */
   private async chunkFailed(
     api: ServerApi,
     progress: Progress,

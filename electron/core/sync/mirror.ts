@@ -20,7 +20,7 @@ export interface PageCounts {
 /**
  * Writes one page of the change feed into the mirror, with the cursor, in one
  * transaction: a crash between pages resumes from the last page written.
- * Records go in id order (sorted inserts are ~3x faster, FACTS.md).
+ * Records go in id order (sorted inserts are ~3x faster, docs/measured-facts.md).
  */
 export function applyChangePage(
   db: Db,

@@ -59,7 +59,7 @@ export function parseRetryAfter(
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The words and retry rule for an HTTP status, as PROTOCOL.md's client rules say. */
+/** The words and retry rule for an HTTP status, as docs/protocol.md's client rules say. */
 function statusError(reply: HttpReply, host: string): ApiFailure {
   const body = parseJson(reply);
   const parsed = ErrorBodySchema.safeParse(body);

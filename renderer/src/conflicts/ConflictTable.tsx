@@ -151,7 +151,7 @@ export function ConflictTable(props: {
     if (scrollIndex !== null) virtualizer.scrollToIndex(scrollIndex, { align: 'auto' });
   }, [scrollIndex, virtualizer]);
 
-  // Only the rows on screen go through TanStack (FACTS.md: never the whole set).
+  // Only the rows on screen go through TanStack (docs/measured-facts.md: never the whole set).
   const visible = items.map((it) => ({ index: it.index, entry: entryAt(it.index) }));
   const data = visible.flatMap((v) => (v.entry?.type === 'row' ? [v.entry.row] : []));
   const columns = useMemo(() => columnsFor(showBase), [showBase]);

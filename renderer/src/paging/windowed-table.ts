@@ -44,7 +44,7 @@ export function useWindowedRows(opts: {
 
 /**
  * TanStack Table over the rows on screen only, sorted by main: sorting,
- * filtering and paging happen in SQLite (FACTS.md: client-side row models over
+ * filtering and paging happen in SQLite (docs/measured-facts.md: client-side row models over
  * 100 000 rows cost seconds). The data is a new array on every render, so the
  * client-side auto-resets would loop forever: they are off.
  */

@@ -93,7 +93,7 @@ export function VisitorTable(props: {
   });
   const items = virtualizer.getVirtualItems();
 
-  // Only the rows on screen go through TanStack; it never sees the whole set (FACTS.md).
+  // Only the rows on screen go through TanStack; it never sees the whole set (docs/measured-facts.md).
   const data: Cell[] = items.map(
     (it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true },
   );

@@ -12,7 +12,7 @@ import {
   type Json,
 } from './helpers';
 
-/** Every conflict rule and per-operation error of PROTOCOL.md, over HTTP. */
+/** Every conflict rule and per-operation error of docs/protocol.md, over HTTP. */
 
 let api: Api | undefined;
 afterEach(async () => {

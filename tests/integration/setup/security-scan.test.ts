@@ -32,7 +32,7 @@ void w.loadURL('http://example.com/');
       ]),
     );
     expect(v.blocking.some((x) => x.severity === 'HIGH')).toBe(true);
-    // FACTS.md: nodeIntegration: true next to sandbox: false goes unreported by the tool;
+    // docs/measured-facts.md: nodeIntegration: true next to sandbox: false goes unreported by the tool;
     // tests/unit/security-electron-config.test.ts is what catches it.
     expect(findings.map((x) => x.issue)).not.toContain('NODE_INTEGRATION_JS_CHECK');
   }, 60_000);
