@@ -11,9 +11,12 @@ import {
 } from 'electron';
 import { APP_LINKS } from '../core/desktop/external-links';
 import { menuTemplate } from '../core/desktop/menu-template';
+import { pollOnline } from '../core/desktop/online-poll';
+import { profileFiles } from '../core/host/start-config';
 import { openLog } from '../core/log/log-file';
 import { coreProcess } from './core-process';
 import { cipherStatus, openSettings, serveDesktop } from './desktop';
+import { updater } from './updates';
 import { createWindow, guardContents, hardenSession, openAppLink } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,14 +40,11 @@ const core = coreProcess(join(here, 'core.js'), {
   trustedOrigins: devUrl ? [new URL(devUrl).origin] : [rendererUrl],
   isOwnWindow: (contents) => !!win && !win.isDestroyed() && contents === win.webContents,
   config: () => ({
-    dbPath: join(userData, 'visitors.sqlite'),
-    logDir: join(userData, 'logs'),
+    ...profileFiles(userData),
     appVersion: app.getVersion(),
     settings: settings.initial(),
-    tokenFile: join(userData, 'token.enc'),
     cipher: cipherStatus(),
-    desktop: true,
-    background: true,
+    ...{ desktop: true, background: true, updates: app.isPackaged },
     online: net.isOnline(),
   }),
   serveDesktop: (port) =>
@@ -53,6 +53,7 @@ const core = coreProcess(join(here, 'core.js'), {
       store: settings.store,
       window: () => win,
       relaunch: () => (app.relaunch(), app.quit()),
+      updater: updater(log),
     }),
 });
 
@@ -67,6 +68,7 @@ function installMenu(): void {
   const actions = {
     openSettings: () => (win?.show(), core.send({ t: 'command', command: 'open-settings' })),
     syncNow: () => core.send({ t: 'command', command: 'sync-now' }),
+    checkUpdates: () => (win?.show(), core.send({ t: 'command', command: 'check-updates' })),
     openLogs: () => void shell.openPath(log.dir),
     openData: () => void shell.openPath(userData),
     openSecurityChecklist: () => void openAppLink(APP_LINKS.electronChecklist),
@@ -92,11 +94,10 @@ else {
     core.start();
     installMenu();
     win = openWindow();
-    // Electron's main has no online event: ask the OS every few seconds.
-    let online = net.isOnline();
-    setInterval(() => {
-      if (net.isOnline() !== online) core.send({ t: 'online', online: (online = !online) });
-    }, 3_000).unref();
+    pollOnline(
+      () => net.isOnline(),
+      (online) => core.send({ t: 'online', online }),
+    );
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
     });

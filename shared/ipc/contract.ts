@@ -6,6 +6,7 @@ import { jobsChannels, jobsEvents } from './jobs-contract';
 import { queueChannels, queueEvents } from './queue-contract';
 import { setupChannels, setupEvents } from './setup-contract';
 import { syncChannels, syncEvents } from './sync-contract';
+import { updatesChannels, updatesEvents } from './updates-contract';
 import { visitorsChannels, visitorsEvents } from './visitors-contract';
 
 // The visitors' and sync's schemas are used everywhere; the other parts are imported from their files.
@@ -28,6 +29,7 @@ export const channels = {
   ...queueChannels,
   ...setupChannels,
   ...jobsChannels,
+  ...updatesChannels,
 } as const;
 
 /** What the core pushes to the window. */
@@ -39,6 +41,7 @@ export const events = {
   ...queueEvents,
   ...setupEvents,
   ...jobsEvents,
+  ...updatesEvents,
 } as const;
 
 export type Channels = typeof channels;

@@ -30,3 +30,12 @@ export async function writeFileWhole(path: string, content: string): Promise<voi
     );
   }
 }
+
+/** The OS save dialog's options for an export: in the documents folder, filtered by its kind. */
+export function saveDialogOptions(documents: string, file: { filename: string; ext: string }) {
+  return {
+    title: 'Save the exported operations',
+    defaultPath: join(documents, file.filename),
+    filters: [{ name: file.ext.toUpperCase(), extensions: [file.ext] }],
+  };
+}

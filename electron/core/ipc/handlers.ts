@@ -6,6 +6,7 @@ import { jobsHandlers } from './jobs-handlers';
 import { queueHandlers } from './queue-handlers';
 import { setupHandlers } from './setup-handlers';
 import { syncHandlers } from './sync-handlers';
+import { updatesHandlers } from './updates-handlers';
 import { visitorsHandlers } from './visitors-handlers';
 
 /** One function per channel of shared/ipc/contract.ts, each area's from its own file; plain Node. */
@@ -18,5 +19,6 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...queueHandlers(ctx),
     ...setupHandlers(ctx),
     ...jobsHandlers(ctx),
+    ...updatesHandlers(ctx),
   };
 }
