@@ -81,6 +81,12 @@ describe('electron-builder.yml', () => {
     expect(config.npmRebuild).toBe(true);
   });
 
+  it('updates come from a generic feed whose address the installer builder sets', () => {
+    expect(config.publish).toEqual({ provider: 'generic', url: '${env.VRC_UPDATE_URL}' });
+    // electron-updater on macOS installs from the zip, not the dmg.
+    expect(config.mac.target.map((t: { target: string }) => t.target)).toContain('zip');
+  });
+
   it('registers no file associations (the console opens no documents)', () => {
     expect(config.fileAssociations).toBeUndefined();
   });
