@@ -13,6 +13,9 @@ const WAITING: Record<'check' | 'download' | 'install', string> = {
 /** Where the update stands, in words (the title and one line). */
 function words(status: UpdateStatus): { title: string; line: string } {
   const s = status.state;
+  // A check held for a sync run: the last outcome is no longer the news.
+  if (status.waitingForSync === 'check')
+    return { title: 'Checking for updates…', line: 'Waiting for the sync under way to end.' };
   switch (s.kind) {
     case 'unsupported':
       return {

@@ -15,6 +15,8 @@ import {
 import { seedConflicts } from '../../fixtures/conflicts';
 import { makeCore } from '../../fixtures/core';
 import { makeVisitors } from '../../fixtures/visitors';
+import { serveDesktopLink } from '../../../electron/core/desktop/desktop-serve';
+import type { UpdateOffer } from '../../../shared/ipc/updates-contract';
 import { connectPage } from './page-core';
 import { serveDir } from './static-server';
 import { startSyncServer, type RunningServer } from './sync-server';
@@ -36,6 +38,8 @@ export interface ConsoleApp {
   core: PageCore;
   /** Reads the SQLite file through its own connection. */
   sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): T[];
+  /** What the core asked of the desktop (main's side), in order: only with `updateFeed`. */
+  desktop: { asked: string[]; told: string[] };
   /** Saves a screenshot of what the test just checked, under test-results/e2e/. */
   shot(name: string): Promise<void>;
 }
@@ -59,6 +63,13 @@ export const test = base.extend<{
   background: boolean;
   /** Overrides of the core's start (e.g. a database file that will not open). */
   coreStart: Partial<StartConfig>;
+  /**
+   * With a feed, the harness plays main's side of the desktop link as the
+   * packaged app does with electron-updater: a check answers this release
+   * (null: the console is the newest), a download succeeds at once, and
+   * every ask and tell is recorded in `app.desktop`.
+   */
+  updateFeed: { offer: UpdateOffer | null } | null;
   syncServer: RunningServer;
   app: ConsoleApp;
 }>({
@@ -73,6 +84,7 @@ export const test = base.extend<{
   firstRun: [false, { option: true }],
   background: [false, { option: true }],
   coreStart: [{}, { option: true }],
+  updateFeed: [null, { option: true }],
   /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
   syncServer: async ({ serverSeed }, use) => {
     const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
@@ -80,7 +92,7 @@ export const test = base.extend<{
     await srv.stop();
   },
   app: async (
-    { page, mirrored, conflicts, syncSettings, firstRun, background, coreStart },
+    { page, mirrored, conflicts, syncSettings, firstRun, background, coreStart, updateFeed },
     use,
     testInfo,
   ) => {
@@ -93,6 +105,7 @@ export const test = base.extend<{
         ? { syncSettings: { ...DEFAULT_SYNC_SETTINGS, ...syncSettings } }
         : {}),
       ...coreStart,
+      ...(updateFeed ? { desktop: true, updates: true } : {}),
     });
     if (mirrored) mirrorInto(config.dbPath, makeVisitors(mirrored, SEED));
     if (conflicts) {
@@ -102,6 +115,25 @@ export const test = base.extend<{
     }
 
     let core = spawnCoreProcess(config);
+    const desktop = { asked: [] as string[], told: [] as string[] };
+    if (updateFeed) {
+      const c = core;
+      serveDesktopLink(
+        {
+          post: (data) => c.sendUnannounced('desktop', data),
+          listen: (listener) => (c.listen('desktop', listener), () => undefined),
+        },
+        {
+          answer(ask) {
+            desktop.asked.push(ask.op);
+            if (ask.op === 'updateCheck') return Promise.resolve(updateFeed.offer);
+            return Promise.resolve(ask.op === 'updateDownload' ? true : null);
+          },
+          tell: (t) => void desktop.told.push(t.op),
+          warn: (m) => void desktop.told.push(`refused: ${m}`),
+        },
+      );
+    }
     const link = await connectPage(page, core);
     await core.started;
     const crash = async () => {
@@ -135,6 +167,7 @@ export const test = base.extend<{
     await use({
       page,
       core: appCore,
+      desktop,
       sql(query, ...params) {
         const db = new Database(config.dbPath, { readonly: true });
         try {
