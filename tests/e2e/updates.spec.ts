@@ -67,7 +67,7 @@ test.describe('updates', () => {
       await page.getByRole('button', { name: 'Sync now' }).click();
       await expect(page.getByRole('button', { name: 'Cancel' })).toBeEnabled();
       app.core.control({ t: 'command', command: 'check-updates' });
-      await expect(dialog(page)).toContainText('The check starts when the sync under way ends.');
+      await expect(dialog(page)).toContainText('Waiting for the sync under way to end.');
       await app.shot('check-waits-for-sync');
       expect((await app.core.call('sync:status', {})).running).toBe(true);
       expect(checks(desktop.asked)).toBe(1);

@@ -53,7 +53,9 @@ export function UpdateDialog({ store }: { store: UpdatesStore }) {
     <Dialog className="update-dialog" labelledBy="update-title" onClose={store.later}>
       <h2 id="update-title">{title}</h2>
       <p role="status">{line}</p>
-      {status.waitingForSync && <p className="update-waiting">{WAITING[status.waitingForSync]}</p>}
+      {status.waitingForSync && status.waitingForSync !== 'check' && (
+        <p className="update-waiting">{WAITING[status.waitingForSync]}</p>
+      )}
       {offer && (
         <section aria-label="Release notes">
           <h3>What’s new</h3>
