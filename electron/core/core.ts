@@ -8,6 +8,7 @@ import type { EventSink } from './events';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { SyncEngine, type SyncSettings } from './sync/engine';
+import type { SyncStatus } from '../../shared/ipc/contract';
 import { DemoController } from './demo/demo';
 import { memoryBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService, type SettingsProblem } from './settings/settings-service';
@@ -16,6 +17,7 @@ import { TokenVault, type Cipher } from './settings/token-vault';
 import { noDesktop, type DesktopPort } from './desktop/desktop-port';
 import { createRepos, type Repos } from './repos';
 import { SetupService } from './setup/setup-service';
+import { UpdateService } from './desktop/update-service';
 
 /** What the desktop hands the core; absent parts fall back to plain in-memory ones. */
 export interface CorePorts {
@@ -43,6 +45,8 @@ export interface Core {
   handlers: Handlers;
   settings: SettingsService;
   setup: SetupService;
+  /** Update checks, downloads and installs, held while a sync runs. */
+  updates: UpdateService;
   close(): void;
 }
 
@@ -58,6 +62,15 @@ export function startCore(opts: {
   actor?: string;
   ports?: CorePorts;
 }): Core {
+  const desktop = opts.ports?.desktop ?? noDesktop;
+  const updates = new UpdateService({ updater: desktop.updater, events: opts.events });
+  // The engine's status pushes tell the updates when a sync run starts and ends.
+  const events: EventSink = {
+    emit(event, payload) {
+      opts.events.emit(event, payload);
+      if (event === 'sync:status') updates.syncRunning((payload as SyncStatus).running);
+    },
+  };
   const db = openDatabase(opts.dbPath);
   const clock = opts.clock ?? systemClock;
   const ports = opts.ports ?? {};
@@ -66,7 +79,7 @@ export function startCore(opts: {
   const read = createRepos(readDb);
   const gate = new WriteGate();
   guardTransactions(db, gate);
-  const jobs = new Jobs({ db, gate, events: opts.events, clock });
+  const jobs = new Jobs({ db, gate, events, clock });
   const settings = new SettingsService(ports.settingsBackend ?? memoryBackend(), {
     initialProblem: ports.settingsProblem ?? null,
   });
@@ -74,18 +87,17 @@ export function startCore(opts: {
     db,
     repos,
     clock,
-    events: opts.events,
+    events,
     // An explicit object (tests, the CLI) wins; otherwise the person's settings, read on every use.
     settings: opts.settings ?? (() => toSyncSettings(settings.get())),
     ...(opts.random ? { random: opts.random } : {}),
   });
-  const desktop = ports.desktop ?? noDesktop;
   let setup: SetupService | null = null;
   const demo = new DemoController({
     repos,
     sync,
     clock,
-    events: opts.events,
+    events,
     dataDir: dirname(opts.dbPath),
     onChange: () => setup?.emitState(),
     ...(ports.demoVisitors ? { visitors: ports.demoVisitors } : {}),
@@ -95,7 +107,7 @@ export function startCore(opts: {
     vault: new TokenVault({ cipher: ports.cipher ?? null, file: ports.tokenFile ?? null }),
     sync,
     demo,
-    events: opts.events,
+    events,
     desktop,
   });
   const handlers = createHandlers({
@@ -106,11 +118,12 @@ export function startCore(opts: {
     sync,
     dbPath: opts.dbPath,
     clock,
-    events: opts.events,
+    events,
     appVersion: opts.appVersion,
     actor: opts.actor ?? osUser(),
     setup,
     desktop,
+    updates,
   });
   return {
     db,
@@ -122,6 +135,7 @@ export function startCore(opts: {
     handlers,
     settings,
     setup,
+    updates,
     close: () => {
       sync.stopBackground();
       sync.cancel();

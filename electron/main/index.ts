@@ -1,19 +1,14 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  app,
-  BrowserWindow,
-  Menu,
-  net,
-  session,
-  shell,
-  type MenuItemConstructorOptions,
-} from 'electron';
+import { app, BrowserWindow, Menu, net, session, shell } from 'electron';
 import { APP_LINKS } from '../core/desktop/external-links';
 import { menuTemplate } from '../core/desktop/menu-template';
+import { pollOnline } from '../core/desktop/online-poll';
+import { profileFiles } from '../core/host/start-config';
 import { openLog } from '../core/log/log-file';
 import { coreProcess } from './core-process';
 import { cipherStatus, openSettings, serveDesktop } from './desktop';
+import { updater } from './updates';
 import { createWindow, guardContents, hardenSession, openAppLink } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,14 +32,11 @@ const core = coreProcess(join(here, 'core.js'), {
   trustedOrigins: devUrl ? [new URL(devUrl).origin] : [rendererUrl],
   isOwnWindow: (contents) => !!win && !win.isDestroyed() && contents === win.webContents,
   config: () => ({
-    dbPath: join(userData, 'visitors.sqlite'),
-    logDir: join(userData, 'logs'),
+    ...profileFiles(userData),
     appVersion: app.getVersion(),
     settings: settings.initial(),
-    tokenFile: join(userData, 'token.enc'),
     cipher: cipherStatus(),
-    desktop: true,
-    background: true,
+    ...{ desktop: true, background: true, updates: app.isPackaged },
     online: net.isOnline(),
   }),
   serveDesktop: (port) =>
@@ -53,6 +45,7 @@ const core = coreProcess(join(here, 'core.js'), {
       store: settings.store,
       window: () => win,
       relaunch: () => (app.relaunch(), app.quit()),
+      updater: updater(log),
     }),
 });
 
@@ -67,13 +60,16 @@ function installMenu(): void {
   const actions = {
     openSettings: () => (win?.show(), core.send({ t: 'command', command: 'open-settings' })),
     syncNow: () => core.send({ t: 'command', command: 'sync-now' }),
+    checkUpdates: () => (win?.show(), core.send({ t: 'command', command: 'check-updates' })),
     openLogs: () => void shell.openPath(log.dir),
     openData: () => void shell.openPath(userData),
     openSecurityChecklist: () => void openAppLink(APP_LINKS.electronChecklist),
   };
   const opts = { appName: app.getName(), devTools: !app.isPackaged };
-  const template = menuTemplate(process.platform, actions, opts);
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
+  type Template = Parameters<typeof Menu.buildFromTemplate>[0];
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(process.platform, actions, opts) as Template),
+  );
 }
 
 // One console per profile: a second start brings the first window forward
@@ -92,11 +88,10 @@ else {
     core.start();
     installMenu();
     win = openWindow();
-    // Electron's main has no online event: ask the OS every few seconds.
-    let online = net.isOnline();
-    setInterval(() => {
-      if (net.isOnline() !== online) core.send({ t: 'online', online: (online = !online) });
-    }, 3_000).unref();
+    pollOnline(
+      () => net.isOnline(),
+      (online) => core.send({ t: 'online', online }),
+    );
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
     });

@@ -1,7 +1,7 @@
 import { BrowserWindow, screen, shell, type Session } from 'electron';
 import Store from 'electron-store';
-import { isAppLink } from '../core/desktop/external-links';
-import { restoreBounds, WindowStateSchema } from '../core/desktop/window-bounds';
+import { isAppLink, isOwnRequest } from '../core/desktop/external-links';
+import { restoreBounds, savedWindowState } from '../core/desktop/window-bounds';
 import type { Log } from '../core/log/log-file';
 
 /** The console's window, where it was last time (if that display is still there). */
@@ -51,15 +51,11 @@ export function createWindow(opts: {
     w.show();
   });
   w.on('close', () => {
-    const saved = WindowStateSchema.safeParse({
-      ...w.getNormalBounds(),
-      maximized: w.isMaximized(),
-    });
-    if (saved.success) state.set('window', saved.data);
+    const saved = savedWindowState(w.getNormalBounds(), w.isMaximized());
+    if (saved) state.set('window', saved);
   });
   guardContents(w.webContents);
-  if ('url' in opts.load) void w.loadURL(opts.load.url);
-  else void w.loadFile(opts.load.file);
+  void ('url' in opts.load ? w.loadURL(opts.load.url) : w.loadFile(opts.load.file));
   return w;
 }
 
@@ -86,14 +82,13 @@ export function openAppLink(url: string): boolean {
 
 /** Every permission denied, and no remote content: the window loads only the app's own files. */
 export function hardenSession(ses: Session, own: (string | undefined)[], log: Log): void {
-  const allowedPrefixes = [...own.filter((o) => !!o), 'devtools:', 'data:'] as string[];
   ses.setPermissionRequestHandler((_wc, permission, callback) => {
     log.warn(`permission request denied: ${permission}`);
     callback(false);
   });
   ses.setPermissionCheckHandler(() => false);
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = allowedPrefixes.some((p) => details.url.startsWith(p));
+    const allowed = isOwnRequest(details.url, own);
     if (!allowed) log.warn(`blocked a request for remote content: ${details.url}`);
     callback({ cancel: !allowed });
   });

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { UpdateDialog } from './updates/UpdateDialog';
+import { UpdatesStore } from './updates/updates-store';
 import type { OutboxCounts } from '../../shared/ipc/contract';
 import { getApi } from './api';
 import { ConflictsScreen } from './conflicts/ConflictsScreen';
@@ -54,6 +56,7 @@ function ConsoleApp() {
   const [sync] = useState(() => (window.api ? new SyncStore(window.api) : null));
   // The core's long jobs (bulk apply…) and its link, shown above every screen.
   const [jobs] = useState(() => (window.api ? new JobsStore(window.api) : null));
+  const [updates] = useState(() => (window.api ? new UpdatesStore(window.api) : null));
 
   useEffect(() => {
     if (!window.api) return;
@@ -81,6 +84,12 @@ function ConsoleApp() {
     sync.start();
     return sync.stop;
   }, [sync]);
+
+  useEffect(() => {
+    if (!updates) return;
+    updates.start();
+    return updates.stop;
+  }, [updates]);
 
   if (fatal || !sync || !jobs) {
     return (
@@ -113,6 +122,7 @@ function ConsoleApp() {
         {SCREENS.find((s) => s.id === screen)?.render({ sync, counts })}
       </main>
       <StatusBar counts={counts} sync={sync} onOpenSync={() => setScreen('sync')} />
+      {updates && <UpdateDialog store={updates} />}
     </div>
   );
 }

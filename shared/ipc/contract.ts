@@ -7,6 +7,7 @@ import { jobsChannels, jobsEvents } from './jobs-contract';
 import { queueChannels, queueEvents } from './queue-contract';
 import { setupChannels, setupEvents } from './setup-contract';
 import { syncChannels, syncEvents } from './sync-contract';
+import { updatesChannels, updatesEvents } from './updates-contract';
 import { visitorsChannels, visitorsEvents } from './visitors-contract';
 
 // The visitors' and sync's schemas are used everywhere; the other parts are imported from their files.
@@ -30,6 +31,7 @@ export const channels = {
   ...setupChannels,
   ...jobsChannels,
   ...importChannels,
+  ...updatesChannels,
 } as const;
 
 /** What the core pushes to the window. */
@@ -42,6 +44,7 @@ export const events = {
   ...setupEvents,
   ...jobsEvents,
   ...importEvents,
+  ...updatesEvents,
 } as const;
 
 export type Channels = typeof channels;

@@ -131,6 +131,7 @@ describe('application menu', () => {
     openLogs: noop,
     openData: noop,
     openSecurityChecklist: noop,
+    checkUpdates: noop,
   };
   type Item = { role?: string; label?: string; accelerator?: string; submenu?: Item[] };
   const flat = (items: Item[]): Item[] => items.flatMap((i) => [i, ...flat(i.submenu ?? [])]);
@@ -158,6 +159,7 @@ describe('application menu', () => {
       expect(items.find((i) => i.label?.startsWith('Settings'))?.accelerator).toBe('CmdOrCtrl+,');
       expect(items.find((i) => i.label === 'Sync Now')?.accelerator).toBe('CmdOrCtrl+Shift+S');
       expect(items.some((i) => i.label === 'Open Logs Folder')).toBe(true);
+      expect(items.some((i) => i.label === 'Check for Updates…')).toBe(true);
       expect(roles).not.toContain('toggleDevTools');
     },
   );

@@ -27,6 +27,7 @@ interface BuilderConfig {
   mac: { icon: string; target: Target[]; hardenedRuntime: boolean; entitlements: string };
   linux: { icon: string; target: Target[] };
   fileAssociations?: unknown;
+  publish: { provider: string; url: string };
 }
 
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
@@ -79,6 +80,12 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**');
     expect(config.asarUnpack).toContain('node_modules/bindings/**');
     expect(config.npmRebuild).toBe(true);
+  });
+
+  it('updates come from a generic feed whose address the installer builder sets', () => {
+    expect(config.publish).toEqual({ provider: 'generic', url: '${env.VRC_UPDATE_URL}' });
+    // electron-updater on macOS installs from the zip, not the dmg.
+    expect(config.mac.target.map((t) => t.target)).toContain('zip');
   });
 
   it('registers no file associations (the console opens no documents)', () => {

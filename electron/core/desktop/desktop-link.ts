@@ -1,7 +1,7 @@
 import { AppErrorException, appError } from '../../../shared/errors';
 import type { MessageEndpoint } from '../../../shared/ipc/port-protocol';
 import type { Cipher } from '../settings/token-vault';
-import type { DesktopPort } from './desktop-port';
+import type { DesktopPort, UpdaterPort } from './desktop-port';
 import {
   DesktopAnswerSchema,
   type DesktopAsk,
@@ -29,6 +29,7 @@ export interface DesktopLink {
 export function desktopOverLink(
   endpoint: MessageEndpoint,
   cipherStatus: ReturnType<Cipher['status']>,
+  opts: { updates?: boolean } = {},
 ): DesktopLink {
   let nextId = 1;
   const pending = new Map<number, (answer: DesktopAnswer) => void>();
@@ -55,6 +56,14 @@ export function desktopOverLink(
       endpoint.post({ t: 'ask', id, ask: question });
     });
   const tell = (message: DesktopTell) => endpoint.post({ t: 'tell', tell: message });
+  const updater: UpdaterPort = {
+    async check() {
+      const found = await ask({ op: 'updateCheck' });
+      return typeof found === 'object' ? found : null;
+    },
+    download: async () => void (await ask({ op: 'updateDownload' })),
+    install: () => tell({ op: 'updateInstall' }),
+  };
 
   return {
     tell,
@@ -80,6 +89,7 @@ export function desktopOverLink(
         const path = await ask({ op: 'chooseOpenPath' });
         return typeof path === 'string' ? { kind: 'chosen', path } : { kind: 'cancelled' };
       },
+      ...(opts.updates ? { updater } : {}),
       async saveFile({ filename, mime, content }) {
         const ext = mime === 'text/csv' ? 'csv' : 'json';
         const path = await ask({ op: 'chooseSavePath', filename, ext });

@@ -1,3 +1,5 @@
+import type { UpdateOffer } from '../../../shared/ipc/updates-contract';
+
 /**
  * What only the desktop (Electron's main process) can do, handed to the core
  * as an interface: over the desktop link in the app (desktop-link.ts), absent
@@ -25,6 +27,18 @@ export interface DesktopPort {
   openFile(): Promise<OpenFileOutcome>;
   /** An OS notification (background sync results); nothing without a desktop. */
   notify(note: { title: string; body: string }): void;
+  /** The app's updater (electron-updater); absent in development builds, tests and the CLI. */
+  updater?: UpdaterPort;
+}
+
+/** electron-updater as the core uses it; failures throw an AppErrorException in words. */
+export interface UpdaterPort {
+  /** The newer release on the feed, or null when this is the newest. */
+  check(): Promise<UpdateOffer | null>;
+  /** Resolves once the release is downloaded and verified. */
+  download(): Promise<void>;
+  /** Quits and installs; the core is stopped first, as on any quit. */
+  install(): void;
 }
 
 export interface SaveFileRequest {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UpdateOfferSchema } from '../../../shared/ipc/updates-contract';
 
 /**
  * The small typed link between the core process and Electron's main process:
@@ -17,12 +18,17 @@ export const DesktopAskSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('chooseOpenPath') }),
   z.strictObject({ op: z.literal('encrypt'), text: z.string().max(8192) }),
   z.strictObject({ op: z.literal('decrypt'), data: z.string().max(65_536) }),
+  // electron-updater, against the feed electron-builder.yml's `publish` names.
+  z.strictObject({ op: z.literal('updateCheck') }),
+  z.strictObject({ op: z.literal('updateDownload') }),
 ]);
 export type DesktopAsk = z.infer<typeof DesktopAskSchema>;
 
 /** Fire-and-forget requests (no answer expected), kept in order with the asks. */
 export const DesktopTellSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('relaunch') }),
+  /** quitAndInstall, once the person said "Restart and install". */
+  z.strictObject({ op: z.literal('updateInstall') }),
   z.strictObject({
     op: z.literal('notify'),
     title: z.string().max(200),
@@ -46,7 +52,8 @@ export const DesktopAnswerSchema = z.strictObject({
   t: z.literal('answer'),
   id: z.number().int().nonnegative(),
   ok: z.boolean(),
-  value: z.union([z.string(), z.boolean(), z.null()]),
+  /** An update check answers the release found, or null when this is the newest. */
+  value: z.union([z.string(), z.boolean(), z.null(), UpdateOfferSchema]),
   error: z.string().max(2000).optional(),
 });
 export type DesktopAnswer = z.infer<typeof DesktopAnswerSchema>;

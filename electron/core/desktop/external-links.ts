@@ -22,3 +22,9 @@ export function isAppLink(url: string): boolean {
   if (u.username || u.password) return false;
   return ALLOWED.has(u.href);
 }
+
+/** A request the window may make: the app's own files (or dev server), devtools, data: URLs. */
+export function isOwnRequest(url: string, own: readonly (string | undefined)[]): boolean {
+  const prefixes = [...own.filter((o): o is string => !!o), 'devtools:', 'data:'];
+  return prefixes.some((p) => url.startsWith(p));
+}

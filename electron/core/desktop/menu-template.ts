@@ -34,6 +34,8 @@ export interface MenuActions {
   openLogs(): void;
   openData(): void;
   openSecurityChecklist(): void;
+  /** Asks the core to check for updates now (held while a sync runs). */
+  checkUpdates(): void;
 }
 
 /**
@@ -104,6 +106,7 @@ export function menuTemplate(
       submenu: [
         { label: 'How the Console Is Secured', click: actions.openSecurityChecklist },
         { label: 'Open Logs Folder', click: actions.openLogs },
+        { label: 'Check for Updates…', click: actions.checkUpdates },
         ...(mac ? [] : [{ type: 'separator' } as const, { role: 'about' } as const]),
       ],
     },

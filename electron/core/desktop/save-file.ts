@@ -30,3 +30,19 @@ export async function writeFileWhole(path: string, content: string): Promise<voi
     );
   }
 }
+
+/** The OS save dialog's options for an export: in the documents folder, filtered by its kind. */
+export function saveDialogOptions(documents: string, file: { filename: string; ext: string }) {
+  return {
+    title: 'Save the exported operations',
+    defaultPath: join(documents, file.filename),
+    filters: [{ name: file.ext.toUpperCase(), extensions: [file.ext] }],
+  };
+}
+
+/** The open dialog of an import: one CSV or JSONL file. */
+export const openImportOptions = {
+  title: 'Import visitors from a file',
+  properties: ['openFile' as const],
+  filters: [{ name: 'CSV or JSONL', extensions: ['csv', 'jsonl', 'ndjson'] }],
+};

@@ -44,3 +44,9 @@ export function restoreBounds(
     };
   return { bounds: { x: s.x, y: s.y, width: s.width, height: s.height }, maximized: s.maximized };
 }
+
+/** What to keep of the window as it closes; null when the bounds make no sense (never saved). */
+export function savedWindowState(bounds: Rect, maximized: boolean): WindowState | null {
+  const saved = WindowStateSchema.safeParse({ ...bounds, maximized });
+  return saved.success ? saved.data : null;
+}

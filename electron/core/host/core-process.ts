@@ -73,7 +73,9 @@ export function runCoreProcess(link: ParentLink): void {
     log.info(`core process ${process.pid} starting on ${config.dbPath}`);
     desktopLink =
       config.desktop && port
-        ? desktopOverLink(port, config.cipher ?? { available: false, reason: 'No keychain.' })
+        ? desktopOverLink(port, config.cipher ?? { available: false, reason: 'No keychain.' }, {
+            updates: config.updates,
+          })
         : null;
     const baseDesktop = desktopLink?.desktop ?? noDesktop;
     // Leaving the demo restarts the console with a fresh database: this process removes it.
@@ -130,6 +132,7 @@ export function runCoreProcess(link: ParentLink): void {
     host.setHandlers(c.handlers);
     c.setup.resume().catch((err: unknown) => log.error('could not resume the connection', err));
     notify({ t: 'started', ok: true });
+    c.updates.send({ type: 'coreReady' });
   };
 
   const stop = () => {
@@ -169,6 +172,7 @@ export function runCoreProcess(link: ParentLink): void {
       case 'command':
         // The menu's "Sync now" goes straight to the engine, no round trip through a window.
         if (m.command === 'open-settings') host.emit('app:command', { command: m.command });
+        else if (m.command === 'check-updates') core?.updates.send({ type: 'menuCheck' });
         else
           core?.sync.sync('manual').catch((err: unknown) => log.warn(`sync now: ${describe(err)}`));
         return;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const Text = z.string().min(1).max(4096);
@@ -37,6 +38,8 @@ export const StartConfigSchema = z.strictObject({
     .nullable(),
   /** A desktop link comes with this message (the app); false under tests. */
   desktop: z.boolean(),
+  /** Main runs electron-updater (a packaged app): the core may check for updates. */
+  updates: z.boolean().default(false),
   /** Background syncs (interval, due retries) from the start. */
   background: z.boolean(),
   online: z.boolean().default(true),
@@ -68,7 +71,10 @@ export const ControlSchema = z.discriminatedUnion('t', [
   /** A window's port comes with this message (or, in a child process, its name). */
   z.strictObject({ t: z.literal('window'), name: z.string().max(100).optional() }),
   z.strictObject({ t: z.literal('online'), online: z.boolean() }),
-  z.strictObject({ t: z.literal('command'), command: z.enum(['sync-now', 'open-settings']) }),
+  z.strictObject({
+    t: z.literal('command'),
+    command: z.enum(['sync-now', 'open-settings', 'check-updates']),
+  }),
   z.strictObject({ t: z.literal('stop') }),
 ]);
 export type Control = z.infer<typeof ControlSchema>;
@@ -79,3 +85,12 @@ export type CoreNotice =
   | { t: 'started'; ok: false; problem: string }
   | { t: 'stopped' }
   | { t: 'refused'; message: string };
+
+/** Where the app keeps its files in a profile folder (the OS's user data folder). */
+export function profileFiles(userData: string) {
+  return {
+    dbPath: join(userData, 'visitors.sqlite'),
+    logDir: join(userData, 'logs'),
+    tokenFile: join(userData, 'token.enc'),
+  };
+}

@@ -26,7 +26,8 @@ export interface SupervisorDeps<Port, Window> {
 }
 
 export type SupervisorCommand =
-  { t: 'online'; online: boolean } | { t: 'command'; command: 'sync-now' | 'open-settings' };
+  | { t: 'online'; online: boolean }
+  | { t: 'command'; command: 'sync-now' | 'open-settings' | 'check-updates' };
 
 /**
  * Keeps one core process running for the desktop: starts it with its desktop

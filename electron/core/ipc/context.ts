@@ -5,6 +5,7 @@ import type { Jobs } from '../jobs/jobs';
 import type { Repos } from '../repos';
 import type { SetupService } from '../setup/setup-service';
 import type { SyncEngine } from '../sync/engine';
+import type { UpdateService } from '../desktop/update-service';
 
 /** What every area's handlers may use: one core's parts, built once in core.ts. */
 export interface CoreContext {
@@ -30,4 +31,6 @@ export interface CoreContext {
   setup: SetupService;
   /** What only the desktop can do (folders, restart, save dialog, notifications). */
   desktop: DesktopPort;
+  /** App updates (update-policy.ts decides, main's electron-updater carries out). */
+  updates: UpdateService;
 }

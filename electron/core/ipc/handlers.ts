@@ -7,6 +7,7 @@ import { jobsHandlers } from './jobs-handlers';
 import { queueHandlers } from './queue-handlers';
 import { setupHandlers } from './setup-handlers';
 import { syncHandlers } from './sync-handlers';
+import { updatesHandlers } from './updates-handlers';
 import { visitorsHandlers } from './visitors-handlers';
 
 /** One function per channel of shared/ipc/contract.ts, each area's from its own file; plain Node. */
@@ -20,5 +21,6 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...setupHandlers(ctx),
     ...jobsHandlers(ctx),
     ...importHandlers(ctx),
+    ...updatesHandlers(ctx),
   };
 }

@@ -15,6 +15,8 @@ import {
 import { seedConflicts } from '../../fixtures/conflicts';
 import { makeCore } from '../../fixtures/core';
 import { makeVisitors } from '../../fixtures/visitors';
+import { serveDesktopLink } from '../../../electron/core/desktop/desktop-serve';
+import type { UpdateOffer } from '../../../shared/ipc/updates-contract';
 import { connectPage } from './page-core';
 import { serveDir } from './static-server';
 import { startSyncServer, type RunningServer } from './sync-server';
@@ -36,6 +38,8 @@ export interface ConsoleApp {
   core: PageCore;
   /** Reads the SQLite file through its own connection. */
   sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): T[];
+  /** What the core asked of the desktop (main's side), in order: only with `updateFeed`. */
+  desktop: { asked: string[]; told: string[] };
   /** Saves a screenshot of what the test just checked, under test-results/e2e/. */
   shot(name: string): Promise<void>;
   /**
@@ -66,6 +70,13 @@ export const test = base.extend<{
   coreStart: Partial<StartConfig>;
   /** A desktop link answered by the harness (open dialogs through `app.pickFile`). */
   desktop: boolean;
+  /**
+   * With a feed, the harness plays main's side of the desktop link as the
+   * packaged app does with electron-updater: a check answers this release
+   * (null: the console is the newest), a download succeeds at once, and
+   * every ask and tell is recorded in `app.desktop`.
+   */
+  updateFeed: { offer: UpdateOffer | null } | null;
   syncServer: RunningServer;
   app: ConsoleApp;
 }>({
@@ -81,6 +92,7 @@ export const test = base.extend<{
   background: [false, { option: true }],
   coreStart: [{}, { option: true }],
   desktop: [false, { option: true }],
+  updateFeed: [null, { option: true }],
   /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
   syncServer: async ({ serverSeed }, use) => {
     const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
@@ -88,7 +100,17 @@ export const test = base.extend<{
     await srv.stop();
   },
   app: async (
-    { page, mirrored, conflicts, syncSettings, firstRun, background, coreStart, desktop },
+    {
+      page,
+      mirrored,
+      conflicts,
+      syncSettings,
+      firstRun,
+      background,
+      coreStart,
+      desktop,
+      updateFeed,
+    },
     use,
     testInfo,
   ) => {
@@ -102,6 +124,7 @@ export const test = base.extend<{
         ? { syncSettings: { ...DEFAULT_SYNC_SETTINGS, ...syncSettings } }
         : {}),
       ...coreStart,
+      ...(updateFeed ? { desktop: true, updates: true } : {}),
     });
     if (mirrored) mirrorInto(config.dbPath, makeVisitors(mirrored, SEED));
     if (conflicts) {
@@ -111,10 +134,28 @@ export const test = base.extend<{
     }
 
     const picks: (string | null)[] = [];
-    const answerDialogs = (c: CoreProcess) =>
-      c.answerDesktop((ask) => (ask.op === 'chooseOpenPath' ? (picks.shift() ?? null) : null));
     let core = spawnCoreProcess(config);
-    answerDialogs(core);
+    // Main's side of the desktop link, as the packaged app serves it: open dialogs answered
+    // through app.pickFile, an update feed when the test gives one, every ask and tell recorded.
+    const desktop = { asked: [] as string[], told: [] as string[] };
+    const serveDesktop = (c: CoreProcess) =>
+      serveDesktopLink(
+        {
+          post: (data) => c.sendUnannounced('desktop', data),
+          listen: (listener) => (c.listen('desktop', listener), () => undefined),
+        },
+        {
+          answer(ask) {
+            desktop.asked.push(ask.op);
+            if (ask.op === 'chooseOpenPath') return Promise.resolve(picks.shift() ?? null);
+            if (ask.op === 'updateCheck') return Promise.resolve(updateFeed?.offer ?? null);
+            return Promise.resolve(ask.op === 'updateDownload' ? true : null);
+          },
+          tell: (t) => void desktop.told.push(t.op),
+          warn: (m) => void desktop.told.push(`refused: ${m}`),
+        },
+      );
+    if (config.desktop) serveDesktop(core);
     const link = await connectPage(page, core);
     await core.started;
     const crash = async () => {
@@ -123,7 +164,7 @@ export const test = base.extend<{
     };
     const restart = async () => {
       core = spawnCoreProcess(config);
-      answerDialogs(core);
+      if (config.desktop) serveDesktop(core);
       link.attach(core);
       await core.started;
       await page.evaluate(() => window.__vrcConnect());
@@ -149,6 +190,7 @@ export const test = base.extend<{
     await use({
       page,
       core: appCore,
+      desktop,
       sql(query, ...params) {
         const db = new Database(config.dbPath, { readonly: true });
         try {
