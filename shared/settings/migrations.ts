@@ -304,6 +304,7 @@ export function applyPatch(
     sync?: Partial<Settings['sync']> | undefined;
     backoff?: Partial<Settings['backoff']> | undefined;
     fieldStrategies?: Partial<Settings['fieldStrategies']> | undefined;
+    conflicts?: Partial<Settings['conflicts']> | undefined;
   },
 ) {
   return SettingsSchema.safeParse({
@@ -311,5 +312,6 @@ export function applyPatch(
     sync: { ...settings.sync, ...patch.sync },
     backoff: { ...settings.backoff, ...patch.backoff },
     fieldStrategies: { ...settings.fieldStrategies, ...patch.fieldStrategies },
+    conflicts: { ...settings.conflicts, ...patch.conflicts },
   });
 }

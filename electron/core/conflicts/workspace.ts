@@ -11,6 +11,8 @@ import type {
 } from '../../../shared/ipc/conflicts-contract';
 import { conflictSides } from '../../../shared/resolve/conflict';
 import { previewResolution } from '../../../shared/resolve/preview';
+import { lookupKeys, pairsToRemember } from '../../../shared/resolve/remembered';
+import { DAY_MS, isStaleCapture } from '../../../shared/resolve/stale';
 import type { MergePreview, Resolution, ResolvableConflict } from '../../../shared/resolve/types';
 import { EMPTY_VALUES, type VisitorValues } from '../../../shared/visitor';
 import type { AuditRepo } from '../audit/audit-repo';
@@ -23,6 +25,7 @@ import type { Repos } from '../repos';
 import type { VisitorRecord, VisitorsRepo } from '../visitors/visitors-repo';
 import type { BatchesRepo, BatchRow } from './batches-repo';
 import type { ConflictRow, ConflictsRepo } from './conflicts-repo';
+import type { RememberedRepo } from './remembered-repo';
 import { resolutionFor, resolvableOf } from './resolvable';
 
 const SAMPLE_SIZE = 12;
@@ -74,6 +77,7 @@ export class ConflictWorkspace {
   private readonly outbox: OutboxRepo;
   readonly batches: BatchesRepo;
   private readonly audit: AuditRepo;
+  private readonly remembered: RememberedRepo;
 
   private readonly db: Db;
 
@@ -97,6 +101,7 @@ export class ConflictWorkspace {
       outbox: this.outbox,
       batches: this.batches,
       audit: this.audit,
+      remembered: this.remembered,
     } = repos);
   }
 
@@ -105,6 +110,13 @@ export class ConflictWorkspace {
     const v = this.read.visitors.get(c.localId);
     const ops = this.read.outbox.forVisitor(c.localId);
     const resolvable = v ? resolvableOf(c, v, queuedEdits(ops)) : placeholderOf(c);
+    const keys = lookupKeys(resolvable);
+    const found = this.read.remembered.lookup(keys.map((k) => k.key));
+    const remembered: ConflictView['remembered'] = {};
+    for (const { field, key } of keys) {
+      const r = found.get(key);
+      if (r) remembered[field] = r.result;
+    }
     return {
       id: c.id,
       localId: c.localId,
@@ -116,7 +128,12 @@ export class ConflictWorkspace {
       createdAt: c.createdAt,
       resolvable,
       draft: c.draft,
+      draftRule: c.draftRule,
       draftState: draftStateOf(resolvable, c.draft),
+      stale: isStaleCapture(c.captureGapMs, this.read.conflicts.staleMs),
+      captureGapMs: c.captureGapMs,
+      captureMethod: v?.values.captureMethod ?? null,
+      remembered,
       blocked: !v ? GONE : inFlight(ops) ? BEING_SENT : staleness(c, v),
     };
   }
@@ -151,6 +168,7 @@ export class ConflictWorkspace {
     decision: Decision,
     description: string,
     throughId?: number,
+    rule: string | null = null,
   ): Promise<ApplyResult> {
     const spec = this.jobSpec('bulk_apply', description || describe(decision), target);
     return this.jobs.transaction(spec, async (job) => {
@@ -161,6 +179,7 @@ export class ConflictWorkspace {
         true,
         throughId,
         job,
+        rule,
       );
       return { ...summary, batch: batch ? this.info(batch) : null };
     });
@@ -179,17 +198,27 @@ export class ConflictWorkspace {
     return b ? this.info(b, this.read) : null;
   }
 
-  /** Puts back everything the last bulk apply changed, while none of it was pushed or edited. */
-  undo(): Promise<{ batch: BatchInfo; reopened: number }> {
-    const last = this.read.batches.last();
+  /** The recent bulk applies and rule batches, newest first, each undoable or why not. */
+  recentBatches(limit: number): BatchInfo[] {
+    return this.read.batches.recent(limit).map((b) => this.info(b, this.read));
+  }
+
+  /**
+   * Puts back everything a bulk apply (default: the last) changed, while
+   * none of it was pushed or changed since. Older applies can be undone too,
+   * newest first where they decided the same records.
+   */
+  undo(batchId?: number): Promise<{ batch: BatchInfo; reopened: number }> {
+    const wanted =
+      batchId === undefined ? this.read.batches.last() : this.read.batches.byId(batchId);
     const spec = {
       kind: 'bulk_undo' as const,
-      label: `Undo of ${last?.description ?? 'the last bulk apply'}`,
+      label: `Undo of ${wanted?.description ?? 'the last bulk apply'}`,
       unit: 'decisions',
-      total: last?.count ?? null,
+      total: wanted?.count ?? null,
     };
     return this.jobs.transaction(spec, async (job) => {
-      const b = this.batches.last();
+      const b = batchId === undefined ? this.batches.last() : this.batches.byId(batchId);
       if (!b || b.undoneAt) fail('nothing_to_undo', 'There is no bulk apply to undo.', false);
       const blocked = this.undoBlocked(b);
       if (blocked) fail('undo_blocked', blocked, false);
@@ -220,6 +249,7 @@ export class ConflictWorkspace {
         });
       }
       const reopened = this.conflicts.reopenBatch(b.id);
+      this.remembered.forgetBatch(b.id);
       this.batches.markUndone(b.id, at);
       return { batch: this.info({ ...b, undoneAt: at }), reopened };
     });
@@ -260,6 +290,7 @@ export class ConflictWorkspace {
     keep: boolean,
     throughId: number | undefined,
     job: JobControl,
+    rule: string | null = null,
   ): Promise<{ summary: BulkPreview; batch: BatchRow | null }> {
     const at = isoNow(this.clock);
     const batchId = this.batches.create(at, this.actor, description || describe(decision));
@@ -287,7 +318,7 @@ export class ConflictWorkspace {
           reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
           continue;
         }
-        const opId = this.write(p, batchId, at);
+        const opId = this.write(p, batchId, at, rule);
         summary.resolvable++;
         summary.byStrategy[p.resolution.strategy] =
           (summary.byStrategy[p.resolution.strategy] ?? 0) + 1;
@@ -315,11 +346,16 @@ export class ConflictWorkspace {
       return { summary, batch: null };
     }
     this.batches.setCount(batchId, summary.resolvable);
-    return { summary, batch: this.batches.last() };
+    return { summary, batch: this.batches.byId(batchId) };
   }
 
   /** Writes one decision: mirror, outbox, conflict row, undo log, audit. Returns the queued opId. */
-  private write(p: Extract<Plan, { ok: true }>, batchId: number, at: string): string | null {
+  private write(
+    p: Extract<Plan, { ok: true }>,
+    batchId: number,
+    at: string,
+    rule: string | null,
+  ): string | null {
     const { conflict: c, visitor: v, preview } = p;
     const before = this.visitors.raw(c.localId) ?? null;
     const opsRemoved = this.outbox.takeSupersedable(c.localId);
@@ -379,6 +415,9 @@ export class ConflictWorkspace {
       );
     }
     this.conflicts.markResolved(c.id, p.resolution, batchId, at);
+    // What staff settled a contested pair of values to is proposed next time (rerere).
+    this.remembered.remember(pairsToRemember(p.resolvable, record), batchId, at);
+    const staleMs = this.conflicts.staleMs;
     this.batches.addUndo(batchId, {
       conflictId: c.id,
       localId: c.localId,
@@ -396,7 +435,19 @@ export class ConflictWorkspace {
       conflictId: c.id,
       opId,
       batchId,
-      detail: { resolution: p.resolution, operation: op, supersededOps: opsRemoved.length },
+      detail: {
+        resolution: p.resolution,
+        operation: op,
+        supersededOps: opsRemoved.length,
+        // The guard as it stood when this was decided: the threshold in force and the flag.
+        staleCapture: {
+          flagged: isStaleCapture(c.captureGapMs, staleMs),
+          thresholdDays: staleMs / DAY_MS,
+          captureGapMs: c.captureGapMs,
+        },
+        ...(rule ? { rule } : {}),
+        ...(c.draftRule ? { proposedBy: c.draftRule } : {}),
+      },
       before: v.values,
       after: record,
     });
@@ -412,6 +463,9 @@ export class ConflictWorkspace {
 
   /** Why a batch can no longer be undone, in words; null when it can. */
   private undoBlocked(b: BatchRow, repos: Pick<Repos, 'batches'> = this): string | null {
+    const later = repos.batches.decidedLater(b.id);
+    if (later.n)
+      return `${plural(later.n, 'record')} of this apply were decided again by a later one (“${later.description ?? ''}”); undo that one first.`;
     const { sent, edited } = repos.batches.blockers(b);
     if (sent)
       return `${plural(sent, 'operation')} of this apply already went to the server; undo is only possible before the next sync.`;
