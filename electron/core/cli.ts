@@ -8,6 +8,8 @@ import { CliError, EXIT, UsageError, parseCommandArgs, type Command } from './cl
 import { importCommand } from './cli/import-command';
 import { processIo, type Io } from './cli/output';
 import { conflictsCommand, failedCommand } from './cli/queue-commands';
+import { resolveCommand } from './cli/resolve-command';
+import { rulesCommand } from './cli/rules-command';
 import { statusCommand } from './cli/status-command';
 import { syncCommand } from './cli/sync-command';
 
@@ -17,6 +19,8 @@ const COMMANDS: readonly Command[] = [
   statusCommand,
   conflictsCommand,
   failedCommand,
+  resolveCommand,
+  rulesCommand,
 ];
 
 const USAGE = `usage: npm run cli -- <command> --db <file> [options]
