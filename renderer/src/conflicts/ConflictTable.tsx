@@ -75,11 +75,24 @@ function columnsFor(showBase: boolean) {
       header: showBase ? 'Base ▸ ours vs theirs' : 'Ours vs theirs',
       cell: (info) => <Sides row={info.row.original} showBase={showBase} />,
     }),
-    col.accessor((r) => describeResolution(r.draft), {
-      id: 'decision',
-      header: 'Decision',
-      enableSorting: false,
+    col.display({
+      id: 'capture',
+      header: 'Capture',
+      cell: (info) =>
+        info.row.original.stale ? (
+          <span className="badge badge-stale" data-testid="stale-cell">
+            Stale
+          </span>
+        ) : null,
     }),
+    col.accessor(
+      (r) => `${describeResolution(r.draft)}${r.draftRule ? ` (rule “${r.draftRule}”)` : ''}`,
+      {
+        id: 'decision',
+        header: 'Decision',
+        enableSorting: false,
+      },
+    ),
     col.display({
       id: 'preview',
       header: 'Preview',

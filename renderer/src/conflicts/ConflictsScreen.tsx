@@ -10,11 +10,8 @@ import type {
 } from '../../../shared/ipc/conflicts-contract';
 import type { ConflictKind } from '../../../shared/protocol';
 import { conflictSides } from '../../../shared/resolve/conflict';
-import {
-  rulesFromStrategies,
-  suggestedResolution,
-  type FieldStrategies,
-} from '../../../shared/resolve/defaults';
+import { rulesFromStrategies, type FieldStrategies } from '../../../shared/resolve/defaults';
+import { proposedResolution } from '../../../shared/resolve/remembered';
 import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types';
 import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import { getApi } from '../api';
@@ -27,6 +24,8 @@ import { keyCommand, type KeyCommand } from './keyboard';
 import { count, describeResolution, FIELD_LABEL, KIND_LABEL } from './format';
 import { PreviewDialog } from './PreviewDialog';
 import { RuleEditor } from './RuleEditor';
+import { RulesPanel } from './RulesPanel';
+import { RulesStore } from './rules-store';
 import {
   EMPTY_SELECTION,
   isSelected,
@@ -69,6 +68,14 @@ function withPick(
   return { strategy: 'manual', picks };
 }
 
+/** What an undecided conflict starts from: stale default or Settings, remembered values on top. */
+function proposalFor(c: ConflictView, strategies: FieldStrategies): Resolution | null {
+  return (
+    proposedResolution(c.resolvable, { strategies, stale: c.stale, remembered: c.remembered })
+      ?.resolution ?? null
+  );
+}
+
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -85,6 +92,13 @@ export function ConflictsScreen() {
   const [fields, setFields] = useState<VisitorField[]>([]);
   const [kinds, setKinds] = useState<ConflictKind[]>([]);
   const [decided, setDecided] = useState<'any' | 'yes' | 'no'>('any');
+  const [stale, setStale] = useState<'any' | 'yes' | 'no'>('any');
+  const [rulesOpen, setRulesOpen] = useState(false);
+  const rulesStore = useMemo(() => new RulesStore(api), [api]);
+  useEffect(() => {
+    rulesStore.start();
+    return rulesStore.stop;
+  }, [rulesStore]);
   const [sort, setSort] = useState<ConflictSort>({ column: 'createdAt', direction: 'asc' });
   const [grouped, setGrouped] = useState(false);
   const [expanded, setExpanded] = useState<VisitorField | null>(null);
@@ -110,8 +124,8 @@ export function ConflictsScreen() {
   const dText = useDebounced(text, 200);
   const dCompany = useDebounced(company, 200);
   const baseFilter = useMemo<ConflictFilterIn>(
-    () => ({ fields, kinds, company: dCompany, text: dText, decided }),
-    [fields, kinds, dCompany, dText, decided],
+    () => ({ fields, kinds, company: dCompany, text: dText, decided, stale }),
+    [fields, kinds, dCompany, dText, decided, stale],
   );
   // Grouped by field, the open group's rows are the filter narrowed to that field.
   const filter = useMemo<ConflictFilterIn>(
@@ -206,9 +220,7 @@ export function ConflictsScreen() {
   const [seenFocus, setSeenFocus] = useState(focusedKey);
   if (seenFocus !== focusedKey) {
     setSeenFocus(focusedKey);
-    setWorking(
-      focused ? (focused.draft ?? suggestedResolution(focused.resolvable, strategies)) : null,
-    );
+    setWorking(focused ? (focused.draft ?? proposalFor(focused, strategies)) : null);
     setFieldIndex(0);
   }
 
@@ -362,7 +374,7 @@ export function ConflictsScreen() {
       rootRef.current?.focus();
       return;
     }
-    if (typing || pending || ruleOpen) return;
+    if (typing || pending || ruleOpen || rulesOpen) return;
     const command = keyCommand(e);
     if (!command) return;
     e.preventDefault();
@@ -464,6 +476,15 @@ export function ConflictsScreen() {
           <option value="no">No decision yet</option>
           <option value="yes">Decision chosen</option>
         </select>
+        <select
+          aria-label="Filter by capture age"
+          value={stale}
+          onChange={(e) => setStale(e.target.value as 'any' | 'yes' | 'no')}
+        >
+          <option value="any">Any capture</option>
+          <option value="yes">Stale captures</option>
+          <option value="no">Fresh captures</option>
+        </select>
         <label className="check">
           <input
             type="checkbox"
@@ -484,6 +505,7 @@ export function ConflictsScreen() {
           Show base
         </label>
         <span className="spacer" />
+        <button onClick={() => setRulesOpen(true)}>Rules &amp; memory…</button>
         <button onClick={exportAudit}>Export audit CSV</button>
         <button onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
           ?
@@ -625,8 +647,7 @@ export function ConflictsScreen() {
               !!focused &&
               !focused.draft &&
               working !== null &&
-              JSON.stringify(working) ===
-                JSON.stringify(suggestedResolution(focused.resolvable, strategies))
+              JSON.stringify(working) === JSON.stringify(proposalFor(focused, strategies))
             }
             fieldIndex={fieldIndex}
             onWorking={setWorking}
@@ -670,6 +691,16 @@ export function ConflictsScreen() {
           error={pending.error}
           busy={pending.busy}
           onApply={applyPending}
+          {...(pending.decision.type !== 'drafts'
+            ? {
+                onSaveRule: (name: string) => {
+                  const d = pending.decision;
+                  return d.type === 'drafts'
+                    ? Promise.resolve(false)
+                    : rulesStore.saveRule(name, filter, d);
+                },
+              }
+            : {})}
           onCancel={() => {
             setPending(null);
             rootRef.current?.focus();
@@ -677,6 +708,15 @@ export function ConflictsScreen() {
         />
       )}
       {help && <ShortcutSheet onClose={() => setHelp(false)} />}
+      {rulesOpen && (
+        <RulesPanel
+          store={rulesStore}
+          onClose={() => {
+            setRulesOpen(false);
+            rootRef.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }
