@@ -176,11 +176,40 @@ test.describe('reconciliation memory', () => {
       await batches.first().getByRole('button', { name: /^Undo/ }).click();
       await expect(panel.getByTestId('rules-notice')).toContainText('8 open again');
       await expect(batches.first()).toContainText('undone');
-      // Beyond the last apply: the first bulk apply (nothing of it sent) can still be undone.
+      // The first bulk apply's records were synced since: it says why it can no longer be undone.
       await expect(batches.nth(2)).toContainText('10 conflicts');
-      await expect(batches.nth(2).getByRole('button', { name: /^Undo/ })).toBeEnabled();
+      await expect(batches.nth(2).getByRole('button', { name: /^Undo/ })).toBeDisabled();
+      await expect(batches.nth(2)).toContainText('changed since');
       await panel.getByRole('button', { name: 'Close' }).click();
       await expect(countText(page)).toContainText('9 conflicts match');
+
+      // Two applies nobody synced yet: V2 by hand (the remembered value), then theirs for the rest.
+      await rowNamed(page, v2!.name).click();
+      await detail(page)
+        .getByRole('button', { name: /Apply this/ })
+        .click();
+      await expect(countText(page)).toContainText('8 conflicts match');
+      await bulkBar(page)
+        .getByRole('button', { name: /Select all 8 matching/ })
+        .click();
+      await bulkBar(page).getByRole('button', { name: 'Theirs', exact: true }).click();
+      await preview.getByRole('button', { name: 'Apply to 8 conflicts' }).click();
+      await expect(countText(page)).toContainText('0 conflicts match');
+      // Undo beyond the last apply: the older one, V2's, goes back on its own.
+      await page.getByRole('button', { name: 'Rules & memory…' }).click();
+      await expect(batches.first()).toContainText('8 conflicts');
+      await expect(batches.nth(1)).toContainText(`${v2!.name}:`);
+      await batches.nth(1).getByRole('button', { name: /^Undo/ }).click();
+      await expect(panel.getByTestId('rules-notice')).toContainText('1 open again');
+      await expect(batches.first().getByRole('button', { name: /^Undo/ })).toBeEnabled();
+      await panel.getByRole('button', { name: 'Close' }).click();
+      await expect(countText(page)).toContainText('1 conflict match');
+      expect(
+        app.sql<{ company: string }>(
+          'SELECT company FROM visitors WHERE local_id = ?',
+          v2!.local_id,
+        ),
+      ).toEqual([{ company: 'ACME Corp' }]);
 
       // Round 3: the server changes a phone eight days after the device captured its own.
       await edit(app, v3!, { phone: '+1-555-0100' });
@@ -188,7 +217,7 @@ test.describe('reconciliation memory', () => {
       await srv.simulate({ edits: RECORDS, fields: ['phone'], seedValue: 3 });
       const round3 = await core.call('sync:start', {});
       expect(round3.conflicts).toBe(1);
-      await expect(countText(page)).toContainText('10 conflicts match');
+      await expect(countText(page)).toContainText('2 conflicts match');
       await page.getByLabel('Filter by capture age').selectOption('yes');
       await expect(countText(page)).toContainText('1 conflict match');
       const staleRow = rowNamed(page, v3!.name);
@@ -212,7 +241,7 @@ test.describe('reconciliation memory', () => {
         staleCapture: { flagged: true, thresholdDays: 7 },
       });
       await page.getByLabel('Filter by capture age').selectOption('no');
-      await expect(countText(page)).toContainText('9 conflicts match');
+      await expect(countText(page)).toContainText('1 conflict match');
     } finally {
       await srv.stop();
     }
