@@ -242,6 +242,17 @@ test.describe('reconciliation memory', () => {
       });
       await page.getByLabel('Filter by capture age').selectOption('no');
       await expect(countText(page)).toContainText('1 conflict match');
+
+      // Editing a rule's decision sends it back to proposed until its dry run is seen again.
+      await page.getByRole('button', { name: 'Rules & memory…' }).click();
+      await ruleRow.getByRole('button', { name: 'Edit…' }).click();
+      const editor = page.getByRole('dialog', { name: 'Rule per field' });
+      await editor.getByLabel('Rule for Title').selectOption('client');
+      await editor.getByRole('button', { name: 'Save rule' }).click();
+      await expect(ruleRow).toContainText('Proposed');
+      await expect(ruleRow).toContainText('title → client');
+      await ruleRow.getByRole('button', { name: 'Disable' }).click();
+      await expect(ruleRow).toContainText('Disabled');
     } finally {
       await srv.stop();
     }

@@ -8,6 +8,8 @@ export function RuleEditor(props: {
   initial: FieldRules;
   onPreview: (rules: FieldRules) => void;
   onCancel: () => void;
+  /** The confirm button's words (default: preview the rule). */
+  actionLabel?: string;
 }) {
   const [rules, setRules] = useState<FieldRules>(props.initial);
   const setField = (f: VisitorField, v: string) => {
@@ -67,7 +69,7 @@ export function RuleEditor(props: {
         <footer className="modal-actions">
           <button onClick={props.onCancel}>Cancel</button>
           <button className="primary" onClick={() => props.onPreview(rules)}>
-            Preview rule
+            {props.actionLabel ?? 'Preview rule'}
           </button>
         </footer>
       </div>

@@ -1,5 +1,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { SavedRuleView } from '../../../shared/ipc/conflicts-contract';
+import type { FieldRules } from '../../../shared/resolve/types';
+import { RuleEditor } from './RuleEditor';
 import { count, FIELD_LABEL, show } from './format';
 import type { RulesStore } from './rules-store';
 
@@ -133,6 +135,16 @@ function RuleRow(props: {
 }) {
   const { rule: r, store, dryRun } = props;
   const [name, setName] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  // The rule editor's format; a whole-record strategy is the same rule with no field named.
+  const rules: FieldRules =
+    r.decision.type === 'rules'
+      ? r.decision.rules
+      : {
+          fields: {},
+          default:
+            r.decision.resolution.strategy === 'manual' ? 'merge' : r.decision.resolution.strategy,
+        };
   return (
     <>
       <tr data-testid="rule-row" className={r.enabled ? '' : 'disabled'}>
@@ -160,6 +172,18 @@ function RuleRow(props: {
         <td data-testid="rule-matched">{r.matched.toLocaleString('en-US')}</td>
         <td className="rule-actions">
           <button onClick={() => setName(name === null ? r.name : null)}>Rename</button>
+          <button onClick={() => setEditing(true)}>Edit…</button>
+          {editing && (
+            <RuleEditor
+              initial={rules}
+              actionLabel="Save rule"
+              onCancel={() => setEditing(false)}
+              onPreview={(next) => {
+                setEditing(false);
+                void store.editDecision(r, { type: 'rules', rules: next });
+              }}
+            />
+          )}
           {r.mode === 'proposed' ? (
             <button onClick={() => void store.dryRun(r.id)}>Dry run…</button>
           ) : (

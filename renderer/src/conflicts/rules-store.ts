@@ -132,6 +132,9 @@ export class RulesStore {
   };
 
   rename = (rule: SavedRuleView, name: string) => this.update(rule, { name }, false);
+  /** A new decision is a new rule to trust: it goes back to proposed until its dry run is seen. */
+  editDecision = (rule: SavedRuleView, decision: RuleDecision) =>
+    this.update(rule, { decision, mode: 'proposed' }, false);
   setEnabled = (rule: SavedRuleView, enabled: boolean) => this.update(rule, { enabled }, false);
 
   deleteRule = async (rule: SavedRuleView): Promise<void> => {
@@ -172,7 +175,12 @@ export class RulesStore {
 
   private async update(
     rule: SavedRuleView,
-    patch: { name?: string; enabled?: boolean; mode?: 'proposed' | 'automatic' },
+    patch: {
+      name?: string;
+      enabled?: boolean;
+      mode?: 'proposed' | 'automatic';
+      decision?: RuleDecision;
+    },
     dryRunSeen: boolean,
   ): Promise<void> {
     try {
