@@ -105,13 +105,30 @@ export class ConflictWorkspace {
     } = repos);
   }
 
+  /** A page of table rows, with one look-up of remembered values for the whole page. */
+  views(rows: readonly ConflictRow[]): ConflictView[] {
+    const parts = rows.map((c) => this.resolvableView(c));
+    const found = this.read.remembered.lookup(parts.flatMap((p) => p.keys.map((k) => k.key)));
+    return parts.map((p) => this.viewOf(p, found));
+  }
+
   /** A table row: the resolver's input (both sides and the base) and the state of its draft. */
   view(c: ConflictRow): ConflictView {
+    const p = this.resolvableView(c);
+    return this.viewOf(p, this.read.remembered.lookup(p.keys.map((k) => k.key)));
+  }
+
+  private resolvableView(c: ConflictRow) {
     const v = this.read.visitors.get(c.localId);
     const ops = this.read.outbox.forVisitor(c.localId);
     const resolvable = v ? resolvableOf(c, v, queuedEdits(ops)) : placeholderOf(c);
-    const keys = lookupKeys(resolvable);
-    const found = this.read.remembered.lookup(keys.map((k) => k.key));
+    return { c, v, ops, resolvable, keys: lookupKeys(resolvable) };
+  }
+
+  private viewOf(
+    { c, v, ops, resolvable, keys }: ReturnType<ConflictWorkspace['resolvableView']>,
+    found: ReadonlyMap<string, { result: unknown }>,
+  ): ConflictView {
     const remembered: ConflictView['remembered'] = {};
     for (const { field, key } of keys) {
       const r = found.get(key);

@@ -24,7 +24,7 @@ export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflict
     }),
     'conflicts:page': ({ filter, sort, offset, limit, after }) => {
       const page = conflicts.page({ filter, sort, offset, limit, after });
-      return { rows: page.rows.map((c) => ws.view(c)), last: page.last };
+      return { rows: ws.views(page.rows), last: page.last };
     },
     'conflicts:groups': ({ filter }) => conflicts.fieldCounts(filter),
     'conflicts:get': ({ id }) => ws.get(id),
