@@ -19,7 +19,15 @@ export function RuleEditor(props: {
     setRules({ ...rules, fields });
   };
   return (
-    <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
+    <div
+      className="modal-backdrop"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        // Only this dialog closes: not the one under it, nor the workspace's selection.
+        e.stopPropagation();
+        props.onCancel();
+      }}
+    >
       <div
         className="modal rule-editor"
         role="dialog"

@@ -13,7 +13,15 @@ export function RulesPanel(props: { store: RulesStore; onClose: () => void }) {
   const { store } = props;
   const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   return (
-    <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
+    <div
+      className="modal-backdrop"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        // Only this dialog closes: not the one under it, nor the workspace's selection.
+        e.stopPropagation();
+        props.onClose();
+      }}
+    >
       <div
         className="modal rules-panel"
         role="dialog"
