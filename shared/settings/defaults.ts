@@ -22,6 +22,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   backoff: { baseSeconds: 1, factor: 2, maxAttempts: 5 },
   fieldStrategies: DEFAULT_FIELD_STRATEGIES,
   conflicts: { staleCaptureDays: DEFAULT_STALE_CAPTURE_DAYS },
+  tables: {},
 }) as Settings;
 
 /** A deep copy, so callers can never change the defaults by accident. */

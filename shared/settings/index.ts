@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './defaults';
 export * from './migrations';
+export * from './table-layout';

@@ -10,6 +10,7 @@ import {
   type Settings,
 } from './schema';
 import { StrategySchema } from '../resolve/types';
+import { TableIdSchema, TableLayoutSchema } from './table-layout';
 
 type Obj = Record<string, unknown>;
 
@@ -260,6 +261,24 @@ function salvage(value: Obj, defaults: Settings, problems: string[]): Settings {
       }
     }
   }
+  if (value.tables !== undefined) {
+    if (!isObject(value.tables)) {
+      problems.push(
+        `tables: must be a group of table layouts (the tables show their default columns).`,
+      );
+    } else {
+      for (const [id, layout] of Object.entries(value.tables)) {
+        const t = TableIdSchema.safeParse(id);
+        const l = TableLayoutSchema.safeParse(layout);
+        if (!t.success) problems.push(`tables.${id}: is not a table of this console (left out).`);
+        else if (!l.success)
+          problems.push(
+            `tables.${id}: ${firstIssue(l.error)} (the table shows its default columns).`,
+          );
+        else out.tables[t.data] = l.data;
+      }
+    }
+  }
   // The whole result is parsed once more, so a mistake here cannot leak an invalid setting.
   return SettingsSchema.parse(out);
 }
@@ -305,6 +324,7 @@ export function applyPatch(
     backoff?: Partial<Settings['backoff']> | undefined;
     fieldStrategies?: Partial<Settings['fieldStrategies']> | undefined;
     conflicts?: Partial<Settings['conflicts']> | undefined;
+    tables?: Settings['tables'] | undefined;
   },
 ) {
   return SettingsSchema.safeParse({
@@ -313,5 +333,6 @@ export function applyPatch(
     backoff: { ...settings.backoff, ...patch.backoff },
     fieldStrategies: { ...settings.fieldStrategies, ...patch.fieldStrategies },
     conflicts: { ...settings.conflicts, ...patch.conflicts },
+    tables: { ...settings.tables, ...patch.tables },
   });
 }

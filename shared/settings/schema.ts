@@ -3,6 +3,7 @@ import { ServerUrlSchema } from '../server-url';
 import { DEFAULT_STALE_CAPTURE_DAYS } from '../resolve/stale';
 import { StrategySchema } from '../resolve/types';
 import { VisitorFieldNameSchema } from '../visitor';
+import { TableLayoutsSchema } from './table-layout';
 
 /**
  * The console's settings file, as the current version writes it. Every read
@@ -79,6 +80,11 @@ export const SettingsSchema = z.strictObject({
   fieldStrategies: FieldStrategiesSchema,
   /** Added after version 1 files were written: absent means the defaults. */
   conflicts: ConflictPrefsSchema.default({ staleCaptureDays: DEFAULT_STALE_CAPTURE_DAYS }),
+  /**
+   * The tables' column layouts, per table. Added within version 1: a file
+   * without it reads as no table shaped yet (salvage starts from the defaults).
+   */
+  tables: TableLayoutsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -92,5 +98,7 @@ export const SettingsPatchSchema = z.strictObject({
   backoff: BackoffPrefsSchema.partial().optional(),
   fieldStrategies: z.partialRecord(FieldNameSchema, StrategySchema).optional(),
   conflicts: ConflictPrefsSchema.partial().optional(),
+  /** A table's whole layout at a time: what the table shows now. */
+  tables: TableLayoutsSchema.optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- <name filter>] [-- --full]: runs every
  * tests/bench/*.bench.ts, prints one table and writes the same rows to
- * bench-results/latest.json:
+ * bench-results/latest.json (and the same table, in Markdown, into README.md
+ * between its bench markers):
  *   { at, machine: { cpus, memGiB, node }, results: [ { id, what, value, unit,
  *     baseline, baselineIs, ratio, target, goal, met, file, bench } ] }
  * Each row sits next to a raw baseline measured in the same run on the same
@@ -13,7 +14,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as prettier from 'prettier';
 import { toResult, type Benchmark, type BenchResult } from './harness';
+import {
+  formatFigure as fmt,
+  formatMet,
+  formatTarget,
+  markdownTable,
+  replaceReadmeTable,
+} from './table';
 
 const here = import.meta.dirname;
 const root = join(here, '../..');
@@ -46,12 +55,6 @@ const all = [...kept, ...results].sort(
   (a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }) || a.what.localeCompare(b.what),
 );
 
-const fmt = (n: number) =>
-  !Number.isFinite(n)
-    ? String(n)
-    : Math.abs(n) >= 100
-      ? Math.round(n).toLocaleString('en-US')
-      : n.toPrecision(3);
 console.table(
   all.map((r) => ({
     id: r.id,
@@ -61,33 +64,30 @@ console.table(
     baseline: fmt(r.baseline),
     'baseline is': r.baselineIs,
     ratio: r.ratio.toFixed(2),
-    target:
-      r.target === null
-        ? ''
-        : r.goal === 'valueAtMost'
-          ? `≤ ${r.target} ${r.unit}`
-          : `${r.goal === 'atLeast' ? '≥' : '≤'} ${r.target}×`,
-    met: r.met === null ? '' : r.met ? 'yes' : 'NO',
+    target: formatTarget(r),
+    met: formatMet(r),
   })),
 );
 
+const run = {
+  at: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+  },
+  full,
+};
 mkdirSync(join(root, 'bench-results'), { recursive: true });
+writeFileSync(outFile, JSON.stringify({ ...run, results: all }, null, 2) + '\n');
+// README shows the table of the last run, between its markers.
+const readmeFile = join(root, 'README.md');
+const readme = replaceReadmeTable(readFileSync(readmeFile, 'utf8'), markdownTable(all, run));
+// Formatted as the repo's Prettier check wants it, so a bench run leaves the tree clean.
+const prettierOptions = (await prettier.resolveConfig(readmeFile)) ?? {};
 writeFileSync(
-  outFile,
-  JSON.stringify(
-    {
-      at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-        node: process.version,
-      },
-      full,
-      results: all,
-    },
-    null,
-    2,
-  ) + '\n',
+  readmeFile,
+  await prettier.format(readme, { ...prettierOptions, filepath: readmeFile }),
 );
 console.log(
   `${results.length} rows measured in ${((Date.now() - started) / 1000).toFixed(0)} s; ${all.length} rows written to bench-results/latest.json`,

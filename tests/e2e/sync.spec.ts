@@ -126,8 +126,9 @@ test.describe('sync screen', () => {
         '300 local changes waiting to be sent.',
       );
 
-      // second run: 15 chunks of 20, each answered 300 ms late, so the run can be watched
-      syncServer.faults.set({ delayResponses: { count: 15, ms: 300 } });
+      // second run: 15 chunks of 20, each answered 1 s late, so the run can be watched
+      // mid-way even when the machine is busy and each check below takes a while
+      syncServer.faults.set({ delayResponses: { count: 15, ms: 1000 } });
       await syncNow(page).click();
       await expect(bar(page)).toHaveAttribute('aria-valuemax', '300');
       await expect(page.getByTestId('sync-phase')).toHaveText(
@@ -148,7 +149,8 @@ test.describe('sync screen', () => {
       await app.shot('second-sync-running');
 
       const second = historyRows(page).first();
-      await expect(historyRows(page)).toHaveCount(2);
+      // the rest of the 15 s run
+      await expect(historyRows(page)).toHaveCount(2, { timeout: 30_000 });
       await expect(second.getByTestId('run-outcome')).toHaveText('Succeeded');
       await expect(second.getByTestId('run-updated')).toHaveText('300');
       await expect(second.getByTestId('run-conflicts')).toHaveText('0');

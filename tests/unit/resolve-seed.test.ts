@@ -7,8 +7,9 @@ import type { Resolution, ResolvableConflict } from '../../shared/resolve/types'
 import { EMPTY_VALUES, type VisitorValues } from '../../shared/visitor';
 
 /**
- * The seed's examples (../shared/seed/sync-examples-and-conflict-resolution.md):
- * its scenarios 1–3 and its two "Unit Tests for Conflict Resolution".
+ * The examples of the sync system's original description (the "seed"),
+ * restated here: its conflict scenarios 1–3 and its two "Unit Tests for
+ * Conflict Resolution".
  */
 
 function conflictOf(data: ConflictData, local: Partial<VisitorValues> = {}): ResolvableConflict {

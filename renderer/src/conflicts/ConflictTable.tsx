@@ -6,6 +6,9 @@ import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-c
 import { conflictSides } from '../../../shared/resolve/conflict';
 import type { VisitorField } from '../../../shared/visitor';
 import { describeResolution, FIELD_LABEL, KIND_LABEL, show } from './format';
+import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
+import { useTableLayout } from '../paging/use-table-layout';
+import { ShapedFrame } from '../paging/ShapedFrame';
 
 const ROW_HEIGHT = 40;
 
@@ -15,6 +18,21 @@ export type Entry =
   | { type: 'group'; field: VisitorField; count: number; expanded: boolean };
 
 const col = createColumnHelper<ConflictView>();
+
+/** The columns as shipped: a person reorders, hides and resizes them (Columns). */
+const SPECS: ColumnSpec[] = [
+  { id: 'name', label: 'Visitor', width: 150, required: true },
+  { id: 'company', label: 'Company', width: 120 },
+  { id: 'kind', label: 'Kind', width: 140 },
+  { id: 'fields', label: 'Fields', width: 110 },
+  { id: 'sides', label: 'Ours vs theirs', width: 330 },
+  { id: 'capture', label: 'Capture', width: 72 },
+  { id: 'decision', label: 'Decision', width: 120 },
+  { id: 'preview', label: 'Preview', width: 150 },
+  { id: 'createdAt', label: 'Found', width: 130 },
+];
+/** Cut cells show their whole value on hover; the detail pane shows the conflict in full. */
+const FULL_ON_HOVER = new Set(['name', 'company', 'kind', 'fields', 'decision']);
 
 function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
   const { client, server, base } = conflictSides(row.resolvable);
@@ -30,7 +48,11 @@ function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
   return (
     <span className="sides">
       {row.conflictFields.map((f) => (
-        <span key={f} className="side-pair" title={`${FIELD_LABEL[f]}`}>
+        <span
+          key={f}
+          className="side-pair"
+          title={`${FIELD_LABEL[f]}: ${showBase ? `base ${show(base?.[f])} · ` : ''}ours ${show(client[f])} · theirs ${show(server?.[f])}`}
+        >
           <span className="side-field">{FIELD_LABEL[f]}</span>
           {showBase && <span className="side-base">{show(base?.[f])} ▸ </span>}
           <mark className="side-ours">{show(client[f])}</mark>
@@ -138,95 +160,111 @@ export function ConflictTable(props: {
   const visible = items.map((it) => ({ index: it.index, entry: entryAt(it.index) }));
   const data = visible.flatMap((v) => (v.entry?.type === 'row' ? [v.entry.row] : []));
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
+  const shaping = useTableLayout('conflicts', SPECS);
+  const grid = gridTemplate(shaping.layout, ['34px']);
   const table = useServerSortedTable({
     data,
     columns: columns,
     sort,
     onSort,
     getRowId: (r) => String(r.id),
+    shaping,
   });
   const byId = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]));
 
   return (
-    <div className="vtable ctable" role="table" aria-label="Conflicts" aria-rowcount={count + 1}>
-      <TableHead
-        table={table}
-        leading={
-          <div role="columnheader" className="vtable-cell col-select" aria-label="Selected" />
-        }
-      />
-      <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {visible.map(({ index, entry }) => {
-            const style = {
-              position: 'absolute' as const,
-              top: 0,
-              transform: `translateY(${items.find((i) => i.index === index)!.start}px)`,
-              height: ROW_HEIGHT,
-              width: '100%',
-            };
-            if (!entry)
-              return (
-                <div key={`l${index}`} className="vtable-row loading" style={style} role="row">
-                  <div className="vtable-cell">Loading…</div>
-                </div>
-              );
-            if (entry.type === 'group')
+    <ShapedFrame shaping={shaping}>
+      <div className="vtable ctable" role="table" aria-label="Conflicts" aria-rowcount={count + 1}>
+        <TableHead
+          table={table}
+          shaping={shaping}
+          grid={grid}
+          leading={
+            <div role="columnheader" className="vtable-cell col-select" aria-label="Selected" />
+          }
+        />
+        <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {visible.map(({ index, entry }) => {
+              const style = {
+                position: 'absolute' as const,
+                top: 0,
+                transform: `translateY(${items.find((i) => i.index === index)!.start}px)`,
+                height: ROW_HEIGHT,
+                width: '100%',
+              };
+              if (!entry)
+                return (
+                  <div key={`l${index}`} className="vtable-row loading" style={style} role="row">
+                    <div className="vtable-cell">Loading…</div>
+                  </div>
+                );
+              if (entry.type === 'group')
+                return (
+                  <div
+                    key={`g${entry.field}`}
+                    role="row"
+                    aria-expanded={entry.expanded}
+                    className="vtable-row group-row"
+                    style={style}
+                    onClick={() => props.onGroup(entry.field)}
+                  >
+                    <div className="vtable-cell" role="cell">
+                      {entry.expanded ? '▾' : '▸'} {FIELD_LABEL[entry.field]}{' '}
+                      <span className="group-count">{entry.count.toLocaleString('en-US')}</span>
+                    </div>
+                  </div>
+                );
+              const r = byId.get(entry.row.id);
+              if (!r) return null;
+              const selected = props.isSelected(entry.row.id);
+              const focused = props.focusedId === entry.row.id;
               return (
                 <div
-                  key={`g${entry.field}`}
+                  key={`r${entry.row.id}`}
                   role="row"
-                  aria-expanded={entry.expanded}
-                  className="vtable-row group-row"
-                  style={style}
-                  onClick={() => props.onGroup(entry.field)}
+                  aria-selected={selected}
+                  aria-rowindex={index + 2}
+                  data-conflict-id={entry.row.id}
+                  className={`vtable-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+                  style={{ ...style, gridTemplateColumns: grid }}
+                  onClick={(e) => props.onRowClick(index, entry.row, e)}
                 >
-                  <div className="vtable-cell" role="cell">
-                    {entry.expanded ? '▾' : '▸'} {FIELD_LABEL[entry.field]}{' '}
-                    <span className="group-count">{entry.count.toLocaleString('en-US')}</span>
+                  <div className="vtable-cell col-select" role="cell">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${entry.row.name}`}
+                      checked={selected}
+                      onClick={(e) => e.stopPropagation()}
+                      onChange={(e) =>
+                        props.onToggle(
+                          index,
+                          entry.row,
+                          (e.nativeEvent as MouseEvent['nativeEvent']).shiftKey,
+                        )
+                      }
+                    />
                   </div>
+                  {r.getVisibleCells().map((cell) => (
+                    <div
+                      key={cell.id}
+                      role="cell"
+                      className={`vtable-cell col-${cell.column.id}`}
+                      title={
+                        FULL_ON_HOVER.has(cell.column.id)
+                          ? String(cell.getValue() ?? '') || undefined
+                          : undefined
+                      }
+                    >
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </div>
+                  ))}
                 </div>
               );
-            const r = byId.get(entry.row.id);
-            if (!r) return null;
-            const selected = props.isSelected(entry.row.id);
-            const focused = props.focusedId === entry.row.id;
-            return (
-              <div
-                key={`r${entry.row.id}`}
-                role="row"
-                aria-selected={selected}
-                aria-rowindex={index + 2}
-                data-conflict-id={entry.row.id}
-                className={`vtable-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
-                style={style}
-                onClick={(e) => props.onRowClick(index, entry.row, e)}
-              >
-                <div className="vtable-cell col-select" role="cell">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${entry.row.name}`}
-                    checked={selected}
-                    onClick={(e) => e.stopPropagation()}
-                    onChange={(e) =>
-                      props.onToggle(
-                        index,
-                        entry.row,
-                        (e.nativeEvent as MouseEvent['nativeEvent']).shiftKey,
-                      )
-                    }
-                  />
-                </div>
-                {r.getVisibleCells().map((cell) => (
-                  <div key={cell.id} role="cell" className={`vtable-cell col-${cell.column.id}`}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+            })}
+          </div>
         </div>
       </div>
-    </div>
+    </ShapedFrame>
   );
 }

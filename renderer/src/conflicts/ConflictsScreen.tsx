@@ -1,435 +1,59 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type {
-  BatchInfo,
-  BulkPreview,
-  ConflictFilterIn,
-  ConflictSort,
-  ConflictTargetIn,
-  ConflictView,
-  Decision,
-} from '../../../shared/ipc/conflicts-contract';
+import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { ConflictKind } from '../../../shared/protocol';
-import { conflictSides } from '../../../shared/resolve/conflict';
-import { rulesFromStrategies, type FieldStrategies } from '../../../shared/resolve/defaults';
-import { proposedResolution } from '../../../shared/resolve/remembered';
-import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types';
+import { rulesFromStrategies } from '../../../shared/resolve/defaults';
 import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import { getApi } from '../api';
-import { errorText } from '../error-text';
 import { AuditTrail } from './AuditTrail';
-import { ConflictTable, type Entry } from './ConflictTable';
-import { useConflictRows } from './conflict-rows';
+import { ConflictTable } from './ConflictTable';
+import { ConflictsStore, type CaptureAge, type Decided } from './conflicts-store';
 import { DetailPane } from './DetailPane';
-import { keyCommand, type KeyCommand } from './keyboard';
-import { count, describeResolution, FIELD_LABEL, KIND_LABEL } from './format';
+import { keyCommand } from './keyboard';
+import { count, FIELD_LABEL, KIND_LABEL } from './format';
 import { PreviewDialog } from './PreviewDialog';
 import { RuleEditor } from './RuleEditor';
 import { RulesPanel } from './RulesPanel';
-import { RulesStore } from './rules-store';
-import {
-  EMPTY_SELECTION,
-  isSelected,
-  range,
-  selectAllMatching,
-  selectedCount,
-  toggle,
-  toTarget,
-  type Selection,
-} from './selection';
+import { isSelected } from './selection';
 import { SHORTCUTS, ShortcutSheet } from './Shortcuts';
 import './conflicts.css';
 
-interface PendingApply {
-  title: string;
-  target: ConflictTargetIn;
-  decision: Decision;
-  preview: BulkPreview | null;
-  error: string | null;
-  busy: boolean;
-}
-
 const KINDS: ConflictKind[] = ['field', 'update_deleted', 'delete_modified'];
 
-/** The focused conflict's working decision, changed one field's pick at a time. */
-function withPick(
-  c: ConflictView,
-  r: Resolution | null,
-  field: VisitorField,
-  pick: Pick,
-): Resolution {
-  const picks: Record<string, Pick> = {};
-  // A whole-record strategy becomes the same picks on every conflicting field, then this one changes.
-  if (r && r.strategy !== 'manual') {
-    const kind =
-      r.strategy === 'server_wins' ? 'server' : r.strategy === 'client_wins' ? 'client' : 'merged';
-    for (const f of c.conflictFields) picks[f] = { kind };
-  } else if (r) Object.assign(picks, r.picks);
-  picks[field] = pick;
-  return { strategy: 'manual', picks };
-}
-
-/** What an undecided conflict starts from: stale default or Settings, remembered values on top. */
-function proposalFor(c: ConflictView, strategies: FieldStrategies): Resolution | null {
-  return (
-    proposedResolution(c.resolvable, { strategies, stale: c.stale, remembered: c.remembered })
-      ?.resolution ?? null
-  );
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
-
+/** The conflict workspace: layout over the conflicts store, which holds the state and calls. */
 export function ConflictsScreen() {
-  const api = getApi();
-  const [text, setText] = useState('');
-  const [company, setCompany] = useState('');
-  const [fields, setFields] = useState<VisitorField[]>([]);
-  const [kinds, setKinds] = useState<ConflictKind[]>([]);
-  const [decided, setDecided] = useState<'any' | 'yes' | 'no'>('any');
-  const [stale, setStale] = useState<'any' | 'yes' | 'no'>('any');
-  const [rulesOpen, setRulesOpen] = useState(false);
-  const rulesStore = useMemo(() => new RulesStore(api), [api]);
+  const [store] = useState(() => new ConflictsStore(getApi()));
   useEffect(() => {
-    rulesStore.start();
-    return rulesStore.stop;
-  }, [rulesStore]);
-  const [sort, setSort] = useState<ConflictSort>({ column: 'createdAt', direction: 'asc' });
-  const [grouped, setGrouped] = useState(false);
-  const [expanded, setExpanded] = useState<VisitorField | null>(null);
-  const [groups, setGroups] = useState<{ field: VisitorField; count: number }[]>([]);
-  const [showBase, setShowBase] = useState(false);
-  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
-  const [focusIndex, setFocusIndex] = useState<number | null>(null);
-  const [scrollIndex, setScrollIndex] = useState<number | null>(null);
-  const [working, setWorking] = useState<Resolution | null>(null);
-  const [fieldIndex, setFieldIndex] = useState(0);
-  const [pending, setPending] = useState<PendingApply | null>(null);
-  const [ruleOpen, setRuleOpen] = useState(false);
-  const [lastRules, setLastRules] = useState<FieldRules | null>(null);
-  const [strategies, setStrategies] = useState<FieldStrategies>({});
-  const [help, setHelp] = useState(false);
-  const [batch, setBatch] = useState<BatchInfo | null>(null);
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
-  const [openTotal, setOpenTotal] = useState<number | null>(null);
+    store.start();
+    return store.stop;
+  }, [store]);
+  const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const searchRef = useRef<HTMLInputElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const typedInputs = useRef(new Map<VisitorField, HTMLInputElement>());
 
-  const dText = useDebounced(text, 200);
-  const dCompany = useDebounced(company, 200);
-  const baseFilter = useMemo<ConflictFilterIn>(
-    () => ({ fields, kinds, company: dCompany, text: dText, decided, stale }),
-    [fields, kinds, dCompany, dText, decided, stale],
-  );
-  // Grouped by field, the open group's rows are the filter narrowed to that field.
-  const filter = useMemo<ConflictFilterIn>(
-    () => (grouped && expanded ? { ...baseFilter, fields: [expanded] } : baseFilter),
-    [grouped, expanded, baseFilter],
-  );
-  const rows = useConflictRows(filter, sort);
-  const total = rows.total ?? 0;
-
-  const refreshSide = useCallback(() => {
-    api.invoke('conflicts:lastBatch', {}).then(setBatch, () => undefined);
-    api.invoke('conflicts:count', {}).then(
-      (c) => setOpenTotal(c.open),
-      () => undefined,
-    );
-  }, [api]);
-  // The per-field strategies of Settings: the rule editor's and the detail pane's first proposal.
-  useEffect(() => {
-    api.invoke('settings:get', {}).then(
-      (view) => setStrategies(view.settings.fieldStrategies),
-      () => undefined,
-    );
-  }, [api]);
-
-  useEffect(() => {
-    refreshSide();
-    const offs = [api.on('conflicts:changed', refreshSide), api.on('outbox:changed', refreshSide)];
-    return () => offs.forEach((off) => off());
-  }, [api, refreshSide]);
-
-  useEffect(() => {
-    if (!grouped) return;
-    const load = () =>
-      api.invoke('conflicts:groups', { filter: baseFilter }).then(setGroups, () => undefined);
-    void load();
-    return api.on('conflicts:changed', () => void load());
-  }, [api, grouped, baseFilter]);
-
-  // A new query starts a new selection: "all that match" must mean this filter.
-  const queryKey = JSON.stringify([filter, sort]);
-  const [seenQuery, setSeenQuery] = useState(queryKey);
-  if (seenQuery !== queryKey) {
-    setSeenQuery(queryKey);
-    setSelection(EMPTY_SELECTION);
-    setFocusIndex(null);
-  }
-
-  // The list's entries: plain rows, or group heads with the open group's rows under its head.
-  const expandedAt = grouped && expanded ? groups.findIndex((g) => g.field === expanded) : -1;
-  const entryCount = grouped ? groups.length + (expandedAt >= 0 ? total : 0) : total;
-  const version = rows.getVersion();
-  const entryAt = useCallback(
-    (i: number): Entry | undefined => {
-      if (!grouped) {
-        const row = rows.getRow(i);
-        return row && { type: 'row', row };
-      }
-      if (expandedAt < 0 || i <= expandedAt) {
-        const g = groups[i];
-        return (
-          g && { type: 'group', field: g.field, count: g.count, expanded: g.field === expanded }
-        );
-      }
-      if (i <= expandedAt + total) {
-        const row = rows.getRow(i - expandedAt - 1);
-        return row && { type: 'row', row };
-      }
-      const g = groups[i - total];
-      return g && { type: 'group', field: g.field, count: g.count, expanded: false };
-    },
-    // `version` changes as blocks arrive; the store object itself is stable per query
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [grouped, groups, expanded, expandedAt, total, rows, version],
-  );
-  const rowIndexOf = (i: number) => (grouped ? i - expandedAt - 1 : i);
-  const ensureRange = useCallback(
-    (start: number, end: number) => {
-      if (!grouped) return rows.ensureRange(start, end);
-      if (expandedAt < 0) return;
-      const s = Math.max(0, start - expandedAt - 1);
-      const e = Math.min(total - 1, end - expandedAt - 1);
-      if (e >= s) rows.ensureRange(s, e);
-    },
-    [grouped, expandedAt, total, rows],
-  );
-
-  const focusedEntry = focusIndex === null ? undefined : entryAt(focusIndex);
-  const focused = focusedEntry?.type === 'row' ? focusedEntry.row : null;
-  const focusedId = focused?.id ?? null;
-  const focusedKey = focused ? `${focused.id}:${JSON.stringify(focused.draft)}` : '';
-  // Another conflict (or its saved draft) in focus: the working decision starts from its draft.
-  const [seenFocus, setSeenFocus] = useState(focusedKey);
-  if (seenFocus !== focusedKey) {
-    setSeenFocus(focusedKey);
-    setWorking(focused ? (focused.draft ?? proposalFor(focused, strategies)) : null);
-    setFieldIndex(0);
-  }
-
-  const selected = selectedCount(selection, total);
-  const effectiveTarget = (): ConflictTargetIn | null =>
-    toTarget(selection, filter) ?? (focused ? { ids: [focused.id] } : null);
-  const targetWords = selected
-    ? count(selected, 'selected conflict')
-    : focused
-      ? 'the focused conflict'
-      : '';
-
-  const openPreview = (title: string, decision: Decision) => {
-    const target = effectiveTarget();
-    if (!target) {
-      setMessage({
-        text: 'Select conflicts first (click, Shift-click, or “Select all”).',
-        error: true,
-      });
-      return;
-    }
-    const p: PendingApply = { title, target, decision, preview: null, error: null, busy: false };
-    setPending(p);
-    api.invoke('conflicts:preview', { target, decision }).then(
-      (preview) =>
-        setPending((cur) => (cur === p || cur?.target === target ? { ...p, preview } : cur)),
-      (err: unknown) =>
-        setPending((cur) => (cur?.target === target ? { ...p, error: errorText(err) } : cur)),
-    );
-  };
-
-  /**
-   * The preview's numbers were checked; the apply runs in the core as a job,
-   * its progress and Cancel above the screen, while the table stays usable.
-   */
-  const applyPending = () => {
-    if (!pending) return;
-    const p = pending;
-    setPending(null);
-    rootRef.current?.focus();
-    const throughId = p.preview?.throughId;
-    api
-      .invoke('conflicts:apply', {
-        target: p.target,
-        decision: p.decision,
-        ...(throughId !== undefined ? { throughId } : {}),
-      })
-      .then(
-        (r) => {
-          setSelection(EMPTY_SELECTION);
-          setMessage({
-            text: `Resolved ${count(r.resolvable, 'conflict')} · ${count(r.operations, 'operation')} queued${r.skipped ? ` · ${count(r.skipped, 'conflict')} left open` : ''}.`,
-          });
-        },
-        (err: unknown) =>
-          // A cancel is told by the job's own line; anything else here, in words.
-          (err as { code?: string }).code === 'cancelled'
-            ? undefined
-            : setMessage({ text: errorText(err), error: true }),
-      );
-  };
-
-  const saveDraft = () => {
-    if (!focused || !working) return;
-    api.invoke('conflicts:setDraft', { target: { ids: [focused.id] }, resolution: working }).then(
-      () => setMessage({ text: `Decision saved for ${focused.name}.` }),
-      (err: unknown) => setMessage({ text: errorText(err), error: true }),
-    );
-  };
-
-  const applyOne = () => {
-    if (!focused || !working) return;
-    api
-      .invoke('conflicts:apply', {
-        target: { ids: [focused.id] },
-        decision: { type: 'resolution', resolution: working },
-        description: `${focused.name}: ${describeResolution(working)}`,
-      })
-      .then(
-        (r) =>
-          setMessage(
-            r.resolvable
-              ? { text: `Resolved ${focused.name}${r.operations ? ' · 1 operation queued' : ''}.` }
-              : { text: r.skippedReasons[0]?.reason ?? 'Nothing was applied.', error: true },
-          ),
-        (err: unknown) => setMessage({ text: errorText(err), error: true }),
-      );
-  };
-
-  const undo = () => {
-    api.invoke('conflicts:undo', {}).then(
-      (r) =>
-        setMessage({
-          text: `Undone: ${r.batch.description} · ${count(r.reopened, 'conflict')} open again.`,
-        }),
-      (err: unknown) => setMessage({ text: errorText(err), error: true }),
-    );
-  };
-
-  const exportAudit = () => {
-    api.invoke('audit:exportCsv', {}).then(
-      ({ csv, rows: n, fileName }) => {
-        const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = fileName;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-        setMessage({ text: `Exported ${count(n, 'audit row')} to ${fileName}.` });
-      },
-      (err: unknown) => setMessage({ text: errorText(err), error: true }),
-    );
-  };
-
-  const moveFocus = (to: number, extend: boolean) => {
-    if (entryCount === 0) return;
-    const next = Math.min(entryCount - 1, Math.max(0, to));
-    setFocusIndex(next);
-    setScrollIndex(next);
-    const e = entryAt(next);
-    if (extend && e?.type === 'row') {
-      setSelection((s) =>
-        range(
-          { ...s, anchor: s.anchor ?? (focusIndex !== null ? rowIndexOf(focusIndex) : null) },
-          rowIndexOf(next),
-          (i) => rows.getRow(i)?.id,
-        ),
-      );
-    }
-  };
-
-  const pick = (kind: 'client' | 'server' | 'merged') => {
-    if (!focused) return;
-    if (focused.kind !== 'field') {
-      setWorking({
-        strategy: kind === 'client' ? 'client_wins' : kind === 'server' ? 'server_wins' : 'merge',
-      });
-      return;
-    }
-    const f = focused.conflictFields[fieldIndex];
-    if (f) setWorking((w) => withPick(focused, w, f, { kind }));
-  };
+  const { rows, selection, pending, ruleOpen, rulesOpen, help, message, openTotal } = s;
+  const total = store.total();
+  const selected = store.selectedCount();
+  const targetWords = store.targetWords();
+  const focused = store.focused();
+  const refocus = () => rootRef.current?.focus();
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const t = e.target as HTMLElement;
     const typing = t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA';
     if (e.key === 'Escape') {
       if (typing) t.blur();
-      else if (help) setHelp(false);
-      else setSelection(EMPTY_SELECTION);
-      rootRef.current?.focus();
+      else store.escape();
+      refocus();
       return;
     }
     if (typing || pending || ruleOpen || rulesOpen) return;
     const command = keyCommand(e);
     if (!command) return;
     e.preventDefault();
-    run(command);
+    const focusTo = store.command(command);
+    if (focusTo === 'search') searchRef.current?.focus();
+    else if (focusTo) setTimeout(() => typedInputs.current.get(focusTo)?.focus(), 0);
   };
-
-  const run = (c: KeyCommand) => {
-    switch (c.type) {
-      case 'move':
-        return moveFocus((focusIndex ?? -1) + c.by, c.extend);
-      case 'field':
-        return setFieldIndex((i) =>
-          Math.max(0, Math.min((focused?.conflictFields.length ?? 1) - 1, i + c.by)),
-        );
-      case 'toggleSelect':
-        if (focused && focusIndex !== null)
-          setSelection((s) => toggle(s, focused.id, rowIndexOf(focusIndex)));
-        return;
-      case 'selectAll':
-        return setSelection(selectAllMatching());
-      case 'undo':
-        return undo();
-      case 'whole':
-        return setWorking({ strategy: c.strategy });
-      case 'pick':
-        return pick(c.kind);
-      case 'type': {
-        const f = focused?.conflictFields[fieldIndex];
-        if (!focused || !f) return;
-        setWorking((w) =>
-          withPick(focused, w, f, {
-            kind: 'typed',
-            value: conflictSides(focused.resolvable).client[f],
-          }),
-        );
-        setTimeout(() => typedInputs.current.get(f)?.focus(), 0);
-        return;
-      }
-      case 'save':
-        return saveDraft();
-      case 'apply':
-        if (selected) openPreview(`Apply chosen decisions to ${targetWords}`, { type: 'drafts' });
-        else applyOne();
-        return;
-      case 'rule':
-        return setRuleOpen(true);
-      case 'search':
-        return searchRef.current?.focus();
-      case 'help':
-        return setHelp((h) => !h);
-    }
-  };
-
-  const toggleIn = <T,>(list: T[], v: T) =>
-    list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
 
   return (
     <div
@@ -445,20 +69,20 @@ export function ConflictsScreen() {
           type="search"
           placeholder="Search name, company, values…  ( / )"
           aria-label="Search conflicts"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
+          value={s.text}
+          onChange={(e) => store.setText(e.target.value)}
         />
         <input
           type="search"
           placeholder="Company"
           aria-label="Filter by company"
-          value={company}
-          onChange={(e) => setCompany(e.target.value)}
+          value={s.company}
+          onChange={(e) => store.setCompany(e.target.value)}
         />
         <select
           aria-label="Filter by kind"
-          value={kinds.length === 1 ? kinds[0] : ''}
-          onChange={(e) => setKinds(e.target.value ? [e.target.value as ConflictKind] : [])}
+          value={s.kinds.length === 1 ? s.kinds[0] : ''}
+          onChange={(e) => store.setKinds(e.target.value ? [e.target.value as ConflictKind] : [])}
         >
           <option value="">All kinds</option>
           {KINDS.map((k) => (
@@ -469,8 +93,8 @@ export function ConflictsScreen() {
         </select>
         <select
           aria-label="Filter by decision"
-          value={decided}
-          onChange={(e) => setDecided(e.target.value as 'any' | 'yes' | 'no')}
+          value={s.decided}
+          onChange={(e) => store.setDecided(e.target.value as Decided)}
         >
           <option value="any">Decided or not</option>
           <option value="no">No decision yet</option>
@@ -478,8 +102,8 @@ export function ConflictsScreen() {
         </select>
         <select
           aria-label="Filter by capture age"
-          value={stale}
-          onChange={(e) => setStale(e.target.value as 'any' | 'yes' | 'no')}
+          value={s.stale}
+          onChange={(e) => store.setStale(e.target.value as CaptureAge)}
         >
           <option value="any">Any capture</option>
           <option value="yes">Stale captures</option>
@@ -488,26 +112,23 @@ export function ConflictsScreen() {
         <label className="check">
           <input
             type="checkbox"
-            checked={grouped}
-            onChange={(e) => {
-              setGrouped(e.target.checked);
-              setExpanded(null);
-            }}
+            checked={s.grouped}
+            onChange={(e) => store.setGrouped(e.target.checked)}
           />
           Group by field
         </label>
         <label className="check">
           <input
             type="checkbox"
-            checked={showBase}
-            onChange={(e) => setShowBase(e.target.checked)}
+            checked={s.showBase}
+            onChange={(e) => store.setShowBase(e.target.checked)}
           />
           Show base
         </label>
         <span className="spacer" />
-        <button onClick={() => setRulesOpen(true)}>Rules &amp; memory…</button>
-        <button onClick={exportAudit}>Export audit CSV</button>
-        <button onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
+        <button onClick={store.openRules}>Rules &amp; memory…</button>
+        <button onClick={store.exportAudit}>Export audit CSV</button>
+        <button onClick={() => store.setHelp(true)} aria-label="Keyboard shortcuts">
           ?
         </button>
       </div>
@@ -515,9 +136,9 @@ export function ConflictsScreen() {
         {VISITOR_FIELDS.map((f) => (
           <button
             key={f}
-            className={`chip${fields.includes(f) ? ' active' : ''}`}
-            aria-pressed={fields.includes(f)}
-            onClick={() => setFields((l) => toggleIn(l, f))}
+            className={`chip${s.fields.includes(f) ? ' active' : ''}`}
+            aria-pressed={s.fields.includes(f)}
+            onClick={() => store.toggleField(f)}
           >
             {FIELD_LABEL[f]}
           </button>
@@ -531,16 +152,14 @@ export function ConflictsScreen() {
             : ''}
           {selected ? ` · ${selected.toLocaleString('en-US')} selected` : ''}
         </span>
-        <button onClick={() => setSelection(selectAllMatching())} disabled={total === 0}>
+        <button onClick={store.selectAll} disabled={total === 0}>
           Select all {total ? total.toLocaleString('en-US') : ''} matching
         </button>
-        {selected > 0 && (
-          <button onClick={() => setSelection(EMPTY_SELECTION)}>Clear selection</button>
-        )}
+        {selected > 0 && <button onClick={store.clearSelection}>Clear selection</button>}
         <span className="sep" />
         <button
           onClick={() =>
-            openPreview(`Ours for ${targetWords}`, {
+            store.openPreview(`Ours for ${targetWords}`, {
               type: 'resolution',
               resolution: { strategy: 'client_wins' },
             })
@@ -550,7 +169,7 @@ export function ConflictsScreen() {
         </button>
         <button
           onClick={() =>
-            openPreview(`Theirs for ${targetWords}`, {
+            store.openPreview(`Theirs for ${targetWords}`, {
               type: 'resolution',
               resolution: { strategy: 'server_wins' },
             })
@@ -560,7 +179,7 @@ export function ConflictsScreen() {
         </button>
         <button
           onClick={() =>
-            openPreview(`Merge for ${targetWords}`, {
+            store.openPreview(`Merge for ${targetWords}`, {
               type: 'resolution',
               resolution: { strategy: 'merge' },
             })
@@ -568,29 +187,29 @@ export function ConflictsScreen() {
         >
           Merge
         </button>
-        <button onClick={() => setRuleOpen(true)}>Rule per field…</button>
+        <button onClick={store.openRule}>Rule per field…</button>
         <button
           onClick={() =>
-            openPreview(`Apply chosen decisions to ${targetWords}`, { type: 'drafts' })
+            store.openPreview(`Apply chosen decisions to ${targetWords}`, { type: 'drafts' })
           }
         >
           Apply chosen decisions
         </button>
         <span className="spacer" />
-        {batch && !batch.undoneAt && (
+        {s.batch && !s.batch.undoneAt && (
           <button
-            onClick={undo}
-            disabled={batch.undoBlocked !== null}
-            title={batch.undoBlocked ?? `Undo: ${batch.description}`}
+            onClick={store.undo}
+            disabled={s.batch.undoBlocked !== null}
+            title={s.batch.undoBlocked ?? `Undo: ${s.batch.description}`}
           >
-            Undo last apply ({count(batch.count, 'conflict')})
+            Undo last apply ({count(s.batch.count, 'conflict')})
           </button>
         )}
       </div>
       {message && (
         <div className={`ws-message${message.error ? ' error' : ''}`} role="status">
           {message.text}
-          <button className="link" aria-label="Dismiss" onClick={() => setMessage(null)}>
+          <button className="link" aria-label="Dismiss" onClick={store.dismissMessage}>
             ×
           </button>
         </div>
@@ -601,7 +220,7 @@ export function ConflictsScreen() {
         </div>
       )}
       <div className="conflicts-body">
-        {total === 0 && !grouped && rows.total !== null ? (
+        {total === 0 && !s.grouped && rows.total !== null ? (
           <div className="empty-state">
             <h2>{openTotal ? 'No conflict matches these filters' : 'No open conflicts'}</h2>
             <p>
@@ -610,51 +229,35 @@ export function ConflictsScreen() {
           </div>
         ) : (
           <ConflictTable
-            count={entryCount}
-            entryAt={entryAt}
-            ensureRange={ensureRange}
-            sort={sort}
-            onSort={setSort}
+            count={store.entryCount()}
+            entryAt={store.entryAt}
+            ensureRange={store.ensureRange}
+            sort={s.sort}
+            onSort={store.setSort}
             isSelected={(id) => isSelected(selection, id)}
-            focusedId={focusedId}
-            showBase={showBase}
-            scrollIndex={scrollIndex}
+            focusedId={focused?.id ?? null}
+            showBase={s.showBase}
+            scrollIndex={s.scrollIndex}
             onRowClick={(i, row, e) => {
-              setFocusIndex(i);
-              if (e.shiftKey)
-                setSelection((s) => range(s, rowIndexOf(i), (j) => rows.getRow(j)?.id));
-              else if (e.ctrlKey || e.metaKey)
-                setSelection((s) => toggle(s, row.id, rowIndexOf(i)));
               // A plain click selects that row alone, as in any desktop list.
-              else setSelection(toggle(EMPTY_SELECTION, row.id, rowIndexOf(i)));
-              rootRef.current?.focus();
+              store.clickRow(i, row, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+              refocus();
             }}
-            onToggle={(i, row, shift) =>
-              setSelection((s) =>
-                shift
-                  ? range(s, rowIndexOf(i), (j) => rows.getRow(j)?.id)
-                  : toggle(s, row.id, rowIndexOf(i)),
-              )
-            }
-            onGroup={(f) => setExpanded((cur) => (cur === f ? null : f))}
+            onToggle={store.tickRow}
+            onGroup={store.toggleGroup}
           />
         )}
         <div className="detail-column">
           <DetailPane
             conflict={focused}
-            working={working}
-            suggested={
-              !!focused &&
-              !focused.draft &&
-              working !== null &&
-              JSON.stringify(working) === JSON.stringify(proposalFor(focused, strategies))
-            }
-            fieldIndex={fieldIndex}
-            onWorking={setWorking}
-            onPick={(f, p) => focused && setWorking((w) => withPick(focused, w, f, p))}
-            onFocusField={setFieldIndex}
-            onSave={saveDraft}
-            onApply={applyOne}
+            working={s.working}
+            suggested={store.isSuggested()}
+            fieldIndex={s.fieldIndex}
+            onWorking={store.setWorking}
+            onPick={store.pickField}
+            onFocusField={store.setFieldIndex}
+            onSave={store.saveDraft}
+            onApply={store.applyOne}
             typedRef={(f, el) => {
               if (el) typedInputs.current.set(f, el);
               else typedInputs.current.delete(f);
@@ -675,13 +278,9 @@ export function ConflictsScreen() {
       </footer>
       {ruleOpen && (
         <RuleEditor
-          initial={lastRules ?? rulesFromStrategies(strategies)}
-          onCancel={() => setRuleOpen(false)}
-          onPreview={(rules) => {
-            setRuleOpen(false);
-            setLastRules(rules);
-            openPreview(`Rule for ${targetWords}`, { type: 'rules', rules });
-          }}
+          initial={s.lastRules ?? rulesFromStrategies(s.strategies)}
+          onCancel={store.closeRule}
+          onPreview={store.previewRule}
         />
       )}
       {pending && (
@@ -690,30 +289,24 @@ export function ConflictsScreen() {
           preview={pending.preview}
           error={pending.error}
           busy={pending.busy}
-          onApply={applyPending}
-          {...(pending.decision.type !== 'drafts'
-            ? {
-                onSaveRule: (name: string) => {
-                  const d = pending.decision;
-                  return d.type === 'drafts'
-                    ? Promise.resolve(false)
-                    : rulesStore.saveRule(name, filter, d);
-                },
-              }
-            : {})}
+          onApply={() => {
+            store.applyPending();
+            refocus();
+          }}
+          {...(store.canSaveRule() ? { onSaveRule: store.saveRule } : {})}
           onCancel={() => {
-            setPending(null);
-            rootRef.current?.focus();
+            store.cancelPending();
+            refocus();
           }}
         />
       )}
-      {help && <ShortcutSheet onClose={() => setHelp(false)} />}
+      {help && <ShortcutSheet onClose={() => store.setHelp(false)} />}
       {rulesOpen && (
         <RulesPanel
-          store={rulesStore}
+          store={store.rules}
           onClose={() => {
-            setRulesOpen(false);
-            rootRef.current?.focus();
+            store.closeRules();
+            refocus();
           }}
         />
       )}

@@ -1,4 +1,3 @@
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Api } from '../../../shared/ipc/client';
 import type {
   ConflictCursor,
@@ -6,7 +5,6 @@ import type {
   ConflictSort,
   ConflictView,
 } from '../../../shared/ipc/conflicts-contract';
-import { getApi } from '../api';
 import { PagedStore } from '../paging/paged-store';
 
 /** The workspace's rows for one filter and sort, paged from main (never all 100 000 at once). */
@@ -22,25 +20,4 @@ export class ConflictRows extends PagedStore<ConflictView, ConflictCursor> {
         api.invoke('conflicts:page', { filter, sort, offset, limit, after }),
     });
   }
-}
-
-/** One store per query (filter + sort, compared by value); refreshed when conflicts change. */
-export function useConflictRows(filter: ConflictFilterIn, sort: ConflictSort): ConflictRows {
-  const key = JSON.stringify([filter, sort]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by value, not identity
-  const rows = useMemo(() => new ConflictRows(getApi(), filter, sort), [key]);
-  useEffect(() => {
-    rows.start();
-    const api = getApi();
-    const offs = [
-      api.on('conflicts:changed', rows.refresh),
-      api.on('visitors:changed', rows.refresh),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      rows.stop();
-    };
-  }, [rows]);
-  useSyncExternalStore(rows.subscribe, rows.getVersion);
-  return rows;
 }

@@ -4,9 +4,12 @@ import {
   type ColumnDef,
   type SortingState,
   type Table,
+  type VisibilityState,
 } from '@tanstack/react-table';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type RefObject } from 'react';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '../../../shared/settings/table-layout';
+import type { TableShaping } from './use-table-layout';
 
 /**
  * The rows near the viewport of a scroller over `count` rows, and the wish
@@ -51,8 +54,24 @@ export function useServerSortedTable<Row, Column extends string>(opts: {
   sort: { column: Column; direction: 'asc' | 'desc' };
   onSort: (sort: { column: Column; direction: 'asc' | 'desc' }) => void;
   getRowId: (row: Row) => string;
+  /** The person's layout (order, hidden columns, widths) and where width drags go. */
+  shaping?: TableShaping;
+  /** Columns before the shaped ones, fixed in place (e.g. the selection checkbox). */
+  leadingColumns?: string[];
 }): Table<Row> {
-  const { sort, onSort } = opts;
+  const { sort, onSort, shaping } = opts;
+  const layout = shaping?.layout;
+  const leading = opts.leadingColumns;
+  const shapeState = useMemo(() => {
+    if (!layout) return {};
+    const columnVisibility: VisibilityState = {};
+    for (const id of layout.order) columnVisibility[id] = !layout.hidden.has(id);
+    return {
+      columnOrder: [...(leading ?? []), ...layout.order],
+      columnVisibility,
+      columnSizing: layout.widths,
+    };
+  }, [layout, leading]);
   const sorting: SortingState = useMemo(
     () => [{ id: sort.column, desc: sort.direction === 'desc' }],
     [sort],
@@ -62,7 +81,16 @@ export function useServerSortedTable<Row, Column extends string>(opts: {
   return useReactTable({
     data: opts.data,
     columns: opts.columns,
-    state: { sorting },
+    state: { sorting, ...shapeState },
+    defaultColumn: { minSize: MIN_COLUMN_WIDTH, maxSize: MAX_COLUMN_WIDTH },
+    enableColumnResizing: !!shaping,
+    columnResizeMode: 'onChange',
+    onColumnSizingChange: (updater) => {
+      if (!shaping || !layout) return;
+      const next = typeof updater === 'function' ? updater(layout.widths) : updater;
+      for (const [id, px] of Object.entries(next))
+        if (layout.widths[id] !== px) shaping.setWidth(id, px);
+    },
     manualSorting: true,
     manualFiltering: true,
     manualPagination: true,

@@ -1,258 +1,38 @@
-import {
-  useCallback,
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useState,
-  useSyncExternalStore,
-} from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Action } from '../../../shared/protocol';
 import { CLASS_INFO, ERROR_CLASSES, type ErrorClass } from '../../../shared/queue/classify';
-import type {
-  QueueDetail,
-  QueueFacets,
-  QueueFilterIn,
-  QueueGroup,
-  QueueRole,
-  QueueSort,
-  QueueTargetIn,
-} from '../../../shared/ipc/queue-contract';
 import { getApi } from '../api';
-import { errorText } from '../error-text';
 import { ConfirmDialog } from './ConfirmDialog';
 import { plural } from './format';
 import { GroupList } from './GroupList';
 import { QueueDetail as DetailPanel } from './QueueDetail';
-import { QueueRows } from './queue-rows';
+import { QueueStore, type QueueActionKind, type QueueFilterChoices } from './queue-store';
 import { QueueTable } from './QueueTable';
 import { useNow } from './useNow';
 import './queue.css';
 
-const NONE: ReadonlySet<string> = new Set();
-
-type Kind = 'retry' | 'discard' | 'export' | 'purge';
-interface Pending {
-  kind: Kind;
-  format?: 'csv' | 'json';
-  target: QueueTargetIn;
-  count: number;
-  what: string;
-}
-
-const VERB: Record<Kind, string> = {
+const VERB: Record<QueueActionKind, string> = {
   retry: 'Retry',
   discard: 'Discard',
   export: 'Export',
   purge: 'Purge',
 };
 
-function download(filename: string, mime: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** The admins' console for what did not go through: the retry queue and failed operations. */
+/** The admins' console for what did not go through: layout over the queue store. */
 export function QueueScreen() {
-  const api = getApi();
+  const [store] = useState(() => new QueueStore(getApi()));
+  useEffect(() => {
+    store.start();
+    return store.stop;
+  }, [store]);
+  const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const now = useNow(1000);
-  const [role, setRole] = useState<QueueRole | null>(null);
-  const [facets, setFacets] = useState<QueueFacets | null>(null);
-  const [groups, setGroups] = useState<{ groups: QueueGroup[]; total: number } | null>(null);
-  const [status, setStatus] = useState<'retrying' | 'failed' | null>(null);
-  const [cls, setCls] = useState<ErrorClass | null>(null);
-  const [code, setCode] = useState<string | null>(null);
-  const [action, setAction] = useState<Action | null>(null);
-  const [textInput, setTextInput] = useState('');
-  const text = useDeferredValue(textInput.trim());
-  const [signature, setSignature] = useState<string | null>(null);
-  const [sort, setSort] = useState<QueueSort>({ column: 'created', direction: 'asc' });
-  const [picked, setPicked] = useState<{ key: string; ids: ReadonlySet<string> }>({
-    key: '',
-    ids: NONE,
-  });
-  const [current, setCurrent] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
-  const [pending, setPending] = useState<Pending | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
-  // An export the window saved itself (no desktop save dialog): marked only once confirmed.
-  const [unconfirmed, setUnconfirmed] = useState<{
-    exportId: string;
-    filename: string;
-    count: number;
-  } | null>(null);
-
-  const filter: QueueFilterIn = useMemo(
-    () => ({ status, cls, code, action, text, signature }),
-    [status, cls, code, action, text, signature],
-  );
-  const rows = useMemo(() => new QueueRows(api, filter, sort), [api, filter, sort]);
-  useSyncExternalStore(rows.subscribe, rows.getVersion);
-  useEffect(() => {
-    rows.start();
-    return rows.stop;
-  }, [rows]);
-  // A new filter starts a new selection: acting on rows no longer shown would surprise.
-  const filterKey = JSON.stringify(filter);
-  const selected = picked.key === filterKey ? picked.ids : NONE;
-  const setSelected = useCallback(
-    (ids: ReadonlySet<string>) => setPicked({ key: filterKey, ids }),
-    [filterKey],
-  );
-
-  const loadRole = useCallback(() => {
-    api
-      .invoke('queue:role', {})
-      .then(setRole, (err: unknown) => setRole({ role: null, name: null, reason: errorText(err) }));
-  }, [api]);
-  useEffect(loadRole, [loadRole]);
-
-  useEffect(() => {
-    api.invoke('queue:facets', {}).then(setFacets, () => undefined);
-    api
-      .invoke('queue:groups', { filter: { ...filter, signature: null } })
-      .then(setGroups, () => undefined);
-  }, [api, filter, version]);
-
-  // Runs and other windows change the queue: reread, at most every 300 ms.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const bump = () => {
-      timer ??= setTimeout(() => {
-        timer = null;
-        rows.refresh();
-        setVersion((v) => v + 1);
-      }, 300);
-    };
-    const offs = [api.on('outbox:changed', bump), api.on('queue:changed', bump)];
-    return () => {
-      offs.forEach((off) => off());
-      if (timer) clearTimeout(timer);
-    };
-  }, [api, rows]);
-
-  const canAct = role?.role === 'admin';
-  const total = rows.total ?? 0;
-
-  const toggle = useCallback(
-    (opId: string) =>
-      setPicked((s) => {
-        const next = new Set(s.key === filterKey ? s.ids : NONE);
-        if (next.has(opId)) next.delete(opId);
-        else next.add(opId);
-        return { key: filterKey, ids: next };
-      }),
-    [filterKey],
-  );
-
-  const ask = (
-    kind: Kind,
-    target: QueueTargetIn,
-    count: number,
-    what: string,
-    format?: 'csv' | 'json',
-  ) => setPending({ kind, target, count, what, ...(format ? { format } : {}) });
-
-  const run = async (p: Pending) => {
-    setBusy(true);
-    try {
-      if (p.kind === 'export') {
-        const file = await api.invoke('queue:export', { ...p.target, format: p.format ?? 'csv' });
-        if (file.saved === 'main') {
-          const changed = file.count - file.marked;
-          setNotice({
-            text: `Exported ${plural(file.count, 'operation')} to ${file.path ?? file.filename}.${changed > 0 ? ` ${plural(changed, 'operation')} changed meanwhile and ${changed === 1 ? 'is' : 'are'} not marked exported.` : ''}`,
-          });
-        } else if (file.saved === 'cancelled') {
-          setNotice({
-            text: 'Export cancelled: no file was saved, and nothing was marked exported.',
-          });
-        } else {
-          download(file.filename, file.mime, file.content);
-          setUnconfirmed({ exportId: file.exportId, filename: file.filename, count: file.count });
-          setNotice(null);
-        }
-      } else if (p.kind === 'purge') {
-        const r = await api.invoke('queue:purge', { expected: p.count });
-        setNotice({ text: `Purged ${plural(r.count, 'exported failed operation')}.` });
-      } else {
-        const r = await api.invoke(p.kind === 'retry' ? 'queue:retry' : 'queue:discard', p.target);
-        const done =
-          p.kind === 'retry'
-            ? `Retrying ${plural(r.count, 'operation')}${r.syncStarted ? '; sending now' : '; they go with the next sync'}.`
-            : `Discarded ${plural(r.count, 'operation')}; the records are back to the server's version.`;
-        setNotice({
-          text: r.skipped ? `${done} ${r.skipped} left alone: ${r.skippedReason ?? ''}` : done,
-        });
-        setSelected(new Set());
-      }
-      setPending(null);
-    } catch (err) {
-      setNotice({ text: errorText(err), error: true });
-      setPending(null);
-    } finally {
-      setBusy(false);
-      rows.refresh();
-      setVersion((v) => v + 1);
-    }
-  };
-
-  /** The window saved the file (or did not): only a saved file makes its operations purgeable. */
-  const settleExport = async (saved: boolean) => {
-    const pending = unconfirmed;
-    if (!pending) return;
-    setUnconfirmed(null);
-    if (!saved) {
-      setNotice({ text: 'Nothing was marked exported: export again to save the file.' });
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await api.invoke('queue:exportSaved', { exportId: pending.exportId });
-      setNotice({
-        text: `Saved ${pending.filename}: ${plural(r.count, 'operation')} marked exported.${r.changed > 0 ? ` ${plural(r.changed, 'operation')} changed meanwhile and ${r.changed === 1 ? 'is' : 'are'} not marked: export ${r.changed === 1 ? 'it' : 'them'} again.` : ''}`,
-      });
-    } catch (err) {
-      setNotice({ text: errorText(err), error: true });
-    } finally {
-      setBusy(false);
-      rows.refresh();
-      setVersion((v) => v + 1);
-    }
-  };
-
-  const retryOne = (opId: string) =>
-    void run({
-      kind: 'retry',
-      target: { select: { opIds: [opId] }, expected: 1 },
-      count: 1,
-      what: '',
-    });
-  const discardOne = (d: QueueDetail) =>
-    ask(
-      'discard',
-      { select: { opIds: [d.item.opId] }, expected: 1 },
-      1,
-      `the ${d.item.action} of ${d.item.visitorName || d.item.localId}`,
-    );
-
-  const selection: QueueTargetIn = { select: { opIds: [...selected] }, expected: selected.size };
-  const matching: QueueTargetIn = { select: { filter }, expected: total };
-  const onGroup = (g: QueueGroup, kind: 'retry' | 'discard' | 'export') =>
-    ask(
-      kind,
-      // The group's count is under the active filter: the action is too.
-      { select: { filter: { ...filter, signature: g.signature } }, expected: g.count },
-      g.count,
-      `“${g.message || g.code}”`,
-      kind === 'export' ? 'csv' : undefined,
-    );
+  const { role, facets, groups, rows, selected, current, pending, busy, notice, unconfirmed } = s;
+  const canAct = store.canAct;
+  const total = store.total();
+  const ask = store.ask;
+  const selection = store.selectionTarget();
+  const matching = store.matchingTarget();
 
   const codes = facets?.codes ?? [];
   return (
@@ -277,26 +57,11 @@ export function QueueScreen() {
                 ? 'Staff · read-only'
                 : 'Read-only · role unknown'}
         </span>
-        <button className="q-link" onClick={loadRole}>
+        <button className="q-link" onClick={store.loadRole}>
           Check role again
         </button>
         {canAct && facets && facets.failed > 0 && (
-          <button
-            className="q-danger"
-            onClick={() =>
-              facets.exportedFailed > 0
-                ? ask(
-                    'purge',
-                    { select: { filter: { status: 'failed' } }, expected: facets.exportedFailed },
-                    facets.exportedFailed,
-                    '',
-                  )
-                : setNotice({
-                    text: `Purging is allowed only after export: none of the ${plural(facets.unexportedFailed, 'failed operation')} has been exported yet.`,
-                    error: true,
-                  })
-            }
-          >
+          <button className="q-danger" onClick={store.askPurge}>
             Purge exported ({facets.exportedFailed.toLocaleString('en-US')})…
           </button>
         )}
@@ -314,8 +79,12 @@ export function QueueScreen() {
           Status
           <select
             aria-label="Filter by status"
-            value={status ?? ''}
-            onChange={(e) => setStatus((e.target.value || null) as typeof status)}
+            value={s.status ?? ''}
+            onChange={(e) =>
+              store.setFilter({
+                status: (e.target.value || null) as QueueFilterChoices['status'],
+              })
+            }
           >
             <option value="">Retrying and failed</option>
             <option value="retrying">Retrying</option>
@@ -326,8 +95,10 @@ export function QueueScreen() {
           Kind
           <select
             aria-label="Filter by kind of error"
-            value={cls ?? ''}
-            onChange={(e) => setCls((e.target.value || null) as ErrorClass | null)}
+            value={s.cls ?? ''}
+            onChange={(e) =>
+              store.setFilter({ cls: (e.target.value || null) as ErrorClass | null })
+            }
           >
             <option value="">Every kind</option>
             {ERROR_CLASSES.map((c) => (
@@ -341,8 +112,8 @@ export function QueueScreen() {
           Code
           <select
             aria-label="Filter by error code"
-            value={code ?? ''}
-            onChange={(e) => setCode(e.target.value || null)}
+            value={s.code ?? ''}
+            onChange={(e) => store.setFilter({ code: e.target.value || null })}
           >
             <option value="">Every code</option>
             {codes.map((c) => (
@@ -356,8 +127,8 @@ export function QueueScreen() {
           Action
           <select
             aria-label="Filter by action"
-            value={action ?? ''}
-            onChange={(e) => setAction((e.target.value || null) as Action | null)}
+            value={s.action ?? ''}
+            onChange={(e) => store.setFilter({ action: (e.target.value || null) as Action | null })}
           >
             <option value="">Every action</option>
             <option value="create">Create</option>
@@ -370,8 +141,8 @@ export function QueueScreen() {
           className="search"
           aria-label="Search the queue"
           placeholder="Visitor, message, payload or id"
-          value={textInput}
-          onChange={(e) => setTextInput(e.target.value)}
+          value={s.text}
+          onChange={(e) => store.setFilter({ text: e.target.value })}
         />
         <span className="count" data-testid="queue-total">
           {rows.total === null ? 'Counting…' : `${plural(total, 'operation')} match`}
@@ -381,10 +152,10 @@ export function QueueScreen() {
       <GroupList
         groups={groups?.groups ?? null}
         total={groups?.total ?? 0}
-        active={signature}
+        active={s.signature}
         canAct={canAct}
-        onShow={setSignature}
-        onAct={onGroup}
+        onShow={(signature) => store.setFilter({ signature })}
+        onAct={store.askGroup}
       />
 
       {canAct && (
@@ -413,7 +184,7 @@ export function QueueScreen() {
               Discard selected
             </button>
             {selected.size > 0 && (
-              <button className="q-link" onClick={() => setSelected(new Set())}>
+              <button className="q-link" onClick={store.clearSelection}>
                 Clear selection
               </button>
             )}
@@ -456,10 +227,10 @@ export function QueueScreen() {
           <p>
             {`${unconfirmed.filename} (${plural(unconfirmed.count, 'operation')}) was handed to the browser to save. Once the file is saved, confirm it: only then are the operations marked exported, and may be purged.`}
           </p>
-          <button disabled={busy} onClick={() => void settleExport(true)}>
+          <button disabled={busy} onClick={() => void store.settleExport(true)}>
             The file is saved
           </button>
-          <button className="q-link" disabled={busy} onClick={() => void settleExport(false)}>
+          <button className="q-link" disabled={busy} onClick={() => void store.settleExport(false)}>
             It was not saved
           </button>
         </div>
@@ -471,7 +242,7 @@ export function QueueScreen() {
           data-testid="queue-notice"
         >
           {notice.text}
-          <button className="q-link" onClick={() => setNotice(null)} aria-label="Dismiss">
+          <button className="q-link" onClick={store.dismissNotice} aria-label="Dismiss">
             ✕
           </button>
         </p>
@@ -487,30 +258,26 @@ export function QueueScreen() {
           total={total}
           getRow={rows.getRow}
           ensureRange={rows.ensureRange}
-          sort={sort}
-          onSort={setSort}
+          sort={s.sort}
+          onSort={store.setSort}
           currentId={current}
-          onOpen={setCurrent}
+          onOpen={store.open}
           selectable={canAct}
           selected={selected}
-          onToggle={toggle}
+          onToggle={store.toggle}
           now={now}
         />
         {current && (
           <DetailPanel
             key={current}
             opId={current}
-            version={version}
+            version={s.version}
             canAct={canAct}
             now={now}
-            onRetry={retryOne}
-            onDiscard={discardOne}
-            onEdited={(t) => {
-              setNotice({ text: t });
-              rows.refresh();
-              setVersion((v) => v + 1);
-            }}
-            onClose={() => setCurrent(null)}
+            onRetry={(id) => void store.retryOne(id)}
+            onDiscard={store.discardOne}
+            onEdited={store.edited}
+            onClose={() => store.open(null)}
           />
         )}
       </div>
@@ -529,8 +296,8 @@ export function QueueScreen() {
           }
           danger={pending.kind === 'discard' || pending.kind === 'purge'}
           busy={busy}
-          onCancel={() => setPending(null)}
-          onConfirm={() => void run(pending)}
+          onCancel={store.cancelPending}
+          onConfirm={() => void store.confirm()}
         >
           {pending.kind === 'retry' && (
             <p>

@@ -5,6 +5,25 @@ import type { KeyboardEvent } from 'react';
 import { CLASS_INFO } from '../../../shared/queue/classify';
 import type { QueueItem, QueueSort } from '../../../shared/ipc/queue-contract';
 import { countdown, shortTime, statusText } from './format';
+import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
+import { useTableLayout } from '../paging/use-table-layout';
+import { ShapedFrame } from '../paging/ShapedFrame';
+
+/** The columns as shipped: a person reorders, hides and resizes them (Columns). */
+const SPECS: ColumnSpec[] = [
+  { id: 'visitor', label: 'Visitor', width: 160, required: true },
+  { id: 'action', label: 'Action', width: 80 },
+  { id: 'status', label: 'Status', width: 130 },
+  { id: 'code', label: 'Error', width: 300 },
+  { id: 'attempts', label: 'Attempts', width: 84 },
+  { id: 'nextAttempt', label: 'Next attempt', width: 120 },
+  { id: 'firstAttempt', label: 'First attempt', width: 140 },
+  { id: 'lastAttempt', label: 'Last attempt', width: 140 },
+];
+const LEADING = ['select'];
+const NO_LEADING: string[] = [];
+/** Cut cells show their whole value on hover; the detail panel shows the operation in full. */
+const FULL_ON_HOVER = new Set(['visitor', 'status']);
 
 const ROW_HEIGHT = 36;
 
@@ -162,12 +181,16 @@ export function QueueTable(props: {
   const data: Cell[] = items.map(
     (it) => getRow(it.index) ?? { opId: `loading-${it.index}`, placeholder: true },
   );
+  const shaping = useTableLayout('queue', SPECS);
+  const grid = gridTemplate(shaping.layout, props.selectable ? ['36px'] : []);
   const table = useServerSortedTable({
     data,
     columns: columns(props.now, props.selectable, props.selected, props.onToggle),
     sort,
     onSort,
     getRowId: (c) => c.opId,
+    shaping,
+    leadingColumns: props.selectable ? LEADING : NO_LEADING,
   });
   const rows = table.getRowModel().rows;
 
@@ -190,68 +213,76 @@ export function QueueTable(props: {
   };
 
   return (
-    <div
-      className={`vtable qtable${props.selectable ? ' selectable' : ''}`}
-      role="table"
-      aria-label="Failed and retrying operations"
-      aria-rowcount={total + 1}
-    >
-      <TableHead table={table} />
+    <ShapedFrame shaping={shaping}>
       <div
-        className="vtable-body"
-        ref={scrollRef}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        data-testid="queue-rows"
-        aria-label="Operations; arrow keys move, space selects"
+        className={`vtable qtable${props.selectable ? ' selectable' : ''}`}
+        role="table"
+        aria-label="Failed and retrying operations"
+        aria-rowcount={total + 1}
       >
-        {total === 0 && (
-          <div className="empty">Nothing matches: no operation is waiting or failed here.</div>
-        )}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
-          {items.map((it, k) => {
-            const row = rows[k];
-            if (!row) return null;
-            const loaded = isLoaded(row.original);
-            const id = row.original.opId;
-            return (
-              <div
-                key={it.key}
-                role="row"
-                aria-rowindex={it.index + 2}
-                aria-selected={loaded && id === currentId}
-                data-op-id={loaded ? id : undefined}
-                data-testid={loaded ? 'queue-row' : undefined}
-                className={`vtable-row${loaded ? '' : ' loading'}${loaded && id === currentId ? ' selected' : ''}`}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: it.size,
-                  transform: `translateY(${it.start}px)`,
-                }}
-                onClick={loaded ? () => onOpen(id) : undefined}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <div
-                    key={cell.id}
-                    role="cell"
-                    className={`vtable-cell col-${cell.column.id}`}
-                    data-testid={`cell-${cell.column.id}`}
-                  >
-                    {loaded ? (
-                      flexRender(cell.column.columnDef.cell, cell.getContext())
-                    ) : (
-                      <span className="skeleton" />
-                    )}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+        <TableHead table={table} shaping={shaping} grid={grid} />
+        <div
+          className="vtable-body"
+          ref={scrollRef}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          data-testid="queue-rows"
+          aria-label="Operations; arrow keys move, space selects"
+        >
+          {total === 0 && (
+            <div className="empty">Nothing matches: no operation is waiting or failed here.</div>
+          )}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+            {items.map((it, k) => {
+              const row = rows[k];
+              if (!row) return null;
+              const loaded = isLoaded(row.original);
+              const id = row.original.opId;
+              return (
+                <div
+                  key={it.key}
+                  role="row"
+                  aria-rowindex={it.index + 2}
+                  aria-selected={loaded && id === currentId}
+                  data-op-id={loaded ? id : undefined}
+                  data-testid={loaded ? 'queue-row' : undefined}
+                  className={`vtable-row${loaded ? '' : ' loading'}${loaded && id === currentId ? ' selected' : ''}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: it.size,
+                    transform: `translateY(${it.start}px)`,
+                    gridTemplateColumns: grid,
+                  }}
+                  onClick={loaded ? () => onOpen(id) : undefined}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <div
+                      key={cell.id}
+                      role="cell"
+                      className={`vtable-cell col-${cell.column.id}`}
+                      data-testid={`cell-${cell.column.id}`}
+                      title={
+                        loaded && FULL_ON_HOVER.has(cell.column.id)
+                          ? String(cell.getValue() ?? '') || undefined
+                          : undefined
+                      }
+                    >
+                      {loaded ? (
+                        flexRender(cell.column.columnDef.cell, cell.getContext())
+                      ) : (
+                        <span className="skeleton" />
+                      )}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
-    </div>
+    </ShapedFrame>
   );
 }

@@ -3,6 +3,9 @@ import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table'
 import { TableHead } from '../paging/TableHead';
 import type { KeyboardEvent } from 'react';
 import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
+import { useTableLayout } from '../paging/use-table-layout';
+import { ShapedFrame } from '../paging/ShapedFrame';
 
 const ROW_HEIGHT = 34;
 
@@ -14,6 +17,20 @@ const text = (get: (r: VisitorRow) => string | null) => (c: Cell) =>
   isLoaded(c) ? (get(c) ?? '') : '';
 
 const PENDING_LABEL = { create: 'New', update: 'Edited', delete: 'Deleted' } as const;
+
+/** The columns as shipped: a person reorders, hides and resizes them (Columns). */
+const SPECS: ColumnSpec[] = [
+  { id: 'name', label: 'Name', width: 170, required: true },
+  { id: 'company', label: 'Company', width: 150 },
+  { id: 'email', label: 'Email', width: 200 },
+  { id: 'title', label: 'Title', width: 150 },
+  { id: 'phone', label: 'Phone', width: 130 },
+  { id: 'interests', label: 'Interests', width: 170 },
+  { id: 'sync', label: 'Sync', width: 80 },
+  { id: 'updatedAt', label: 'Changed', width: 150 },
+];
+/** Cut cells show their whole value on hover; the record panel shows every field in full. */
+const FULL_ON_HOVER = new Set(['name', 'company', 'email', 'title', 'phone', 'interests']);
 
 const columns = [
   col.accessor(
@@ -79,12 +96,15 @@ export function VisitorTable(props: {
   const data: Cell[] = items.map(
     (it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true },
   );
+  const shaping = useTableLayout('visitors', SPECS);
+  const grid = gridTemplate(shaping.layout);
   const table = useServerSortedTable({
     data,
     columns: columns,
     sort,
     onSort,
     getRowId: (c) => c.localId,
+    shaping,
   });
   const rows = table.getRowModel().rows;
 
@@ -102,53 +122,65 @@ export function VisitorTable(props: {
   };
 
   return (
-    <div className="vtable" role="table" aria-label="Visitors" aria-rowcount={total + 1}>
-      <TableHead table={table} />
-      <div
-        className="vtable-body"
-        ref={scrollRef}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        data-testid="visitor-rows"
-      >
-        {total === 0 && <div className="empty">No visitors match.</div>}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
-          {items.map((it, k) => {
-            const row = rows[k];
-            if (!row) return null;
-            const loaded = isLoaded(row.original);
-            return (
-              <div
-                key={it.key}
-                role="row"
-                aria-rowindex={it.index + 2}
-                aria-selected={loaded && row.original.localId === selectedId}
-                data-local-id={loaded ? row.original.localId : undefined}
-                className={`vtable-row${loaded ? '' : ' loading'}${loaded && row.original.localId === selectedId ? ' selected' : ''}`}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: it.size,
-                  transform: `translateY(${it.start}px)`,
-                }}
-                onClick={loaded ? () => onSelect(row.original.localId) : undefined}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <div key={cell.id} role="cell" className={`vtable-cell col-${cell.column.id}`}>
-                    {loaded ? (
-                      flexRender(cell.column.columnDef.cell, cell.getContext())
-                    ) : (
-                      <span className="skeleton" />
-                    )}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+    <ShapedFrame shaping={shaping}>
+      <div className="vtable" role="table" aria-label="Visitors" aria-rowcount={total + 1}>
+        <TableHead table={table} shaping={shaping} grid={grid} />
+        <div
+          className="vtable-body"
+          ref={scrollRef}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          data-testid="visitor-rows"
+        >
+          {total === 0 && <div className="empty">No visitors match.</div>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+            {items.map((it, k) => {
+              const row = rows[k];
+              if (!row) return null;
+              const loaded = isLoaded(row.original);
+              return (
+                <div
+                  key={it.key}
+                  role="row"
+                  aria-rowindex={it.index + 2}
+                  aria-selected={loaded && row.original.localId === selectedId}
+                  data-local-id={loaded ? row.original.localId : undefined}
+                  className={`vtable-row${loaded ? '' : ' loading'}${loaded && row.original.localId === selectedId ? ' selected' : ''}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: it.size,
+                    transform: `translateY(${it.start}px)`,
+                    gridTemplateColumns: grid,
+                  }}
+                  onClick={loaded ? () => onSelect(row.original.localId) : undefined}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <div
+                      key={cell.id}
+                      role="cell"
+                      className={`vtable-cell col-${cell.column.id}`}
+                      title={
+                        loaded && FULL_ON_HOVER.has(cell.column.id)
+                          ? String(cell.getValue() ?? '') || undefined
+                          : undefined
+                      }
+                    >
+                      {loaded ? (
+                        flexRender(cell.column.columnDef.cell, cell.getContext())
+                      ) : (
+                        <span className="skeleton" />
+                      )}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
-    </div>
+    </ShapedFrame>
   );
 }

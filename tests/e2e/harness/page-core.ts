@@ -26,15 +26,23 @@ export function bridge(): string {
  */
 export async function connectPage(page: Page, core: CoreProcess) {
   let port: MessageEndpoint;
+  // What the core sends goes into the page in batches: one evaluate per turn of this
+  // process's event loop, not one per message (a sync sends hundreds of events).
+  let batch: unknown[] = [];
+  const flush = () => {
+    const messages = batch;
+    batch = [];
+    page
+      .evaluate((ms) => {
+        const w = globalThis as unknown as { __vrcDeliver(m: unknown): void };
+        for (const m of ms) w.__vrcDeliver(m);
+      }, messages)
+      .catch(() => undefined); // the page went away (the test ended or navigated)
+  };
   const attach = (c: CoreProcess) => {
     port = c.openWindow('page');
     port.listen((message) => {
-      page
-        .evaluate(
-          (m) => (globalThis as unknown as { __vrcDeliver(m: unknown): void }).__vrcDeliver(m),
-          message,
-        )
-        .catch(() => undefined); // the page went away (the test ended or navigated)
+      if (batch.push(message) === 1) setImmediate(flush);
     });
   };
   attach(core);

@@ -3,11 +3,12 @@ import { BulkSyncResponseSchema, ChangePageSchema } from '../../../shared/protoc
 import { TestClock, startApi, type Api, type Json } from './helpers';
 
 /**
- * Every example request and response of
- * shared/seed/sync-examples-and-conflict-resolution.md, against the running
- * server. Responses are compared field for field with the seed after
- * removing only the ext fields PROTOCOL.md adds (result.version,
- * conflictData.baseData/serverVersion/kind, changes).
+ * Every example request and response of the sync system's original
+ * description (the "seed": its basic operations, conflict scenarios and
+ * advanced patterns, restated below as the requests and the answers it
+ * shows), against the running server. Responses are compared field for field
+ * with the seed's after removing only the ext fields docs/protocol.md adds
+ * (result.version, conflictData.baseData/serverVersion/kind, changes).
  */
 
 function stripConflictExt(cd: Json): Json {

@@ -1,0 +1,754 @@
+import type { Api } from '../../../shared/ipc/client';
+import type {
+  BatchInfo,
+  BulkPreview,
+  ConflictFilterIn,
+  ConflictSort,
+  ConflictTargetIn,
+  ConflictView,
+  Decision,
+} from '../../../shared/ipc/conflicts-contract';
+import type { ConflictKind } from '../../../shared/protocol';
+import { conflictSides } from '../../../shared/resolve/conflict';
+import type { FieldStrategies } from '../../../shared/resolve/defaults';
+import { proposedResolution } from '../../../shared/resolve/remembered';
+import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types';
+import type { VisitorField } from '../../../shared/visitor';
+import { download } from '../download';
+import { errorText } from '../error-text';
+import type { Entry } from './ConflictTable';
+import { ConflictRows } from './conflict-rows';
+import { count, describeResolution } from './format';
+import type { KeyCommand } from './keyboard';
+import { RulesStore } from './rules-store';
+import {
+  EMPTY_SELECTION,
+  range,
+  selectAllMatching,
+  selectedCount,
+  toggle,
+  toTarget,
+  type Selection,
+} from './selection';
+
+/** A bulk decision on its way through the preview dialog. */
+export interface PendingApply {
+  title: string;
+  target: ConflictTargetIn;
+  decision: Decision;
+  preview: BulkPreview | null;
+  error: string | null;
+  busy: boolean;
+}
+
+export interface Message {
+  text: string;
+  error?: boolean;
+}
+
+export type Decided = 'any' | 'yes' | 'no';
+/** Only stale captures, only fresh ones, or both. */
+export type CaptureAge = 'any' | 'yes' | 'no';
+
+interface FilterChoices {
+  fields: VisitorField[];
+  kinds: ConflictKind[];
+  decided: Decided;
+  stale: CaptureAge;
+}
+
+export interface ConflictsSnapshot {
+  /** What the search boxes hold now; the query follows 200 ms later. */
+  text: string;
+  company: string;
+  fields: VisitorField[];
+  kinds: ConflictKind[];
+  decided: Decided;
+  stale: CaptureAge;
+  sort: ConflictSort;
+  grouped: boolean;
+  expanded: VisitorField | null;
+  groups: { field: VisitorField; count: number }[];
+  showBase: boolean;
+  selection: Selection;
+  /** The focused line of the list (a row or a group head). */
+  focusIndex: number | null;
+  /** A line the table should scroll into view (keyboard moves). */
+  scrollIndex: number | null;
+  /** The focused conflict's decision as it is being made, from its draft or the proposal. */
+  working: Resolution | null;
+  fieldIndex: number;
+  pending: PendingApply | null;
+  ruleOpen: boolean;
+  /** The Rules & memory dialog (its contents are the rules store's). */
+  rulesOpen: boolean;
+  lastRules: FieldRules | null;
+  strategies: FieldStrategies;
+  help: boolean;
+  batch: BatchInfo | null;
+  message: Message | null;
+  openTotal: number | null;
+  /** The rows of the current query; `rowsVersion` changes as its pages arrive. */
+  rows: ConflictRows;
+  rowsVersion: number;
+}
+
+/** Text typed into the search boxes waits this long before it becomes a query. */
+const DEBOUNCE_MS = 200;
+
+/** The focused conflict's working decision, changed one field's pick at a time. */
+export function withPick(
+  c: ConflictView,
+  r: Resolution | null,
+  field: VisitorField,
+  pick: Pick,
+): Resolution {
+  const picks: Record<string, Pick> = {};
+  // A whole-record strategy becomes the same picks on every conflicting field, then this one changes.
+  if (r && r.strategy !== 'manual') {
+    const kind =
+      r.strategy === 'server_wins' ? 'server' : r.strategy === 'client_wins' ? 'client' : 'merged';
+    for (const f of c.conflictFields) picks[f] = { kind };
+  } else if (r) Object.assign(picks, r.picks);
+  picks[field] = pick;
+  return { strategy: 'manual', picks };
+}
+
+/** What an undecided conflict starts from: stale default or Settings, remembered values on top. */
+export function proposalFor(c: ConflictView, strategies: FieldStrategies): Resolution | null {
+  return (
+    proposedResolution(c.resolvable, { strategies, stale: c.stale, remembered: c.remembered })
+      ?.resolution ?? null
+  );
+}
+
+function focusKey(row: ConflictView | null): string {
+  return row ? `${row.id}:${JSON.stringify(row.draft)}` : '';
+}
+
+/**
+ * The conflict workspace's state and calls: filters, the paged rows, the
+ * selection, the focused conflict's working decision, the preview-then-apply
+ * flow and the messages. The screen renders the snapshot and forwards
+ * clicks and keys here. Plain TypeScript with subscribe/snapshot for
+ * useSyncExternalStore, like the sync store.
+ */
+export class ConflictsStore {
+  /** Saved rules, remembered values and the undo list: the Rules & memory dialog's store. */
+  readonly rules: RulesStore;
+  private snap: ConflictsSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private offs: (() => void)[] = [];
+  private debounce: ReturnType<typeof setTimeout> | null = null;
+  /** The filter text as queried (the boxes' values after the debounce). */
+  private queried = { text: '', company: '' };
+  private rowsOff: (() => void) | null = null;
+  private seenFocus = '';
+  private groupsAsked = 0;
+  private started = false;
+
+  constructor(private readonly api: Api) {
+    this.rules = new RulesStore(api);
+    const sort: ConflictSort = { column: 'createdAt', direction: 'asc' };
+    this.snap = {
+      text: '',
+      company: '',
+      fields: [],
+      kinds: [],
+      decided: 'any',
+      stale: 'any',
+      sort,
+      grouped: false,
+      expanded: null,
+      groups: [],
+      showBase: false,
+      selection: EMPTY_SELECTION,
+      focusIndex: null,
+      scrollIndex: null,
+      working: null,
+      fieldIndex: 0,
+      pending: null,
+      ruleOpen: false,
+      rulesOpen: false,
+      lastRules: null,
+      strategies: {},
+      help: false,
+      batch: null,
+      message: null,
+      openTotal: null,
+      rows: new ConflictRows(api, this.baseFilterOf(), sort),
+      rowsVersion: 0,
+    };
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ConflictsSnapshot => this.snap;
+
+  start = (): void => {
+    this.stop();
+    this.started = true;
+    this.attachRows(this.snap.rows);
+    this.rules.start();
+    const refreshRows = () => this.snap.rows.refresh();
+    this.offs = [
+      this.api.on('conflicts:changed', () => {
+        refreshRows();
+        this.refreshSide();
+        if (this.snap.grouped) this.loadGroups();
+      }),
+      this.api.on('visitors:changed', refreshRows),
+      this.api.on('outbox:changed', () => this.refreshSide()),
+    ];
+    this.refreshSide();
+    // The per-field strategies of Settings: the rule editor's and the detail pane's first proposal.
+    this.api.invoke('settings:get', {}).then(
+      (view) => {
+        this.set({ strategies: view.settings.fieldStrategies });
+        this.syncFocus();
+      },
+      () => undefined,
+    );
+    if (this.snap.grouped) this.loadGroups();
+  };
+
+  stop = (): void => {
+    this.started = false;
+    this.rules.stop();
+    this.offs.forEach((off) => off());
+    this.offs = [];
+    this.rowsOff?.();
+    this.rowsOff = null;
+    this.snap.rows.stop();
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = null;
+  };
+
+  // ---- derived views of the snapshot -------------------------------------------------------
+
+  /** The filter without the open group's narrowing. */
+  private baseFilterOf(s?: FilterChoices): ConflictFilterIn {
+    const src = s ?? {
+      fields: [],
+      kinds: [],
+      decided: 'any' as Decided,
+      stale: 'any' as CaptureAge,
+    };
+    return {
+      fields: src.fields,
+      kinds: src.kinds,
+      company: this.queried.company,
+      text: this.queried.text,
+      decided: src.decided,
+      stale: src.stale,
+    };
+  }
+
+  /** Grouped by field, the open group's rows are the filter narrowed to that field. */
+  filter(): ConflictFilterIn {
+    const s = this.snap;
+    const base = this.baseFilterOf(s);
+    return s.grouped && s.expanded ? { ...base, fields: [s.expanded] } : base;
+  }
+
+  total(): number {
+    return this.snap.rows.total ?? 0;
+  }
+
+  private expandedAt(): number {
+    const s = this.snap;
+    return s.grouped && s.expanded ? s.groups.findIndex((g) => g.field === s.expanded) : -1;
+  }
+
+  /** How many lines the list has: rows, or group heads with the open group's rows. */
+  entryCount(): number {
+    const s = this.snap;
+    const at = this.expandedAt();
+    return s.grouped ? s.groups.length + (at >= 0 ? this.total() : 0) : this.total();
+  }
+
+  entryAt = (i: number): Entry | undefined => {
+    const s = this.snap;
+    const rows = s.rows;
+    if (!s.grouped) {
+      const row = rows.getRow(i);
+      return row && { type: 'row', row };
+    }
+    const at = this.expandedAt();
+    const total = this.total();
+    if (at < 0 || i <= at) {
+      const g = s.groups[i];
+      return (
+        g && { type: 'group', field: g.field, count: g.count, expanded: g.field === s.expanded }
+      );
+    }
+    if (i <= at + total) {
+      const row = rows.getRow(i - at - 1);
+      return row && { type: 'row', row };
+    }
+    const g = s.groups[i - total];
+    return g && { type: 'group', field: g.field, count: g.count, expanded: false };
+  };
+
+  private rowIndexOf(i: number): number {
+    return this.snap.grouped ? i - this.expandedAt() - 1 : i;
+  }
+
+  ensureRange = (start: number, end: number): void => {
+    const s = this.snap;
+    if (!s.grouped) return s.rows.ensureRange(start, end);
+    const at = this.expandedAt();
+    if (at < 0) return;
+    const from = Math.max(0, start - at - 1);
+    const to = Math.min(this.total() - 1, end - at - 1);
+    if (to >= from) s.rows.ensureRange(from, to);
+  };
+
+  focused(): ConflictView | null {
+    const i = this.snap.focusIndex;
+    const e = i === null ? undefined : this.entryAt(i);
+    return e?.type === 'row' ? e.row : null;
+  }
+
+  selectedCount(): number {
+    return selectedCount(this.snap.selection, this.total());
+  }
+
+  /** The words for what a bulk button acts on. */
+  targetWords(): string {
+    const n = this.selectedCount();
+    return n ? count(n, 'selected conflict') : this.focused() ? 'the focused conflict' : '';
+  }
+
+  /** Whether the working decision is still the proposal (stale default, Settings, remembered values). */
+  isSuggested(): boolean {
+    const f = this.focused();
+    const w = this.snap.working;
+    return (
+      !!f &&
+      !f.draft &&
+      w !== null &&
+      JSON.stringify(w) === JSON.stringify(proposalFor(f, this.snap.strategies))
+    );
+  }
+
+  // ---- filters and sort --------------------------------------------------------------------
+
+  setText = (text: string): void => {
+    this.set({ text });
+    this.scheduleQuery();
+  };
+
+  setCompany = (company: string): void => {
+    this.set({ company });
+    this.scheduleQuery();
+  };
+
+  toggleField = (f: VisitorField): void => {
+    const fields = this.snap.fields;
+    this.set({ fields: fields.includes(f) ? fields.filter((x) => x !== f) : [...fields, f] });
+    this.requery(true);
+  };
+
+  setKinds = (kinds: ConflictKind[]): void => {
+    this.set({ kinds });
+    this.requery(true);
+  };
+
+  setDecided = (decided: Decided): void => {
+    this.set({ decided });
+    this.requery(true);
+  };
+
+  setStale = (stale: CaptureAge): void => {
+    this.set({ stale });
+    this.requery(true);
+  };
+
+  setSort = (sort: ConflictSort): void => {
+    this.set({ sort });
+    this.requery(false);
+  };
+
+  setGrouped = (grouped: boolean): void => {
+    this.set({ grouped, expanded: null });
+    this.requery(true);
+  };
+
+  toggleGroup = (f: VisitorField): void => {
+    this.set({ expanded: this.snap.expanded === f ? null : f });
+    this.requery(false);
+  };
+
+  setShowBase = (showBase: boolean): void => this.set({ showBase });
+
+  private scheduleQuery(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      this.queried = { text: this.snap.text, company: this.snap.company };
+      this.requery(true);
+    }, DEBOUNCE_MS);
+  }
+
+  /**
+   * The query (filter + sort) may have changed: a changed one gets rows of its own and
+   * starts a new selection, since "all that match" must mean this filter. The group heads
+   * are counted again when the filter under them changed (or grouping was turned on).
+   */
+  private requery(groupsToo: boolean): void {
+    if (groupsToo && this.snap.grouped) this.loadGroups();
+    const filter = this.filter();
+    const cur = this.snap.rows;
+    if (JSON.stringify([filter, this.snap.sort]) === JSON.stringify([cur.filter, cur.sort])) return;
+    cur.stop();
+    this.rowsOff?.();
+    this.rowsOff = null;
+    const rows = new ConflictRows(this.api, filter, this.snap.sort);
+    this.set({ rows, rowsVersion: 0, selection: EMPTY_SELECTION, focusIndex: null });
+    if (this.started) this.attachRows(rows);
+    this.syncFocus();
+  }
+
+  private attachRows(rows: ConflictRows): void {
+    this.rowsOff?.();
+    this.rowsOff = rows.subscribe(() => {
+      if (rows !== this.snap.rows) return;
+      this.set({ rowsVersion: rows.getVersion() });
+      this.syncFocus();
+    });
+    rows.start();
+  }
+
+  private loadGroups(): void {
+    const asked = ++this.groupsAsked;
+    this.api.invoke('conflicts:groups', { filter: this.baseFilterOf(this.snap) }).then(
+      (groups) => {
+        if (asked !== this.groupsAsked) return;
+        this.set({ groups });
+        this.syncFocus();
+      },
+      () => undefined,
+    );
+  }
+
+  private refreshSide(): void {
+    this.api.invoke('conflicts:lastBatch', {}).then(
+      (batch) => this.set({ batch }),
+      () => undefined,
+    );
+    this.api.invoke('conflicts:count', {}).then(
+      (c) => this.set({ openTotal: c.open }),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Another conflict (or its saved draft) in focus: the working decision starts from its draft,
+   * or else from its proposal.
+   */
+  private syncFocus(): void {
+    const focused = this.focused();
+    const key = focusKey(focused);
+    if (key === this.seenFocus) return;
+    this.seenFocus = key;
+    this.set({
+      working: focused ? (focused.draft ?? proposalFor(focused, this.snap.strategies)) : null,
+      fieldIndex: 0,
+    });
+  }
+
+  // ---- selection and focus -----------------------------------------------------------------
+
+  selectAll = (): void => this.set({ selection: selectAllMatching() });
+
+  clearSelection = (): void => this.set({ selection: EMPTY_SELECTION });
+
+  /** A click on a row: plain selects it alone, Shift extends, Ctrl/Cmd toggles. */
+  clickRow = (i: number, row: ConflictView, mods: { shift: boolean; toggle: boolean }): void => {
+    const ri = this.rowIndexOf(i);
+    const s = this.snap.selection;
+    const selection = mods.shift
+      ? range(s, ri, (j) => this.snap.rows.getRow(j)?.id)
+      : mods.toggle
+        ? toggle(s, row.id, ri)
+        : toggle(EMPTY_SELECTION, row.id, ri);
+    this.set({ focusIndex: i, selection });
+    this.syncFocus();
+  };
+
+  /** The row's checkbox: toggles it, or with Shift the range from the last click. */
+  tickRow = (i: number, row: ConflictView, shift: boolean): void => {
+    const ri = this.rowIndexOf(i);
+    const s = this.snap.selection;
+    this.set({
+      selection: shift ? range(s, ri, (j) => this.snap.rows.getRow(j)?.id) : toggle(s, row.id, ri),
+    });
+  };
+
+  private moveFocus(to: number, extend: boolean): void {
+    const n = this.entryCount();
+    if (n === 0) return;
+    const next = Math.min(n - 1, Math.max(0, to));
+    const prev = this.snap.focusIndex;
+    const patch: Partial<ConflictsSnapshot> = { focusIndex: next, scrollIndex: next };
+    const e = this.entryAt(next);
+    if (extend && e?.type === 'row') {
+      const s = this.snap.selection;
+      patch.selection = range(
+        { ...s, anchor: s.anchor ?? (prev !== null ? this.rowIndexOf(prev) : null) },
+        this.rowIndexOf(next),
+        (i) => this.snap.rows.getRow(i)?.id,
+      );
+    }
+    this.set(patch);
+    this.syncFocus();
+  }
+
+  // ---- the focused conflict's decision -----------------------------------------------------
+
+  setWorking = (working: Resolution | null): void => this.set({ working });
+
+  setFieldIndex = (fieldIndex: number): void => this.set({ fieldIndex });
+
+  pickField = (field: VisitorField, p: Pick): void => {
+    const f = this.focused();
+    if (f) this.set({ working: withPick(f, this.snap.working, field, p) });
+  };
+
+  private pick(kind: 'client' | 'server' | 'merged'): void {
+    const focused = this.focused();
+    if (!focused) return;
+    if (focused.kind !== 'field') {
+      this.set({
+        working: {
+          strategy: kind === 'client' ? 'client_wins' : kind === 'server' ? 'server_wins' : 'merge',
+        },
+      });
+      return;
+    }
+    const f = focused.conflictFields[this.snap.fieldIndex];
+    if (f) this.pickField(f, { kind });
+  }
+
+  saveDraft = (): void => {
+    const focused = this.focused();
+    const working = this.snap.working;
+    if (!focused || !working) return;
+    this.api
+      .invoke('conflicts:setDraft', { target: { ids: [focused.id] }, resolution: working })
+      .then(
+        () => this.say({ text: `Decision saved for ${focused.name}.` }),
+        (err: unknown) => this.say({ text: errorText(err), error: true }),
+      );
+  };
+
+  applyOne = (): void => {
+    const focused = this.focused();
+    const working = this.snap.working;
+    if (!focused || !working) return;
+    this.api
+      .invoke('conflicts:apply', {
+        target: { ids: [focused.id] },
+        decision: { type: 'resolution', resolution: working },
+        description: `${focused.name}: ${describeResolution(working)}`,
+      })
+      .then(
+        (r) =>
+          this.say(
+            r.resolvable
+              ? { text: `Resolved ${focused.name}${r.operations ? ' · 1 operation queued' : ''}.` }
+              : { text: r.skippedReasons[0]?.reason ?? 'Nothing was applied.', error: true },
+          ),
+        (err: unknown) => this.say({ text: errorText(err), error: true }),
+      );
+  };
+
+  // ---- bulk decisions: preview, then apply as a job ----------------------------------------
+
+  openPreview = (title: string, decision: Decision): void => {
+    const focused = this.focused();
+    const target =
+      toTarget(this.snap.selection, this.filter()) ?? (focused ? { ids: [focused.id] } : null);
+    if (!target) {
+      this.say({
+        text: 'Select conflicts first (click, Shift-click, or “Select all”).',
+        error: true,
+      });
+      return;
+    }
+    const p: PendingApply = { title, target, decision, preview: null, error: null, busy: false };
+    this.set({ pending: p });
+    this.api.invoke('conflicts:preview', { target, decision }).then(
+      (preview) => {
+        const cur = this.snap.pending;
+        if (cur === p || cur?.target === target) this.set({ pending: { ...p, preview } });
+      },
+      (err: unknown) => {
+        if (this.snap.pending?.target === target)
+          this.set({ pending: { ...p, error: errorText(err) } });
+      },
+    );
+  };
+
+  cancelPending = (): void => this.set({ pending: null });
+
+  /**
+   * The preview's numbers were checked: the dialog closes and the apply runs in
+   * the core as a job, its progress and Cancel above the screen, while the table
+   * stays usable. A cancelled job is told by the jobs bar, not here.
+   */
+  applyPending = (): void => {
+    const p = this.snap.pending;
+    if (!p) return;
+    this.set({ pending: null });
+    const throughId = p.preview?.throughId;
+    this.api
+      .invoke('conflicts:apply', {
+        target: p.target,
+        decision: p.decision,
+        ...(throughId !== undefined ? { throughId } : {}),
+      })
+      .then(
+        (r) => {
+          this.set({ selection: EMPTY_SELECTION });
+          this.say({
+            text: `Resolved ${count(r.resolvable, 'conflict')} · ${count(r.operations, 'operation')} queued${r.skipped ? ` · ${count(r.skipped, 'conflict')} left open` : ''}.`,
+          });
+        },
+        (err: unknown) => {
+          if ((err as { code?: string }).code !== 'cancelled')
+            this.say({ text: errorText(err), error: true });
+        },
+      );
+  };
+
+  openRule = (): void => this.set({ ruleOpen: true });
+
+  closeRule = (): void => this.set({ ruleOpen: false });
+
+  previewRule = (rules: FieldRules): void => {
+    this.set({ ruleOpen: false, lastRules: rules });
+    this.openPreview(`Rule for ${this.targetWords()}`, { type: 'rules', rules });
+  };
+
+  openRules = (): void => this.set({ rulesOpen: true });
+
+  closeRules = (): void => this.set({ rulesOpen: false });
+
+  /**
+   * "Save as rule" from a bulk preview: the pending decision over the filter shown now.
+   * Each row's chosen decisions are not a rule, so that preview offers no saving.
+   */
+  canSaveRule(): boolean {
+    const p = this.snap.pending;
+    return !!p && p.decision.type !== 'drafts';
+  }
+
+  saveRule = (name: string): Promise<boolean> => {
+    const d = this.snap.pending?.decision;
+    if (!d || d.type === 'drafts') return Promise.resolve(false);
+    return this.rules.saveRule(name, this.filter(), d);
+  };
+
+  undo = (): void => {
+    this.api.invoke('conflicts:undo', {}).then(
+      (r) =>
+        this.say({
+          text: `Undone: ${r.batch.description} · ${count(r.reopened, 'conflict')} open again.`,
+        }),
+      (err: unknown) => this.say({ text: errorText(err), error: true }),
+    );
+  };
+
+  exportAudit = (): void => {
+    this.api.invoke('audit:exportCsv', {}).then(
+      ({ csv, rows: n, fileName }) => {
+        download(fileName, 'text/csv', csv);
+        this.say({ text: `Exported ${count(n, 'audit row')} to ${fileName}.` });
+      },
+      (err: unknown) => this.say({ text: errorText(err), error: true }),
+    );
+  };
+
+  setHelp = (help: boolean): void => this.set({ help });
+
+  dismissMessage = (): void => this.set({ message: null });
+
+  /** Escape outside a text box: the help sheet closes first, then the selection clears. */
+  escape = (): void => {
+    if (this.snap.help) this.set({ help: false });
+    else this.set({ selection: EMPTY_SELECTION });
+  };
+
+  /**
+   * Carries out a keyboard command. Returns the field whose typed-value box should take
+   * focus ("e"), or "search" ("/"): moving DOM focus is the screen's part.
+   */
+  command = (c: KeyCommand): VisitorField | 'search' | null => {
+    switch (c.type) {
+      case 'move':
+        this.moveFocus((this.snap.focusIndex ?? -1) + c.by, c.extend);
+        return null;
+      case 'field': {
+        const n = this.focused()?.conflictFields.length ?? 1;
+        this.set({ fieldIndex: Math.max(0, Math.min(n - 1, this.snap.fieldIndex + c.by)) });
+        return null;
+      }
+      case 'toggleSelect': {
+        const focused = this.focused();
+        const i = this.snap.focusIndex;
+        if (focused && i !== null)
+          this.set({ selection: toggle(this.snap.selection, focused.id, this.rowIndexOf(i)) });
+        return null;
+      }
+      case 'selectAll':
+        this.selectAll();
+        return null;
+      case 'undo':
+        this.undo();
+        return null;
+      case 'whole':
+        this.set({ working: { strategy: c.strategy } });
+        return null;
+      case 'pick':
+        this.pick(c.kind);
+        return null;
+      case 'type': {
+        const focused = this.focused();
+        const f = focused?.conflictFields[this.snap.fieldIndex];
+        if (!focused || !f) return null;
+        this.pickField(f, { kind: 'typed', value: conflictSides(focused.resolvable).client[f] });
+        return f;
+      }
+      case 'save':
+        this.saveDraft();
+        return null;
+      case 'apply':
+        if (this.selectedCount())
+          this.openPreview(`Apply chosen decisions to ${this.targetWords()}`, { type: 'drafts' });
+        else this.applyOne();
+        return null;
+      case 'rule':
+        this.openRule();
+        return null;
+      case 'search':
+        return 'search';
+      case 'help':
+        this.set({ help: !this.snap.help });
+        return null;
+    }
+  };
+
+  private say(message: Message): void {
+    this.set({ message });
+  }
+
+  private set(patch: Partial<ConflictsSnapshot>): void {
+    this.snap = { ...this.snap, ...patch };
+    this.listeners.forEach((l) => l());
+  }
+}

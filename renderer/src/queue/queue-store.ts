@@ -1,0 +1,407 @@
+import type { Api } from '../../../shared/ipc/client';
+import type { Action } from '../../../shared/protocol';
+import type { ErrorClass } from '../../../shared/queue/classify';
+import type {
+  QueueDetail,
+  QueueFacets,
+  QueueFilterIn,
+  QueueGroup,
+  QueueRole,
+  QueueSort,
+  QueueTargetIn,
+} from '../../../shared/ipc/queue-contract';
+import { download } from '../download';
+import { errorText } from '../error-text';
+import { plural } from './format';
+import { QueueRows } from './queue-rows';
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Runs and other windows change the queue: it is read again at most this often. */
+const REFRESH_MS = 300;
+
+export type QueueActionKind = 'retry' | 'discard' | 'export' | 'purge';
+
+/** An action waiting for its confirmation, with the count it was asked for. */
+export interface PendingAction {
+  kind: QueueActionKind;
+  format?: 'csv' | 'json';
+  target: QueueTargetIn;
+  count: number;
+  what: string;
+}
+
+export interface QueueNotice {
+  text: string;
+  error?: boolean;
+}
+
+/** An export the window saved itself (no desktop save dialog): marked only once confirmed. */
+export interface UnconfirmedExport {
+  exportId: string;
+  filename: string;
+  count: number;
+}
+
+export interface QueueFilterChoices {
+  status: 'retrying' | 'failed' | null;
+  cls: ErrorClass | null;
+  code: string | null;
+  action: Action | null;
+  /** What the search box holds; the query uses it trimmed. */
+  text: string;
+  signature: string | null;
+}
+
+export interface QueueSnapshot extends QueueFilterChoices {
+  role: QueueRole | null;
+  facets: QueueFacets | null;
+  groups: { groups: QueueGroup[]; total: number } | null;
+  sort: QueueSort;
+  /** The ticked operations; a new filter starts a new selection. */
+  selected: ReadonlySet<string>;
+  /** The operation open in the detail panel. */
+  current: string | null;
+  /** Changes whenever the queue was read again: the detail panel rereads with it. */
+  version: number;
+  pending: PendingAction | null;
+  busy: boolean;
+  notice: QueueNotice | null;
+  unconfirmed: UnconfirmedExport | null;
+  rows: QueueRows;
+  rowsVersion: number;
+}
+
+/**
+ * The retry queue screen's state and calls: the admin's role, filters, the
+ * paged rows, groups and facets, the selection, confirm-then-act and the
+ * export's confirmation. The screen renders the snapshot. Plain TypeScript
+ * with subscribe/snapshot for useSyncExternalStore, like the sync store.
+ */
+export class QueueStore {
+  private snap: QueueSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private offs: (() => void)[] = [];
+  private rowsOff: (() => void) | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private sideAsked = 0;
+  private started = false;
+
+  constructor(private readonly api: Api) {
+    const sort: QueueSort = { column: 'created', direction: 'asc' };
+    const choices: QueueFilterChoices = {
+      status: null,
+      cls: null,
+      code: null,
+      action: null,
+      text: '',
+      signature: null,
+    };
+    this.snap = {
+      ...choices,
+      role: null,
+      facets: null,
+      groups: null,
+      sort,
+      selected: NONE,
+      current: null,
+      version: 0,
+      pending: null,
+      busy: false,
+      notice: null,
+      unconfirmed: null,
+      rows: new QueueRows(api, filterOf(choices), sort),
+      rowsVersion: 0,
+    };
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): QueueSnapshot => this.snap;
+
+  start = (): void => {
+    this.stop();
+    this.started = true;
+    this.attachRows(this.snap.rows);
+    const bump = () => {
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        this.reread();
+      }, REFRESH_MS);
+    };
+    this.offs = [this.api.on('outbox:changed', bump), this.api.on('queue:changed', bump)];
+    this.loadRole();
+    this.loadSide();
+  };
+
+  stop = (): void => {
+    this.started = false;
+    this.offs.forEach((off) => off());
+    this.offs = [];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.rowsOff?.();
+    this.rowsOff = null;
+    this.snap.rows.stop();
+  };
+
+  filter(): QueueFilterIn {
+    return filterOf(this.snap);
+  }
+
+  total(): number {
+    return this.snap.rows.total ?? 0;
+  }
+
+  get canAct(): boolean {
+    return this.snap.role?.role === 'admin';
+  }
+
+  // ---- filters -----------------------------------------------------------------------------
+
+  setFilter = (patch: Partial<QueueFilterChoices>): void => {
+    const before = JSON.stringify(this.filter());
+    this.set(patch);
+    if (JSON.stringify(this.filter()) !== before) this.requery();
+  };
+
+  setSort = (sort: QueueSort): void => {
+    this.set({ sort });
+    this.requery();
+  };
+
+  /** A new query: rows of its own, groups and facets again, and (new filter) no selection. */
+  private requery(): void {
+    const filter = this.filter();
+    const cur = this.snap.rows;
+    const filterChanged = JSON.stringify(filter) !== JSON.stringify(cur.filter);
+    cur.stop();
+    this.rowsOff?.();
+    this.rowsOff = null;
+    const rows = new QueueRows(this.api, filter, this.snap.sort);
+    this.set({ rows, rowsVersion: 0, ...(filterChanged ? { selected: NONE } : {}) });
+    if (this.started) this.attachRows(rows);
+    if (filterChanged) this.loadSide();
+  }
+
+  private attachRows(rows: QueueRows): void {
+    this.rowsOff?.();
+    this.rowsOff = rows.subscribe(() => {
+      if (rows === this.snap.rows) this.set({ rowsVersion: rows.getVersion() });
+    });
+    rows.start();
+  }
+
+  /** The rows on screen, the groups and the counts, read again after a change. */
+  private reread(): void {
+    this.snap.rows.refresh();
+    this.set({ version: this.snap.version + 1 });
+    this.loadSide();
+  }
+
+  loadRole = (): void => {
+    this.api.invoke('queue:role', {}).then(
+      (role) => this.set({ role }),
+      (err: unknown) => this.set({ role: { role: null, name: null, reason: errorText(err) } }),
+    );
+  };
+
+  private loadSide(): void {
+    const asked = ++this.sideAsked;
+    this.api.invoke('queue:facets', {}).then(
+      (facets) => asked === this.sideAsked && this.set({ facets }),
+      () => undefined,
+    );
+    this.api.invoke('queue:groups', { filter: { ...this.filter(), signature: null } }).then(
+      (groups) => asked === this.sideAsked && this.set({ groups }),
+      () => undefined,
+    );
+  }
+
+  // ---- selection and detail ----------------------------------------------------------------
+
+  toggle = (opId: string): void => {
+    const next = new Set(this.snap.selected);
+    if (next.has(opId)) next.delete(opId);
+    else next.add(opId);
+    this.set({ selected: next });
+  };
+
+  clearSelection = (): void => this.set({ selected: NONE });
+
+  open = (opId: string | null): void => this.set({ current: opId });
+
+  /** The detail panel edited a payload: say so and read the queue again. */
+  edited = (text: string): void => {
+    this.set({ notice: { text } });
+    this.reread();
+  };
+
+  dismissNotice = (): void => this.set({ notice: null });
+
+  // ---- actions: ask, confirm, run ----------------------------------------------------------
+
+  ask = (
+    kind: QueueActionKind,
+    target: QueueTargetIn,
+    count: number,
+    what: string,
+    format?: 'csv' | 'json',
+  ): void => this.set({ pending: { kind, target, count, what, ...(format ? { format } : {}) } });
+
+  cancelPending = (): void => this.set({ pending: null });
+
+  /** The ticked operations as a target, with the count the confirmation showed. */
+  selectionTarget(): QueueTargetIn {
+    const ids = this.snap.selected;
+    return { select: { opIds: [...ids] }, expected: ids.size };
+  }
+
+  /** Everything the filter matches, with the count on screen. */
+  matchingTarget(): QueueTargetIn {
+    return { select: { filter: this.filter() }, expected: this.total() };
+  }
+
+  /** A group's count is under the active filter: the action on it is too. */
+  askGroup = (g: QueueGroup, kind: 'retry' | 'discard' | 'export'): void =>
+    this.ask(
+      kind,
+      { select: { filter: { ...this.filter(), signature: g.signature } }, expected: g.count },
+      g.count,
+      `“${g.message || g.code}”`,
+      kind === 'export' ? 'csv' : undefined,
+    );
+
+  /** Purging is allowed only after an export: without one, it says so instead of asking. */
+  askPurge = (): void => {
+    const f = this.snap.facets;
+    if (!f) return;
+    if (f.exportedFailed > 0)
+      this.ask(
+        'purge',
+        { select: { filter: { status: 'failed' } }, expected: f.exportedFailed },
+        f.exportedFailed,
+        '',
+      );
+    else
+      this.set({
+        notice: {
+          text: `Purging is allowed only after export: none of the ${plural(f.unexportedFailed, 'failed operation')} has been exported yet.`,
+          error: true,
+        },
+      });
+  };
+
+  retryOne = (opId: string): Promise<void> =>
+    this.run({
+      kind: 'retry',
+      target: { select: { opIds: [opId] }, expected: 1 },
+      count: 1,
+      what: '',
+    });
+
+  discardOne = (d: QueueDetail): void =>
+    this.ask(
+      'discard',
+      { select: { opIds: [d.item.opId] }, expected: 1 },
+      1,
+      `the ${d.item.action} of ${d.item.visitorName || d.item.localId}`,
+    );
+
+  confirm = (): Promise<void> => {
+    const p = this.snap.pending;
+    return p ? this.run(p) : Promise.resolve();
+  };
+
+  private run = async (p: PendingAction): Promise<void> => {
+    this.set({ busy: true });
+    try {
+      if (p.kind === 'export') {
+        const file = await this.api.invoke('queue:export', {
+          ...p.target,
+          format: p.format ?? 'csv',
+        });
+        if (file.saved === 'main') {
+          const changed = file.count - file.marked;
+          this.say(
+            `Exported ${plural(file.count, 'operation')} to ${file.path ?? file.filename}.${changed > 0 ? ` ${plural(changed, 'operation')} changed meanwhile and ${changed === 1 ? 'is' : 'are'} not marked exported.` : ''}`,
+          );
+        } else if (file.saved === 'cancelled') {
+          this.say('Export cancelled: no file was saved, and nothing was marked exported.');
+        } else {
+          download(file.filename, file.mime, file.content);
+          this.set({
+            unconfirmed: { exportId: file.exportId, filename: file.filename, count: file.count },
+            notice: null,
+          });
+        }
+      } else if (p.kind === 'purge') {
+        const r = await this.api.invoke('queue:purge', { expected: p.count });
+        this.say(`Purged ${plural(r.count, 'exported failed operation')}.`);
+      } else {
+        const r = await this.api.invoke(
+          p.kind === 'retry' ? 'queue:retry' : 'queue:discard',
+          p.target,
+        );
+        const done =
+          p.kind === 'retry'
+            ? `Retrying ${plural(r.count, 'operation')}${r.syncStarted ? '; sending now' : '; they go with the next sync'}.`
+            : `Discarded ${plural(r.count, 'operation')}; the records are back to the server's version.`;
+        this.say(r.skipped ? `${done} ${r.skipped} left alone: ${r.skippedReason ?? ''}` : done);
+        this.set({ selected: NONE });
+      }
+      this.set({ pending: null });
+    } catch (err) {
+      this.set({ notice: { text: errorText(err), error: true }, pending: null });
+    } finally {
+      this.set({ busy: false });
+      this.reread();
+    }
+  };
+
+  /** The window saved the file (or did not): only a saved file makes its operations purgeable. */
+  settleExport = async (saved: boolean): Promise<void> => {
+    const pending = this.snap.unconfirmed;
+    if (!pending) return;
+    this.set({ unconfirmed: null });
+    if (!saved) {
+      this.say('Nothing was marked exported: export again to save the file.');
+      return;
+    }
+    this.set({ busy: true });
+    try {
+      const r = await this.api.invoke('queue:exportSaved', { exportId: pending.exportId });
+      this.say(
+        `Saved ${pending.filename}: ${plural(r.count, 'operation')} marked exported.${r.changed > 0 ? ` ${plural(r.changed, 'operation')} changed meanwhile and ${r.changed === 1 ? 'is' : 'are'} not marked: export ${r.changed === 1 ? 'it' : 'them'} again.` : ''}`,
+      );
+    } catch (err) {
+      this.set({ notice: { text: errorText(err), error: true } });
+    } finally {
+      this.set({ busy: false });
+      this.reread();
+    }
+  };
+
+  private say(text: string): void {
+    this.set({ notice: { text } });
+  }
+
+  private set(patch: Partial<QueueSnapshot>): void {
+    this.snap = { ...this.snap, ...patch };
+    this.listeners.forEach((l) => l());
+  }
+}
+
+function filterOf(c: QueueFilterChoices): QueueFilterIn {
+  return {
+    status: c.status,
+    cls: c.cls,
+    code: c.code,
+    action: c.action,
+    text: c.text.trim(),
+    signature: c.signature,
+  };
+}
