@@ -11,6 +11,8 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright-report.json' }]],
   use: {
     viewport: { width: 1400, height: 860 },
+    // The console formats in the OS locale; the specs read numbers as en-US unless they set one.
+    locale: 'en-US',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS,

@@ -7,6 +7,7 @@ import { AppErrorException } from '../../shared/errors';
 import { CliError, EXIT, UsageError, parseCommandArgs, type Command } from './cli/args';
 import { importCommand } from './cli/import-command';
 import { processIo, type Io } from './cli/output';
+import { discardCommand, exportCommand, retryCommand } from './cli/queue-action-commands';
 import { conflictsCommand, failedCommand } from './cli/queue-commands';
 import { resolveCommand } from './cli/resolve-command';
 import { rulesCommand } from './cli/rules-command';
@@ -21,6 +22,9 @@ const COMMANDS: readonly Command[] = [
   failedCommand,
   resolveCommand,
   rulesCommand,
+  retryCommand,
+  discardCommand,
+  exportCommand,
 ];
 
 const USAGE = `usage: npm run cli -- <command> --db <file> [options]

@@ -6,6 +6,7 @@ import { RulesRepo } from './conflicts/rules-repo';
 import type { Db } from './db/open';
 import { AttemptsRepo } from './outbox/attempts-repo';
 import { OutboxRepo } from './outbox/outbox-repo';
+import { ArchiveRepo } from './queue/archive-repo';
 import { QueueRepo } from './queue/queue-repo';
 import { RunsRepo } from './sync/runs-repo';
 import { SyncStateRepo } from './sync/sync-state-repo';
@@ -26,6 +27,7 @@ export interface Repos {
   readonly remembered: RememberedRepo;
   readonly audit: AuditRepo;
   readonly queue: QueueRepo;
+  readonly archive: ArchiveRepo;
   readonly runs: RunsRepo;
   readonly state: SyncStateRepo;
 }
@@ -48,6 +50,7 @@ export function createRepos(
     remembered: new RememberedRepo(db),
     audit: new AuditRepo(db),
     queue: new QueueRepo(db),
+    archive: new ArchiveRepo(db),
     runs: new RunsRepo(db),
     state: new SyncStateRepo(db),
   };

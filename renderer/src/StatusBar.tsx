@@ -1,8 +1,9 @@
 import type { OutboxCounts } from '../../shared/ipc/contract';
 import { SyncIndicator } from './sync/SyncIndicator';
 import type { SyncStore } from './sync/sync-store';
+import { formatNumber } from './intl';
 
-const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string) => `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function StatusBar({
   counts,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ActionSchema, RoleSchema } from '../protocol';
 import { ErrorClassSchema } from '../queue/classify';
+import { FieldEditSchema } from '../queue/group-edit';
 import { MAX_PAYLOAD_TEXT } from '../queue/payload-edit';
 import { VisitorValuesSchema } from '../visitor';
 import { channel, NoArgs } from './channel';
@@ -107,10 +108,14 @@ export const QueueDetailSchema = z.object({
 export type QueueDetail = z.infer<typeof QueueDetailSchema>;
 
 export const QueueGroupSchema = z.object({
+  /** The group's key (class, code, normalised message): for filters, never shown. */
   signature: z.string(),
   cls: ErrorClassSchema,
   code: z.string(),
+  /** The server's words for one of its operations, as they came (never the normalised form). */
   message: z.string(),
+  /** Its operations stopped because their attempts ran out. */
+  gaveUp: z.boolean(),
   count: z.number().int(),
   retrying: z.number().int(),
   failed: z.number().int(),
@@ -202,6 +207,99 @@ export const EditRetryRequestSchema = z.strictObject({
 
 export const OpIdRequestSchema = z.strictObject({ opId: OpIdSchema });
 
+/** A bulk edit of one field over picked operations or a group, previewed before it is written. */
+export const GroupEditRequestSchema = QueueTargetSchema.extend({ edit: FieldEditSchema });
+export type GroupEditRequestIn = z.input<typeof GroupEditRequestSchema>;
+
+const EditSampleSchema = z.object({
+  opId: z.string(),
+  visitorName: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+
+export const GroupEditPreviewSchema = z.object({
+  /** Operations matched (what the person confirmed). */
+  matched: z.number().int(),
+  /** Would be rewritten and retried. */
+  changed: z.number().int(),
+  /** Left as they are (the field does not contain the text, or already has the value). */
+  unchanged: z.number().int(),
+  /** Cannot be edited in place (may have reached the server, a delete, a conflict loop…), by reason. */
+  notEditable: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  /** Would be refused by the wire's schema: while any is, nothing is written. */
+  invalid: z.number().int(),
+  invalidSamples: z.array(
+    z.object({ opId: z.string(), visitorName: z.string(), reason: z.string() }),
+  ),
+  /** A few of the changes, the field before and after. */
+  samples: z.array(EditSampleSchema),
+});
+export type GroupEditPreview = z.infer<typeof GroupEditPreviewSchema>;
+
+// The archive: discarded operations, kept whole until exported and purged.
+
+export const ArchiveFilterSchema = z.strictObject({
+  text: z.string().max(200).default(''),
+  /** true: exported (purgeable); false: not yet; null: both. */
+  exported: z.boolean().nullable().default(null),
+});
+export type ArchiveFilter = z.output<typeof ArchiveFilterSchema>;
+
+export const ArchiveItemSchema = z.object({
+  id: z.number().int(),
+  opId: z.string(),
+  action: ActionSchema,
+  localId: z.string(),
+  serverId: z.string().nullable(),
+  visitorName: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  /** Its status in the queue when discarded. */
+  was: z.string(),
+  cls: ErrorClassSchema,
+  code: z.string(),
+  message: z.string(),
+  lastError: AppErrorSchema.nullable(),
+  attempts: z.number().int(),
+  /** Every attempt, with the error each one got. */
+  attemptLog: z.array(
+    z.object({
+      at: z.string(),
+      outcome: z.enum(['success', 'conflict', 'retry', 'failed']),
+      httpStatus: z.number().int().nullable(),
+      error: AppErrorSchema.nullable(),
+    }),
+  ),
+  createdAt: z.string(),
+  archivedAt: z.string(),
+  /** Who discarded it: the OS user, and the name the server gives the token. */
+  archivedBy: z.string(),
+  serverName: z.string().nullable(),
+  discardId: z.string(),
+  /** The discarded operation it came along with (a create's queued changes). */
+  dependsOn: z.string().nullable(),
+  exportedAt: z.string().nullable(),
+});
+export type ArchiveItem = z.infer<typeof ArchiveItemSchema>;
+
+export const ArchiveTargetSchema = z.strictObject({
+  select: z.union([
+    z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(100_000) }),
+    z.strictObject({ filter: ArchiveFilterSchema }),
+  ]),
+  /** The count the person confirmed (archive_changed when it no longer matches). */
+  expected: z.number().int().nonnegative(),
+});
+export type ArchiveTarget = z.output<typeof ArchiveTargetSchema>;
+export type ArchiveTargetIn = z.input<typeof ArchiveTargetSchema>;
+
+export const ArchiveFacetsSchema = z.object({
+  total: z.number().int(),
+  exported: z.number().int(),
+  unexported: z.number().int(),
+});
+export type ArchiveFacets = z.infer<typeof ArchiveFacetsSchema>;
+
 export const queueChannels = {
   /** The token's role as the server tells it (GET /api/me): staff read, admins act. */
   'queue:role': channel(NoArgs, QueueRoleSchema),
@@ -239,6 +337,43 @@ export const queueChannels = {
   'queue:exportSaved': channel(ExportSavedRequestSchema, ExportSavedSchema),
   /** Removes failed operations that were exported; refuses when none were. */
   'queue:purge': channel(
+    z.strictObject({ expected: z.number().int().nonnegative() }),
+    QueueActionResultSchema,
+  ),
+  /** What a field edit over the target would do, written nowhere (each payload checked with the wire's schema). */
+  'queue:editPreview': channel(GroupEditRequestSchema, GroupEditPreviewSchema),
+  /** The same edit, written and retried in one transaction; refused while any payload is invalid. */
+  'queue:editGroup': channel(GroupEditRequestSchema, QueueActionResultSchema),
+  /**
+   * The operations leave the queue and become conflicts in the workspace,
+   * against the server's current record (fetched now), to be decided field by field.
+   */
+  'queue:toConflict': channel(QueueTargetSchema, QueueActionResultSchema),
+  'queue:archiveFacets': channel(NoArgs, ArchiveFacetsSchema),
+  'queue:archiveCount': channel(
+    z.strictObject({ filter: ArchiveFilterSchema.default(ArchiveFilterSchema.parse({})) }),
+    z.object({ total: z.number().int() }),
+  ),
+  /** Newest first; `beforeId` seeks past the last row of the previous page. */
+  'queue:archivePage': channel(
+    z.strictObject({
+      filter: ArchiveFilterSchema.default(ArchiveFilterSchema.parse({})),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().min(1).max(1000),
+      beforeId: z.number().int().positive().optional(),
+    }),
+    z.object({ rows: z.array(ArchiveItemSchema) }),
+  ),
+  /** Archived operations back into the queue (as failed), the record's mirror with them. */
+  'queue:restore': channel(ArchiveTargetSchema, QueueActionResultSchema),
+  /** Like queue:export, over the archive; saved files make their operations purgeable. */
+  'queue:archiveExport': channel(
+    ArchiveTargetSchema.extend({ format: z.enum(['csv', 'json']) }),
+    QueueExportSchema,
+  ),
+  'queue:archiveExportSaved': channel(ExportSavedRequestSchema, ExportSavedSchema),
+  /** Deletes the archived operations that were exported to a saved file; refuses when none were. */
+  'queue:archivePurge': channel(
     z.strictObject({ expected: z.number().int().nonnegative() }),
     QueueActionResultSchema,
   ),

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreConfig, spawnCoreProcess, type CoreProcess } from '../fixtures/core-process';
+import { expectNoSeriousA11yViolations } from './harness/axe';
 import { connectPage } from './harness/page-core';
 import { serveDir } from './harness/static-server';
 
@@ -56,6 +57,7 @@ test.describe('database problem screen', () => {
     await expect(page.getByRole('status')).toHaveText('Restart the console by hand.');
     await expect(page.getByRole('button', { name: 'Open the data folder' })).toBeVisible();
     await page.screenshot({ path: join(root, 'test-results/e2e/db-error--damaged.png') });
+    await expectNoSeriousA11yViolations(page, 'the database problem screen');
     expect(existsSync(dbPath)).toBe(true); // nothing was deleted or overwritten
     await server.close();
   });

@@ -120,7 +120,7 @@ test.describe('retry queue', () => {
     const groups = page.getByRole('list', { name: 'Error groups' }).getByRole('listitem');
     await expect(groups).toHaveCount(2);
     await expect(groups.nth(0)).toHaveAccessibleName(
-      /^3 · Server trouble: The server had a problem \(HTTP #\)/,
+      /^3 · Server trouble: The server had a problem \(HTTP 503\)/,
     );
     await expect(groups.nth(1)).toHaveAccessibleName(
       '2 · Invalid data: data.email: must be a valid email address',
@@ -217,7 +217,7 @@ test.describe('retry queue', () => {
     await rowFor(page, 'Bea Bad').click();
     await details(page).getByRole('button', { name: 'Discard…' }).click();
     await expect(dialog(page).getByRole('heading')).toHaveText('Discard 1 operation?');
-    await expect(dialog(page)).toContainText('the update of Bea Bad will be dropped');
+    await expect(dialog(page)).toContainText('the update of Bea Bad goes to the archive');
     await app.shot('confirm-discard');
     await dialog(page).getByRole('button', { name: 'Discard 1 operation' }).click();
     await expect(page.getByTestId('queue-notice')).toContainText('Discarded 1 operation');
@@ -240,6 +240,8 @@ test.describe('retry queue', () => {
       'discard bad-2',
     ]);
     expect(app.sql('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
+    // kept whole in the archive, never deleted
+    expect(app.sql('SELECT local_id FROM outbox_archive')).toEqual([{ local_id: 'bad-2' }]);
     await page.getByLabel('Filter by status').selectOption('');
     await app.shot('queue-empty');
 

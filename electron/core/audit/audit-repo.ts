@@ -3,7 +3,17 @@ import type { Db } from '../db/open';
 
 /** What the audit trail records: every decision an operator took on the data. */
 export type AuditAction =
-  'resolve' | 'undo_resolve' | 'discard' | 'retry' | 'edit_retry' | 'export' | 'purge';
+  | 'resolve'
+  | 'undo_resolve'
+  | 'discard'
+  | 'retry'
+  | 'edit_retry'
+  | 'export'
+  | 'purge'
+  | 'to_conflict'
+  | 'restore'
+  | 'archive_export'
+  | 'archive_purge';
 
 export interface AuditEntry {
   id: number;

@@ -236,8 +236,9 @@ export class ConflictsRepo {
     at: string;
     /** When the client made the change (the operation's timestamp), for the stale-capture guard. */
     opTimestamp?: string | null;
-  }): void {
-    this.insertStmt.run({
+  }): boolean {
+    // false: a conflict with this opId exists already, and nothing was written
+    const { changes } = this.insertStmt.run({
       local_id: c.localId,
       server_id: c.serverId,
       op_id: c.opId,
@@ -253,6 +254,7 @@ export class ConflictsRepo {
       capture_gap_ms: captureGapMs(c.opTimestamp ?? null, this.serverModified(c)),
       at: c.at,
     });
+    return changes === 1;
   }
 
   /**

@@ -264,6 +264,47 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'retry queue: the archive of discarded operations',
+    up(db) {
+      db.exec(`
+        -- a discarded operation is kept here whole, never deleted: only a purge removes it,
+        -- and only once it was exported to a file that was saved
+        CREATE TABLE outbox_archive (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          -- the outbox row as it was (same seq and opId, so a restore puts it back unchanged)
+          seq             INTEGER NOT NULL,
+          op_id           TEXT NOT NULL UNIQUE,
+          action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+          local_id        TEXT NOT NULL,
+          server_id       TEXT,
+          data            TEXT CHECK (data IS NULL OR json_valid(data)),
+          base_version    INTEGER,
+          op_timestamp    TEXT NOT NULL,
+          status          TEXT NOT NULL,
+          attempts        INTEGER NOT NULL,
+          last_error      TEXT CHECK (last_error IS NULL OR json_valid(last_error)),
+          created_at      TEXT NOT NULL,
+          updated_at      TEXT NOT NULL,
+          visitor_name    TEXT NOT NULL DEFAULT '',
+          -- every attempt with its error, as outbox_attempts held them when archived
+          attempt_log     TEXT NOT NULL CHECK (json_valid(attempt_log)),
+          -- who discarded it, when, and the operations discarded together (one action)
+          archived_at     TEXT NOT NULL,
+          archived_by     TEXT NOT NULL,
+          server_name     TEXT,
+          discard_id      TEXT NOT NULL,
+          -- the matched operation this one came along with (a create's queued changes)
+          depends_on      TEXT,
+          -- set once it is in an export file that was saved: only then may it be purged
+          exported_at     TEXT
+        );
+        CREATE INDEX outbox_archive_by_time ON outbox_archive (archived_at, id);
+        CREATE INDEX outbox_archive_by_discard ON outbox_archive (discard_id, local_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,7 +1,12 @@
+import { fail } from '../../../shared/errors';
 import type { queueChannels } from '../../../shared/ipc/queue-contract';
 import type { QueueActionResult } from '../../../shared/ipc/queue-contract';
-import { QueueActions, type Actor } from '../queue/queue-actions';
+import { ArchiveActions } from '../queue/archive-actions';
+import { GroupEditActions } from '../queue/group-edit-actions';
+import { QueueActions, type Actor, type BuiltExport } from '../queue/queue-actions';
 import { RoleGate } from '../queue/role-gate';
+import { ToConflictActions } from '../queue/to-conflict';
+import { ServerApi } from '../sync/server-api';
 import type { CoreContext } from './context';
 import type { HandlersFor } from './dispatch';
 
@@ -12,6 +17,11 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
   const reading = new QueueActions(ctx.read, ctx.clock);
   const { queue, outbox } = ctx.read;
   const gate = new RoleGate(ctx.repos.state, ctx.sync);
+  const edits = new GroupEditActions(ctx.repos, actions, ctx.clock);
+  const previews = new GroupEditActions(ctx.read, reading, ctx.clock);
+  const toConflict = new ToConflictActions(ctx.repos, actions, ctx.clock);
+  const archive = new ArchiveActions(ctx.repos, actions, ctx.clock);
+  const { archive: archived } = ctx.read;
 
   /** Asks the server for the role first: the window hiding buttons is not the check. */
   const asAdmin = async (what: string): Promise<Actor> => {
@@ -39,6 +49,35 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
       'syncStarted'
     >;
 
+  /**
+   * Two steps, so nothing is marked exported (purgeable) before its file is
+   * saved: main writes it through the save dialog, or the window saves it and
+   * confirms (no desktop: the e2e harness in a browser).
+   */
+  const exportFile = async (
+    file: BuiltExport,
+    confirm: (exportId: string, where: string | null) => { count: number },
+    drop: (exportId: string) => void,
+  ) => {
+    const { content, ...about } = file;
+    let saved;
+    try {
+      saved = await ctx.desktop.saveFile({ filename: file.filename, mime: file.mime, content });
+    } catch (err) {
+      drop(file.exportId);
+      throw err;
+    }
+    if (saved.kind === 'unavailable')
+      return { ...file, saved: 'window' as const, path: null, marked: 0 };
+    if (saved.kind === 'cancelled') {
+      drop(file.exportId);
+      return { ...about, content: '', saved: 'cancelled' as const, path: null, marked: 0 };
+    }
+    const r = await ctx.write(() => confirm(file.exportId, saved.path));
+    ctx.events.emit('queue:changed', { action: 'export', count: r.count });
+    return { ...about, content: '', saved: 'main' as const, path: saved.path, marked: r.count };
+  };
+
   return {
     'queue:role': () => gate.role(),
     'queue:facets': () => queue.facets(),
@@ -64,29 +103,14 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
       changed('discard', r);
       return { ...reply(r), syncStarted: false };
     },
-    // Two steps: nothing is marked exported (purgeable) before the file is saved.
     'queue:export': async ({ format, ...target }) => {
       const by = await asAdmin('export operations');
       const file = await ctx.write(() => actions.buildExport(target, format));
-      const { content, ...about } = file;
-      let saved;
-      try {
-        saved = await ctx.desktop.saveFile({ filename: file.filename, mime: file.mime, content });
-      } catch (err) {
-        actions.dropExport(file.exportId);
-        throw err;
-      }
-      if (saved.kind === 'unavailable')
-        // No desktop (tests, the e2e harness): the window saves it and confirms.
-        return { ...file, saved: 'window' as const, path: null, marked: 0 };
-      if (saved.kind === 'cancelled') {
-        actions.dropExport(file.exportId);
-        return { ...about, content: '', saved: 'cancelled' as const, path: null, marked: 0 };
-      }
-      // The file is on disk: only now are its operations marked exported.
-      const r = await ctx.write(() => actions.confirmExport(file.exportId, by, saved.path));
-      ctx.events.emit('queue:changed', { action: 'export', count: r.count });
-      return { ...about, content: '', saved: 'main' as const, path: saved.path, marked: r.count };
+      return exportFile(
+        file,
+        (id, where) => actions.confirmExport(id, by, where),
+        (id) => actions.dropExport(id),
+      );
     },
     'queue:exportSaved': async ({ exportId }) => {
       const by = await asAdmin('export operations');
@@ -98,6 +122,63 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
       const by = await asAdmin('purge failed operations');
       const r = await ctx.write(() => actions.purge(expected, by));
       changed('purge', r);
+      return { ...reply(r), syncStarted: false };
+    },
+    'queue:editPreview': ({ edit, ...target }) => previews.preview(target, edit),
+    'queue:editGroup': async ({ edit, ...target }) => {
+      const by = await asAdmin('edit operations');
+      const r = await ctx.write(() => edits.apply(target, edit, by));
+      changed('edit_retry', r);
+      return { ...reply(r), syncStarted: sendNow() };
+    },
+    'queue:toConflict': async (target) => {
+      const by = await asAdmin('turn operations into conflicts');
+      const conn = ctx.sync.currentConnection;
+      if (!conn)
+        fail(
+          'not_connected',
+          'Connect to the sync server first: the conflict is made against its current record.',
+          true,
+        );
+      const api = new ServerApi({
+        ...conn,
+        clientId: ctx.repos.state.clientId(),
+        timeoutMs: 15_000,
+      });
+      const records = await toConflict.fetch(api, toConflict.wanted(target));
+      const r = await ctx.write(() => toConflict.apply(target, records, by));
+      changed('to_conflict', r);
+      ctx.events.emit('conflicts:changed', { open: ctx.read.conflicts.openCount() });
+      return { ...reply(r), syncStarted: false };
+    },
+    'queue:archiveFacets': () => archived.facets(),
+    'queue:archiveCount': ({ filter }) => ({ total: archived.count(filter) }),
+    'queue:archivePage': (req) => ({ rows: archived.page(req) }),
+    'queue:restore': async (target) => {
+      const by = await asAdmin('restore archived operations');
+      const r = await ctx.write(() => archive.restore(target, by));
+      changed('restore', r);
+      return { ...reply(r), syncStarted: false };
+    },
+    'queue:archiveExport': async ({ format, ...target }) => {
+      const by = await asAdmin('export archived operations');
+      const file = await ctx.write(() => archive.buildExport(target, format));
+      return exportFile(
+        file,
+        (id, where) => archive.confirmExport(id, by, where),
+        (id) => archive.dropExport(id),
+      );
+    },
+    'queue:archiveExportSaved': async ({ exportId }) => {
+      const by = await asAdmin('export archived operations');
+      const r = await ctx.write(() => archive.confirmExport(exportId, by, null));
+      ctx.events.emit('queue:changed', { action: 'archive_export', count: r.count });
+      return r;
+    },
+    'queue:archivePurge': async ({ expected }) => {
+      const by = await asAdmin('purge archived operations');
+      const r = await ctx.write(() => archive.purge(expected, by));
+      changed('archive_purge', r);
       return { ...reply(r), syncStarted: false };
     },
   };

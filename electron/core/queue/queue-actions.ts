@@ -15,6 +15,7 @@ import { CREATE_REMOVED } from '../outbox/orphan-errors';
 import type { OutboxRepo } from '../outbox/outbox-repo';
 import type { Repos } from '../repos';
 import type { VisitorsRepo } from '../visitors/visitors-repo';
+import type { ArchiveRepo } from './archive-repo';
 import { toCsv, toJson } from './export';
 import type { ExportStamp, QueueRef, QueueRepo } from './queue-repo';
 
@@ -67,6 +68,7 @@ export class QueueActions {
   private readonly outbox: OutboxRepo;
   private readonly visitors: VisitorsRepo;
   private readonly audit: AuditRepo;
+  private readonly archive: ArchiveRepo;
   private readonly pendingExports = new Map<string, PendingExport>();
 
   private readonly db: Db;
@@ -81,6 +83,7 @@ export class QueueActions {
       outbox: this.outbox,
       visitors: this.visitors,
       audit: this.audit,
+      archive: this.archive,
     } = repos);
   }
 
@@ -96,7 +99,7 @@ export class QueueActions {
    * of a failed create; discard takes the changes of a create the server never
    * had. The action counts and audits them like the others.
    */
-  private resolve(
+  resolve(
     target: QueueTarget,
     dependents: 'none' | 'retry' | 'discard' = 'none',
   ): { refs: QueueRef[]; extra: Dependent[] } {
@@ -131,7 +134,7 @@ export class QueueActions {
     return { refs, extra };
   }
 
-  private entry(by: Actor, action: AuditAction, ref: { opId: string; localId: string }) {
+  entry(by: Actor, action: AuditAction, ref: { opId: string; localId: string }) {
     return {
       at: this.now(),
       actor: by.actor,
@@ -210,7 +213,7 @@ export class QueueActions {
   }
 
   /** The mirror shows what will be sent: edited fields change, fields taken out go back to the server's. */
-  private applyEditToMirror(
+  applyEditToMirror(
     localId: string,
     seq: number,
     action: Action,
@@ -378,6 +381,17 @@ export class QueueActions {
       [...byRecord.keys()].map((id) => [id, this.visitors.get(id)?.values ?? null]),
     );
     const datas = new Map(ops.map((r) => [r.opId, this.outbox.bySeq(r.seq!)?.data ?? null]));
+    // A discard keeps every operation whole in the archive (payload, attempts, who, when);
+    // a purge removes only what an export file that was saved already holds.
+    const discardId = action === 'discard' ? randomUUID() : null;
+    if (discardId)
+      this.archive.archive(
+        ops.map((r) => r.seq!),
+        by,
+        at,
+        discardId,
+        dependsOn,
+      );
     const count = this.outbox.adminRemove(ops.map((r) => r.seq!));
     for (const [localId, removed] of byRecord) {
       const serverId = this.visitors.get(localId)?.serverId ?? null;
@@ -392,6 +406,7 @@ export class QueueActions {
             serverName: by.serverName,
             ...(dependsOn.has(r.opId) ? { dependsOn: dependsOn.get(r.opId) } : {}),
             ...(leftBehind.length && r.action === 'create' ? { leftBehind } : {}),
+            ...(discardId ? { archived: true, discardId } : {}),
           },
           before: { payload: datas.get(r.opId), mirror: before.get(localId) },
           after: { mirror: after },
@@ -455,7 +470,7 @@ export class QueueActions {
     return { values, leftBehind: [] };
   }
 
-  private result(
+  result(
     count: number,
     ops: QueueRef[],
     skipped: { loops: number; stranded: number } = { loops: 0, stranded: 0 },

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { CONFLICT_LOOP_CODE, effectiveError } from '../../../shared/queue/classify';
+import { CONFLICT_LOOP_CODE, effectiveError, gaveUp } from '../../../shared/queue/classify';
 import type {
   QueueAttempt,
   QueueCursor,
@@ -147,7 +147,8 @@ function where(filter: QueueFilter, params: Record<string, unknown>): string {
     params.cls = filter.cls;
   }
   if (filter.code) {
-    parts.push('code = @code');
+    // "server" also finds the operations that gave up after server errors ("max_attempts:server").
+    parts.push("(code = @code OR code = 'max_attempts:' || @code)");
     params.code = filter.code;
   }
   if (filter.action) {
@@ -268,12 +269,15 @@ export class QueueRepo {
     return {
       total: rows[0]?.total ?? 0,
       groups: rows.map((r) => {
-        const s = errorSignature(parseError(r.sample));
+        const sample = parseError(r.sample);
+        const s = errorSignature(sample);
         return {
           signature: r.signature,
           cls: s.cls,
           code: s.code,
-          message: s.message,
+          // Real words: one member's message as the server wrote it, not the normalised key.
+          message: sample ? effectiveError(sample).message : '',
+          gaveUp: gaveUp(sample),
           count: r.n,
           retrying: r.retrying,
           failed: r.failed,

@@ -10,7 +10,8 @@ import {
   type MeResponse,
   type Operation,
 } from '../../../shared/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { TombstoneSchema, VisitorSchema } from '../../../shared/visitor';
 import { send, type HttpReply } from './transport';
 
 export interface ServerConnection {
@@ -22,8 +23,11 @@ export interface ServerConnection {
   timeoutMs: number;
 }
 
-/** A failed call: `retryAfterMs` when the server said when to come back; `status` when it answered. */
-export type ApiFailure = AppError & { status?: number; retryAfterMs?: number };
+/**
+ * A failed call: `retryAfterMs` when the server said when to come back; `status` when it answered;
+ * `serverCode` the code of a 404's protocol error body (a missing record says `not_found`).
+ */
+export type ApiFailure = AppError & { status?: number; retryAfterMs?: number; serverCode?: string };
 export type ApiResult<T> =
   | { ok: true; value: T; bytesSent: number; bytesReceived: number }
   | { ok: false; error: ApiFailure; bytesSent: number };
@@ -78,7 +82,11 @@ function statusError(reply: HttpReply, host: string): ApiFailure {
     };
   if (s >= 500)
     return { ...appError('server', `The server had a problem (HTTP ${s})${said}.`, true), ...base };
-  return { ...appError('rejected', `The server refused the request (HTTP ${s})${said}.`), ...base };
+  return {
+    ...appError('rejected', `The server refused the request (HTTP ${s})${said}.`),
+    ...base,
+    ...(s === 404 && parsed.success ? { serverCode: parsed.data.error.code } : {}),
+  };
 }
 
 function parseJson(reply: HttpReply): unknown {
@@ -102,6 +110,20 @@ export class ServerApi {
 
   me(signal?: AbortSignal): Promise<ApiResult<MeResponse>> {
     return this.call('GET', 'api/me', MeResponseSchema, undefined, signal);
+  }
+
+  /**
+   * One record as the server holds it now, or its tombstone (the reference
+   * server's GET /api/visitors/:id; a 404 means it has no such record).
+   */
+  visitor(serverId: string, signal?: AbortSignal) {
+    return this.call(
+      'GET',
+      `api/visitors/${encodeURIComponent(serverId)}`,
+      z.union([TombstoneSchema, VisitorSchema]),
+      undefined,
+      signal,
+    );
   }
 
   changes(

@@ -5,6 +5,7 @@ import { changedFields } from '../../../shared/diff';
 import { VisitorValuesSchema, type VisitorField } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { describeResolution, FIELD_LABEL, show } from './format';
+import { formatDateTime } from '../intl';
 
 const ACTION_LABEL: Record<string, string> = {
   resolve: 'Resolved',
@@ -14,6 +15,10 @@ const ACTION_LABEL: Record<string, string> = {
   edit_retry: 'Edited and retried',
   export: 'Exported',
   purge: 'Purged',
+  to_conflict: 'Turned into a conflict',
+  restore: 'Restored from the archive',
+  archive_export: 'Archive exported',
+  archive_purge: 'Purged from the archive',
 };
 
 /** What an entry changed, in words: the decision taken and the fields it changed. */
@@ -55,8 +60,8 @@ export function AuditTrail({ localId }: { localId: string }) {
       <ul>
         {entries.map((a) => (
           <li key={a.id} data-testid="audit-entry">
-            <time dateTime={a.at}>{new Date(a.at).toLocaleString()}</time> · {a.actor} ·{' '}
-            <b>{ACTION_LABEL[a.action] ?? a.action}</b>
+            <time dateTime={a.at}>{formatDateTime(a.at, { seconds: true, zone: true })}</time> ·{' '}
+            {a.actor} · <b>{ACTION_LABEL[a.action] ?? a.action}</b>
             {summary(a) ? ` · ${summary(a)}` : ''}
           </li>
         ))}

@@ -9,6 +9,7 @@ import { describeResolution, FIELD_LABEL, KIND_LABEL, show } from './format';
 import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
 import { useTableLayout } from '../paging/use-table-layout';
 import { ShapedFrame } from '../paging/ShapedFrame';
+import { formatDateTime, formatNumber } from '../intl';
 
 const ROW_HEIGHT = 40;
 
@@ -54,10 +55,18 @@ function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
           title={`${FIELD_LABEL[f]}: ${showBase ? `base ${show(base?.[f])} · ` : ''}ours ${show(client[f])} · theirs ${show(server?.[f])}`}
         >
           <span className="side-field">{FIELD_LABEL[f]}</span>
-          {showBase && <span className="side-base">{show(base?.[f])} ▸ </span>}
-          <mark className="side-ours">{show(client[f])}</mark>
+          {showBase && (
+            <span className="side-base">
+              <span className="side-tag">base</span> {show(base?.[f])} ▸{' '}
+            </span>
+          )}
+          <mark className="side-ours">
+            <span className="side-tag">ours</span> {show(client[f])}
+          </mark>
           <span className="side-vs">vs</span>
-          <mark className="side-theirs">{show(server?.[f])}</mark>
+          <mark className="side-theirs">
+            <span className="side-tag">theirs</span> {show(server?.[f])}
+          </mark>
         </span>
       ))}
     </span>
@@ -124,7 +133,7 @@ function columnsFor(showBase: boolean) {
       id: 'createdAt',
       header: 'Found',
       enableSorting: true,
-      cell: (info) => new Date(info.getValue()).toLocaleString(),
+      cell: (info) => formatDateTime(info.getValue(), { short: true }),
     }),
   ];
 }
@@ -211,7 +220,7 @@ export function ConflictTable(props: {
                   >
                     <div className="vtable-cell" role="cell">
                       {entry.expanded ? '▾' : '▸'} {FIELD_LABEL[entry.field]}{' '}
-                      <span className="group-count">{entry.count.toLocaleString('en-US')}</span>
+                      <span className="group-count">{formatNumber(entry.count)}</span>
                     </div>
                   </div>
                 );

@@ -15,6 +15,7 @@ import { RulesPanel } from './RulesPanel';
 import { isSelected } from './selection';
 import { SHORTCUTS, ShortcutSheet } from './Shortcuts';
 import './conflicts.css';
+import { formatNumber } from '../intl';
 
 const KINDS: ConflictKind[] = ['field', 'update_deleted', 'delete_modified'];
 
@@ -147,13 +148,11 @@ export function ConflictsScreen() {
       <div className="bulk-bar" role="toolbar" aria-label="Bulk decisions">
         <span className="bulk-count" data-testid="conflict-count">
           {rows.total === null ? 'Counting…' : `${count(total, 'conflict')} match`}
-          {openTotal !== null && openTotal !== total
-            ? ` (of ${openTotal.toLocaleString('en-US')} open)`
-            : ''}
-          {selected ? ` · ${selected.toLocaleString('en-US')} selected` : ''}
+          {openTotal !== null && openTotal !== total ? ` (of ${formatNumber(openTotal)} open)` : ''}
+          {selected ? ` · ${formatNumber(selected)} selected` : ''}
         </span>
         <button onClick={store.selectAll} disabled={total === 0}>
-          Select all {total ? total.toLocaleString('en-US') : ''} matching
+          Select all {total ? formatNumber(total) : ''} matching
         </button>
         {selected > 0 && <button onClick={store.clearSelection}>Clear selection</button>}
         <span className="sep" />

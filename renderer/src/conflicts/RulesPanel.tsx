@@ -1,6 +1,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { SavedRuleView } from '../../../shared/ipc/conflicts-contract';
 import type { FieldRules } from '../../../shared/resolve/types';
+import { Dialog } from '../dialog/Dialog';
 import { RuleEditor } from './RuleEditor';
 import { count, FIELD_LABEL, show } from './format';
 import type { RulesStore } from './rules-store';
@@ -13,123 +14,102 @@ export function RulesPanel(props: { store: RulesStore; onClose: () => void }) {
   const { store } = props;
   const s = useSyncExternalStore(store.subscribe, store.getSnapshot);
   return (
-    <div
-      className="modal-backdrop"
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape') return;
-        // Only this dialog closes: not the one under it, nor the workspace's selection.
-        e.stopPropagation();
-        props.onClose();
-      }}
-    >
-      <div
-        className="modal rules-panel"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Rules and memory"
-      >
-        <h2>Rules and memory</h2>
-        {s.notice && (
-          <p
-            className={s.notice.error ? 'error' : 'muted'}
-            role="status"
-            data-testid="rules-notice"
-          >
-            {s.notice.text}
-          </p>
+    <Dialog className="modal rules-panel" label="Rules and memory" onClose={props.onClose}>
+      <h2>Rules and memory</h2>
+      {s.notice && (
+        <p className={s.notice.error ? 'error' : 'muted'} role="status" data-testid="rules-notice">
+          {s.notice.text}
+        </p>
+      )}
+      <section aria-label="Saved rules">
+        <h3>Saved rules</h3>
+        <p className="muted">
+          Proposed rules give the conflicts a sync brings their decision as a draft; automatic ones
+          apply it right after the sync, as one batch you can undo below.
+        </p>
+        {s.rules?.length === 0 && (
+          <p className="muted">No saved rules yet: use “Save as rule” in a bulk apply’s preview.</p>
         )}
-        <section aria-label="Saved rules">
-          <h3>Saved rules</h3>
-          <p className="muted">
-            Proposed rules give the conflicts a sync brings their decision as a draft; automatic
-            ones apply it right after the sync, as one batch you can undo below.
-          </p>
-          {s.rules?.length === 0 && (
-            <p className="muted">
-              No saved rules yet: use “Save as rule” in a bulk apply’s preview.
-            </p>
-          )}
-          {s.rules && s.rules.length > 0 && (
-            <table className="rules-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Rule</th>
-                  <th>Mode</th>
-                  <th>Matched</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {s.rules.map((r) => (
-                  <RuleRow
-                    key={r.id}
-                    rule={r}
-                    store={store}
-                    dryRun={s.dryRun?.ruleId === r.id ? s.dryRun : null}
-                  />
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-        <section aria-label="Undo applies">
-          <h3>Recent applies</h3>
-          {s.batches?.length === 0 && <p className="muted">Nothing applied yet.</p>}
-          <ul className="batch-list">
-            {s.batches?.map((b) => (
-              <li key={b.id} data-testid="batch-row">
-                <span className="batch-name">{b.description}</span>
-                <span className="muted">
-                  {' '}
-                  · {count(b.count, 'conflict')} · {new Date(b.at).toLocaleString()}
-                </span>
-                {b.undoneAt ? (
-                  <span className="muted"> · undone</span>
-                ) : (
-                  <>
-                    <button
-                      onClick={() => void store.undo(b)}
-                      disabled={b.undoBlocked !== null}
-                      aria-label={`Undo ${b.description}`}
-                    >
-                      Undo
-                    </button>
-                    {b.undoBlocked && <span className="muted batch-reason">{b.undoBlocked}</span>}
-                  </>
-                )}
-              </li>
-            ))}
-          </ul>
-        </section>
-        <section aria-label="Remembered values">
-          <h3>Remembered values</h3>
-          <p className="muted">
-            What a field was settled to for a pair of values; the next conflict with the same pair
-            is proposed the same result (never applied without a click).
-          </p>
-          {s.remembered?.length === 0 && <p className="muted">Nothing remembered yet.</p>}
-          <ul className="remembered-list">
-            {s.remembered?.map((v) => (
-              <li key={v.id} data-testid="remembered-row">
-                <strong>{FIELD_LABEL[v.field]}</strong>: {show(v.ours)} vs {show(v.theirs)} →{' '}
-                <mark>{show(v.result)}</mark>
-                <span className="muted"> · {count(v.uses, 'time')}</span>
-                <button
-                  onClick={() => void store.forget(v)}
-                  aria-label={`Forget ${FIELD_LABEL[v.field]} ${show(v.ours)}`}
-                >
-                  Forget
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-        <footer className="modal-actions">
-          <button onClick={props.onClose}>Close</button>
-        </footer>
-      </div>
-    </div>
+        {s.rules && s.rules.length > 0 && (
+          <table className="rules-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Rule</th>
+                <th>Mode</th>
+                <th>Matched</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {s.rules.map((r) => (
+                <RuleRow
+                  key={r.id}
+                  rule={r}
+                  store={store}
+                  dryRun={s.dryRun?.ruleId === r.id ? s.dryRun : null}
+                />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-label="Undo applies">
+        <h3>Recent applies</h3>
+        {s.batches?.length === 0 && <p className="muted">Nothing applied yet.</p>}
+        <ul className="batch-list">
+          {s.batches?.map((b) => (
+            <li key={b.id} data-testid="batch-row">
+              <span className="batch-name">{b.description}</span>
+              <span className="muted">
+                {' '}
+                · {count(b.count, 'conflict')} · {new Date(b.at).toLocaleString()}
+              </span>
+              {b.undoneAt ? (
+                <span className="muted"> · undone</span>
+              ) : (
+                <>
+                  <button
+                    onClick={() => void store.undo(b)}
+                    disabled={b.undoBlocked !== null}
+                    aria-label={`Undo ${b.description}`}
+                  >
+                    Undo
+                  </button>
+                  {b.undoBlocked && <span className="muted batch-reason">{b.undoBlocked}</span>}
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-label="Remembered values">
+        <h3>Remembered values</h3>
+        <p className="muted">
+          What a field was settled to for a pair of values; the next conflict with the same pair is
+          proposed the same result (never applied without a click).
+        </p>
+        {s.remembered?.length === 0 && <p className="muted">Nothing remembered yet.</p>}
+        <ul className="remembered-list">
+          {s.remembered?.map((v) => (
+            <li key={v.id} data-testid="remembered-row">
+              <strong>{FIELD_LABEL[v.field]}</strong>: {show(v.ours)} vs {show(v.theirs)} →{' '}
+              <mark>{show(v.result)}</mark>
+              <span className="muted"> · {count(v.uses, 'time')}</span>
+              <button
+                onClick={() => void store.forget(v)}
+                aria-label={`Forget ${FIELD_LABEL[v.field]} ${show(v.ours)}`}
+              >
+                Forget
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <footer className="modal-actions">
+        <button onClick={props.onClose}>Close</button>
+      </footer>
+    </Dialog>
   );
 }
 

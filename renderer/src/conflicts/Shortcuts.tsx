@@ -1,3 +1,5 @@
+import { Dialog } from '../dialog/Dialog';
+
 /** The workspace's keyboard map, shown in the UI: one list, so what is shown is what works. */
 export const SHORTCUTS: [keys: string, what: string][] = [
   ['↑ ↓ / J K', 'Move between conflicts'],
@@ -19,22 +21,25 @@ export const SHORTCUTS: [keys: string, what: string][] = [
 
 export function ShortcutSheet(props: { onClose: () => void }) {
   return (
-    <div className="modal-backdrop" onClick={props.onClose}>
-      <div className="modal shortcuts" role="dialog" aria-label="Keyboard shortcuts">
-        <h2>Keyboard shortcuts</h2>
-        <table>
-          <tbody>
-            {SHORTCUTS.map(([k, w]) => (
-              <tr key={k}>
-                <td>
-                  <kbd>{k}</kbd>
-                </td>
-                <td>{w}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
+    <Dialog className="modal shortcuts" label="Keyboard shortcuts" onClose={props.onClose}>
+      <h2>Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {SHORTCUTS.map(([k, w]) => (
+            <tr key={k}>
+              <td>
+                <kbd>{k}</kbd>
+              </td>
+              <td>{w}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <footer className="modal-actions">
+        <button className="primary" onClick={props.onClose}>
+          Close
+        </button>
+      </footer>
+    </Dialog>
   );
 }

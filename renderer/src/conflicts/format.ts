@@ -3,6 +3,7 @@ import type { PickKind, Resolution, Strategy } from '../../../shared/resolve/typ
 import type { VisitorField } from '../../../shared/visitor';
 
 import { FIELD_LABEL } from '../field-labels';
+import { formatNumber } from '../intl';
 
 export { FIELD_LABEL };
 
@@ -43,4 +44,4 @@ export function describeResolution(r: Resolution | null): string {
 }
 
 export const count = (n: number, word: string): string =>
-  `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;

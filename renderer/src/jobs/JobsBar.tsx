@@ -1,8 +1,9 @@
 import { useSyncExternalStore } from 'react';
 import type { JobProgress } from '../../../shared/ipc/jobs-contract';
 import type { JobsStore } from './jobs-store';
+import { formatNumber } from '../intl';
 
-const count = (n: number) => n.toLocaleString();
+const count = formatNumber;
 
 function seconds(s: number): string {
   if (s < 1) return 'under a second';

@@ -1,5 +1,6 @@
 import { CLASS_INFO } from '../../../shared/queue/classify';
 import type { QueueGroup } from '../../../shared/ipc/queue-contract';
+import { formatNumber } from '../intl';
 
 /** Failures grouped by error signature: "312 failed: email is not valid" is one line to act on. */
 export function GroupList(props: {
@@ -8,7 +9,7 @@ export function GroupList(props: {
   active: string | null;
   canAct: boolean;
   onShow: (signature: string | null) => void;
-  onAct: (group: QueueGroup, kind: 'retry' | 'discard' | 'export') => void;
+  onAct: (group: QueueGroup, kind: 'retry' | 'discard' | 'export' | 'edit' | 'conflict') => void;
 }) {
   const { groups } = props;
   if (!groups) return null;
@@ -18,7 +19,7 @@ export function GroupList(props: {
       <h3>
         Failures by error{' '}
         <span className="q-muted">
-          ({props.total.toLocaleString('en-US')} kind{props.total === 1 ? '' : 's'})
+          ({formatNumber(props.total)} kind{props.total === 1 ? '' : 's'})
         </span>
         {props.active && (
           <button className="q-link" onClick={() => props.onShow(null)}>
@@ -28,7 +29,7 @@ export function GroupList(props: {
       </h3>
       <ul aria-label="Error groups">
         {groups.map((g) => {
-          const label = `${g.count.toLocaleString('en-US')} · ${CLASS_INFO[g.cls].label}: ${g.message || g.code}`;
+          const label = `${formatNumber(g.count)} · ${CLASS_INFO[g.cls].label}: ${g.message || g.code}`;
           return (
             <li
               key={g.signature}
@@ -36,13 +37,13 @@ export function GroupList(props: {
               data-testid="error-group"
               className={props.active === g.signature ? 'active' : ''}
             >
-              <span className="q-group-count">{g.count.toLocaleString('en-US')}</span>
+              <span className="q-group-count">{formatNumber(g.count)}</span>
               <span className={`q-class q-class-${g.cls}`}>{CLASS_INFO[g.cls].label}</span>
               <span className="q-group-msg" title={`${g.code}: ${g.message}`}>
                 {g.message || g.code}
                 <span className="q-muted">
                   {' '}
-                  · {g.code}
+                  · {g.gaveUp ? 'gave up after retries' : g.code}
                   {g.retrying ? ` · ${g.retrying} retrying` : ''}
                   {g.failed ? ` · ${g.failed} failed` : ''}
                 </span>
@@ -54,6 +55,8 @@ export function GroupList(props: {
                 {props.canAct && (
                   <>
                     <button onClick={() => props.onAct(g, 'retry')}>Retry group</button>
+                    <button onClick={() => props.onAct(g, 'edit')}>Edit field…</button>
+                    <button onClick={() => props.onAct(g, 'conflict')}>Turn into conflicts…</button>
                     <button onClick={() => props.onAct(g, 'export')}>Export group</button>
                     <button className="q-danger" onClick={() => props.onAct(g, 'discard')}>
                       Discard group

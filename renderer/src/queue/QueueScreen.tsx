@@ -2,6 +2,8 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Action } from '../../../shared/protocol';
 import { CLASS_INFO, ERROR_CLASSES, type ErrorClass } from '../../../shared/queue/classify';
 import { getApi } from '../api';
+import { ArchiveView } from './ArchiveView';
+import { ClusterDialogs } from './ClusterDialogs';
 import { ConfirmDialog } from './ConfirmDialog';
 import { plural } from './format';
 import { GroupList } from './GroupList';
@@ -10,6 +12,7 @@ import { QueueStore, type QueueActionKind, type QueueFilterChoices } from './que
 import { QueueTable } from './QueueTable';
 import { useNow } from './useNow';
 import './queue.css';
+import { formatNumber } from '../intl';
 
 const VERB: Record<QueueActionKind, string> = {
   retry: 'Retry',
@@ -34,11 +37,37 @@ export function QueueScreen() {
   const selection = store.selectionTarget();
   const matching = store.matchingTarget();
 
+  const tabs = (
+    <span className="q-tabs" role="tablist" aria-label="Queue or archive">
+      <button role="tab" aria-selected={s.view === 'queue'} onClick={() => store.setView('queue')}>
+        Queue
+      </button>
+      <button
+        role="tab"
+        aria-selected={s.view === 'archive'}
+        onClick={() => store.setView('archive')}
+      >
+        Archive
+      </button>
+    </span>
+  );
+  if (s.view === 'archive')
+    return (
+      <div className="q-screen">
+        <div className="q-head">
+          <h1>Retry queue</h1>
+          {tabs}
+        </div>
+        <ArchiveView store={store.archive} canAct={canAct} />
+      </div>
+    );
+
   const codes = facets?.codes ?? [];
   return (
     <div className="q-screen">
       <div className="q-head">
         <h1>Retry queue</h1>
+        {tabs}
         <span className="q-counts" data-testid="queue-counts">
           {facets
             ? `${plural(facets.retrying, 'retrying', 'retrying')} · ${plural(facets.failed, 'failed', 'failed')}`
@@ -62,7 +91,7 @@ export function QueueScreen() {
         </button>
         {canAct && facets && facets.failed > 0 && (
           <button className="q-danger" onClick={store.askPurge}>
-            Purge exported ({facets.exportedFailed.toLocaleString('en-US')})…
+            Purge exported ({formatNumber(facets.exportedFailed)})…
           </button>
         )}
       </div>
@@ -118,7 +147,7 @@ export function QueueScreen() {
             <option value="">Every code</option>
             {codes.map((c) => (
               <option key={c.code} value={c.code}>
-                {c.code} ({c.count.toLocaleString('en-US')})
+                {c.code} ({formatNumber(c.count)})
               </option>
             ))}
           </select>
@@ -282,6 +311,7 @@ export function QueueScreen() {
         )}
       </div>
 
+      <ClusterDialogs store={store.clusters} />
       {pending && (
         <ConfirmDialog
           title={
@@ -291,7 +321,7 @@ export function QueueScreen() {
           }
           confirmLabel={
             pending.kind === 'purge'
-              ? `Purge ${pending.count.toLocaleString('en-US')}`
+              ? `Purge ${formatNumber(pending.count)}`
               : `${VERB[pending.kind]} ${plural(pending.count, 'operation')}${pending.format ? ` as ${pending.format.toUpperCase()}` : ''}`
           }
           danger={pending.kind === 'discard' || pending.kind === 'purge'}
@@ -311,10 +341,11 @@ export function QueueScreen() {
               {pending.count === 1 && pending.what !== 'selected' && pending.what !== 'matching'
                 ? pending.what
                 : plural(pending.count, 'operation')}{' '}
-              will be dropped and each record goes back to the server&apos;s version. A create the
-              server never had takes the later changes of its visitor with it (they cannot be sent
-              without it); the result counts them. This cannot be undone, and it is recorded in the
-              audit trail.
+              {pending.count === 1 ? 'goes' : 'go'} to the archive, kept whole (payload, every
+              attempt&apos;s error, who and when), and each record goes back to the server&apos;s
+              version. A create the server never had takes the later changes of its visitor with it
+              (they cannot be sent without it); the result counts them. The archive can restore
+              them, and export them before a purge; it is recorded in the audit trail.
             </p>
           )}
           {pending.kind === 'export' && (

@@ -224,15 +224,21 @@ export function QueueTable(props: {
         <div
           className="vtable-body"
           ref={scrollRef}
+          role="rowgroup"
           tabIndex={0}
           onKeyDown={onKeyDown}
           data-testid="queue-rows"
           aria-label="Operations; arrow keys move, space selects"
         >
           {total === 0 && (
-            <div className="empty">Nothing matches: no operation is waiting or failed here.</div>
+            <div className="empty" role="row">
+              <span role="cell">Nothing matches: no operation is waiting or failed here.</span>
+            </div>
           )}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+          <div
+            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+            role="presentation"
+          >
             {items.map((it, k) => {
               const row = rows[k];
               if (!row) return null;

@@ -1,4 +1,5 @@
 import type { QueueItem } from '../../../shared/ipc/queue-contract';
+import { formatDateTime, formatNumber } from '../intl';
 
 /** Pure wording for the queue screen (tests/unit/queue-format.test.ts). */
 
@@ -16,21 +17,12 @@ export function countdown(nextAttemptAt: string | null, now: number): string {
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
+/** When an attempt happened, with its zone: admins compare these with the server's logs. */
 export function shortTime(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? '—'
-    : d.toLocaleString(undefined, {
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
+  return formatDateTime(iso, { short: true, seconds: true, zone: true });
 }
 
 export function statusText(item: Pick<QueueItem, 'status' | 'source' | 'gaveUp'>): string {

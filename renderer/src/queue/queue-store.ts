@@ -12,6 +12,8 @@ import type {
 } from '../../../shared/ipc/queue-contract';
 import { download } from '../download';
 import { errorText } from '../error-text';
+import { ArchiveStore } from './archive-store';
+import { ClusterStore } from './cluster-store';
 import { plural } from './format';
 import { QueueRows } from './queue-rows';
 
@@ -21,6 +23,12 @@ const NONE: ReadonlySet<string> = new Set();
 const REFRESH_MS = 300;
 
 export type QueueActionKind = 'retry' | 'discard' | 'export' | 'purge';
+
+/** What a failure group's buttons ask for: the first three confirm here, the others open a dialog. */
+export type GroupActionKind = 'retry' | 'discard' | 'export' | 'edit' | 'conflict';
+
+/** The queue itself, or the archive of what was discarded from it. */
+export type QueueView = 'queue' | 'archive';
 
 /** An action waiting for its confirmation, with the count it was asked for. */
 export interface PendingAction {
@@ -54,6 +62,7 @@ export interface QueueFilterChoices {
 }
 
 export interface QueueSnapshot extends QueueFilterChoices {
+  view: QueueView;
   role: QueueRole | null;
   facets: QueueFacets | null;
   groups: { groups: QueueGroup[]; total: number } | null;
@@ -87,7 +96,15 @@ export class QueueStore {
   private sideAsked = 0;
   private started = false;
 
+  /** The archive tab's own state: restore, export and purge of discarded operations. */
+  readonly archive: ArchiveStore;
+  /** A failure group's Edit field… and Turn into conflicts… dialogs; their results are notices. */
+  readonly clusters: ClusterStore;
+
   constructor(private readonly api: Api) {
+    this.archive = new ArchiveStore(api);
+    // queue:changed rereads the rows after either action; the store only says what happened.
+    this.clusters = new ClusterStore(api, (text) => this.say(text));
     const sort: QueueSort = { column: 'created', direction: 'asc' };
     const choices: QueueFilterChoices = {
       status: null,
@@ -99,6 +116,7 @@ export class QueueStore {
     };
     this.snap = {
       ...choices,
+      view: 'queue',
       role: null,
       facets: null,
       groups: null,
@@ -159,6 +177,8 @@ export class QueueStore {
   get canAct(): boolean {
     return this.snap.role?.role === 'admin';
   }
+
+  setView = (view: QueueView): void => this.set({ view });
 
   // ---- filters -----------------------------------------------------------------------------
 
@@ -266,14 +286,22 @@ export class QueueStore {
   }
 
   /** A group's count is under the active filter: the action on it is too. */
-  askGroup = (g: QueueGroup, kind: 'retry' | 'discard' | 'export'): void =>
-    this.ask(
-      kind,
-      { select: { filter: { ...this.filter(), signature: g.signature } }, expected: g.count },
-      g.count,
-      `“${g.message || g.code}”`,
-      kind === 'export' ? 'csv' : undefined,
-    );
+  askGroup = (g: QueueGroup, kind: GroupActionKind): void => {
+    const target: QueueTargetIn = {
+      select: { filter: { ...this.filter(), signature: g.signature } },
+      expected: g.count,
+    };
+    if (kind === 'edit') this.clusters.openEdit(g, target);
+    else if (kind === 'conflict') this.clusters.openConflict(g, target);
+    else
+      this.ask(
+        kind,
+        target,
+        g.count,
+        `“${g.message || g.code}”`,
+        kind === 'export' ? 'csv' : undefined,
+      );
+  };
 
   /** Purging is allowed only after an export: without one, it says so instead of asking. */
   askPurge = (): void => {
@@ -349,7 +377,7 @@ export class QueueStore {
         const done =
           p.kind === 'retry'
             ? `Retrying ${plural(r.count, 'operation')}${r.syncStarted ? '; sending now' : '; they go with the next sync'}.`
-            : `Discarded ${plural(r.count, 'operation')}; the records are back to the server's version.`;
+            : `Discarded ${plural(r.count, 'operation')} into the archive; the records are back to the server's version.`;
         this.say(r.skipped ? `${done} ${r.skipped} left alone: ${r.skippedReason ?? ''}` : done);
         this.set({ selected: NONE });
       }

@@ -1,5 +1,6 @@
 import type { AppError } from '../../../shared/errors';
 import type { SyncProgress, SyncRunOutcome } from '../../../shared/ipc/contract';
+import { formatDateTime, formatNumber } from '../intl';
 
 /**
  * Pure wording and number formatting for the Sync screen and the status bar:
@@ -21,7 +22,7 @@ export function formatBytes(bytes: number): string {
   const shown = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
   // 1023.6 KB rounds to 1024: say 1 MB instead.
   if (shown >= 1024 && unit < UNITS.length - 1) return `1 ${UNITS[unit + 1]}`;
-  return `${shown.toLocaleString('en-US')} ${UNITS[unit]}`;
+  return `${formatNumber(shown)} ${UNITS[unit]}`;
 }
 
 /** 0.4 s, 12 s, 2 min 05 s, 1 h 02 min. */
@@ -51,7 +52,7 @@ export function formatEta(seconds: number | null, phase: SyncProgress['phase']):
 }
 
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatNumber(n);
 }
 
 export function formatRate(opsPerSecond: number): string {
@@ -168,17 +169,9 @@ export function clockTime(iso: string, withSeconds = false): string {
   });
 }
 
-/** Nov 25, 10:42:13: the history's start column. */
+/** Nov 25, 10:42:13 CET: the history's start column, with its zone (runs are reported by time). */
 export function dateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return formatDateTime(iso, { short: true, seconds: true, zone: true });
 }
 
 /** "in 45 s", "in 3 min 10 s", "due now". */

@@ -11,6 +11,8 @@ import {
 } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
+import { localTimeZone } from '../intl';
+import { isoToWallTime, timeZones, wallTimeToIso } from '../zoned-time';
 
 /** The form edits text; these turn it into a record and back. */
 type Form = Record<
@@ -22,13 +24,15 @@ type Form = Record<
   | 'interests'
   | 'notes'
   | 'captureMethod'
-  | 'capturedAt',
+  | 'capturedAt'
+  /** The zone capturedAt's wall time is read in (not stored: the instant is). */
+  | 'capturedZone',
   string
 >;
 
 const CAPTURE_METHODS = ['business_card', 'event_badge', 'qr_code', 'manual'];
 
-function toForm(v: VisitorValues): Form {
+function toForm(v: VisitorValues, zone = localTimeZone()): Form {
   return {
     name: v.name,
     company: v.company ?? '',
@@ -38,21 +42,16 @@ function toForm(v: VisitorValues): Form {
     interests: v.interests.join(', '),
     notes: v.notes ?? '',
     captureMethod: v.captureMethod ?? '',
-    capturedAt: v.capturedAt ? toLocalInput(v.capturedAt) : '',
+    capturedAt: v.capturedAt ? isoToWallTime(v.capturedAt, zone) : '',
+    capturedZone: zone,
   };
-}
-
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 19);
 }
 
 /** `original` keeps precision the inputs cannot show (seconds of capturedAt) when untouched. */
 function fromForm(f: Form, original: VisitorValues): Record<string, unknown> {
   const untouchedDate =
-    original.capturedAt !== null && f.capturedAt === toLocalInput(original.capturedAt);
+    original.capturedAt !== null &&
+    f.capturedAt === isoToWallTime(original.capturedAt, f.capturedZone);
   return {
     name: f.name.trim(),
     company: f.company.trim() || null,
@@ -68,7 +67,8 @@ function fromForm(f: Form, original: VisitorValues): Record<string, unknown> {
     capturedAt: untouchedDate
       ? original.capturedAt
       : f.capturedAt
-        ? new Date(f.capturedAt).toISOString()
+        ? // A time that cannot be read stays as typed, so the schema names the field.
+          (wallTimeToIso(f.capturedAt, f.capturedZone) ?? f.capturedAt)
         : null,
   };
 }
@@ -83,6 +83,7 @@ const LABELS: Record<keyof Form, string> = {
   notes: 'Notes',
   captureMethod: 'Captured by',
   capturedAt: 'Captured at',
+  capturedZone: 'Time zone of “Captured at”',
 };
 
 function syncState(row: VisitorRow | null, ops: OutboxRow[]): string {
@@ -116,6 +117,7 @@ export function RecordPanel(props: {
   const { row, onSaved, onDeleted, onClose } = props;
   const original = row ? toValues(row) : EMPTY_VALUES;
   const [form, setForm] = useState<Form>(() => toForm(original));
+  const [zones] = useState(() => timeZones(localTimeZone()));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [banner, setBanner] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -233,6 +235,24 @@ export function RecordPanel(props: {
         {field('interests')}
         {field('captureMethod', 'select')}
         {field('capturedAt', 'datetime-local')}
+        <div className="field">
+          <label htmlFor="field-capturedZone">{LABELS.capturedZone}</label>
+          <select
+            id="field-capturedZone"
+            value={form.capturedZone}
+            onChange={(e) => {
+              const zone = e.target.value;
+              // The same wall time, now read in the zone chosen: the person says where it was read.
+              setForm((f) => ({ ...f, capturedZone: zone }));
+            }}
+          >
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </div>
         {field('notes', 'textarea')}
         <div className="panel-actions">
           <button type="submit" className="primary" disabled={busy || unchanged}>

@@ -6,6 +6,7 @@ import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
 import { useTableLayout } from '../paging/use-table-layout';
 import { ShapedFrame } from '../paging/ShapedFrame';
+import { formatDateTime } from '../intl';
 
 const ROW_HEIGHT = 34;
 
@@ -70,7 +71,7 @@ const columns = [
     id: 'updatedAt',
     header: 'Changed',
     enableSorting: true,
-    cell: (info) => (info.getValue() ? new Date(info.getValue()).toLocaleString() : ''),
+    cell: (info) => (info.getValue() ? formatDateTime(info.getValue(), { short: true }) : ''),
   }),
 ];
 
@@ -128,12 +129,21 @@ export function VisitorTable(props: {
         <div
           className="vtable-body"
           ref={scrollRef}
+          role="rowgroup"
           tabIndex={0}
           onKeyDown={onKeyDown}
           data-testid="visitor-rows"
+          aria-label="Visitor rows; arrow keys move"
         >
-          {total === 0 && <div className="empty">No visitors match.</div>}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+          {total === 0 && (
+            <div className="empty" role="row">
+              <span role="cell">No visitors match.</span>
+            </div>
+          )}
+          <div
+            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+            role="presentation"
+          >
             {items.map((it, k) => {
               const row = rows[k];
               if (!row) return null;

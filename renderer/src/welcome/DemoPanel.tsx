@@ -3,6 +3,7 @@ import type { SyncProgress } from '../../../shared/ipc/contract';
 import { DEMO_STEPS, type DemoStatus, type DemoStep } from '../../../shared/ipc/setup-contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
+import { formatNumber } from '../intl';
 
 const STEP_LABELS: Record<DemoStep, string> = {
   server: 'Start the demo server on this computer',
@@ -12,7 +13,7 @@ const STEP_LABELS: Record<DemoStep, string> = {
   ready: 'Ready to explore',
 };
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatNumber;
 
 function stepState(step: DemoStep, status: DemoStatus): 'done' | 'active' | 'waiting' | 'failed' {
   if (!status.step) return 'waiting';

@@ -145,6 +145,8 @@ describe('retry queue', () => {
     });
     expect(retried).toMatchObject({ count: 3, syncStarted: true });
     await until(async () => (await queueTotal({ cls: 'server' })) === 0);
+    // Out of the queue includes "on the wire": wait for the run that sends them to end.
+    await until(async () => !(await core.call('sync:status', {})).running);
     const stored = await storedVisitors(srv);
     expect(['flaky-1', 'flaky-2', 'flaky-3'].map((id) => stored.get(id)?.phone)).toEqual([
       '+1 555 flaky-1',
