@@ -32,6 +32,7 @@ export const USAGE = `usage: npm run server -- [options]
   --idle-timeout-ms <ms>     connections where nothing moves for this long closed (default 120000)
   --stop-grace-ms <ms>       on SIGTERM, in-flight requests get this long (default 3000)
   --trust-proxy <v>          behind a reverse proxy: true, or its addresses/subnets (a,b,…)
+  --compress-loopback        gzip large responses to loopback clients too (default: remote only)
   --log-level <level>        fatal, error, warn, info (default), debug or trace
   --synchronous <mode>       SQLite synchronous: FULL (default) or NORMAL
   -h, --help                 this help
@@ -104,6 +105,7 @@ export function parseCliArgs(
         'idle-timeout-ms': { type: 'string' },
         'stop-grace-ms': { type: 'string' },
         'trust-proxy': { type: 'string' },
+        'compress-loopback': { type: 'boolean' },
         'log-level': { type: 'string' },
         'older-than': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -131,6 +133,7 @@ export function parseCliArgs(
       throw new Error('--host: must not be empty');
     if (values.db !== undefined && values.db.trim() === '')
       throw new Error('--db: must not be empty');
+    if (values['compress-loopback']) options.compressLoopback = true;
     const seed = integer('seed', values.seed, 0, 10_000_000);
     if (seed) options.seed = seed;
     const seedValue = integer('seed-value', values['seed-value'], 0, 2 ** 32 - 1);

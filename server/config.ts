@@ -47,6 +47,12 @@ export interface ServerOptions {
    * Default false: the address is the TCP peer.
    */
   trustProxy?: boolean | string | string[];
+  /**
+   * Gzip large responses to loopback clients too (default false: on loopback
+   * gzip costs more than it saves). Turns the off-host path on for tests and
+   * for a server reached through a local tunnel.
+   */
+  compressLoopback?: boolean;
   /** Default page size of the change feed (default 1000, max 10 000). */
   changesPageSize?: number;
   /**

@@ -54,6 +54,20 @@ export const FaultsRequestSchema = z.strictObject({
     })
     .nullable()
     .optional(),
+  /**
+   * A poison operation: every bulk-sync that carries an operation whose
+   * localId starts with the prefix is refused as a whole with `status`
+   * (nothing of it applied), as a server that crashes on one record would.
+   */
+  refuseChunks: z
+    .strictObject({
+      localIdPrefix: wellFormed(128, 1),
+      status: z.union([z.literal(400), z.literal(500), z.literal(502)]).default(500),
+      /** How many chunks to refuse; absent: every match until cleared. */
+      count: Count.optional(),
+    })
+    .nullable()
+    .optional(),
 });
 export type FaultsRequest = z.input<typeof FaultsRequestSchema>;
 type FaultsParsed = z.output<typeof FaultsRequestSchema>;
@@ -63,6 +77,7 @@ export interface FaultState {
   dropResponses: NonNullable<FaultsParsed['dropResponses']> | null;
   delayResponses: NonNullable<FaultsParsed['delayResponses']> | null;
   failOperations: NonNullable<FaultsParsed['failOperations']> | null;
+  refuseChunks: NonNullable<FaultsParsed['refuseChunks']> | null;
 }
 
 export type FaultRoute = 'bulk-sync' | 'changes';
@@ -72,6 +87,7 @@ const empty = (): FaultState => ({
   dropResponses: null,
   delayResponses: null,
   failOperations: null,
+  refuseChunks: null,
 });
 
 export class Faults {
@@ -84,6 +100,7 @@ export class Faults {
       'dropResponses',
       'delayResponses',
       'failOperations',
+      'refuseChunks',
     ] as const) {
       if (!Object.hasOwn(request, key)) continue;
       const value = request[key];
@@ -122,6 +139,14 @@ export class Faults {
     if (!f) return 0;
     if (--f.count <= 0) this.state.delayResponses = null;
     return f.ms;
+  }
+
+  /** The status to refuse a whole bulk-sync with, when one of its localIds matches. */
+  takeChunkRefusal(localIds: readonly string[]): number | null {
+    const f = this.state.refuseChunks;
+    if (!f || !localIds.some((id) => id.startsWith(f.localIdPrefix))) return null;
+    if (f.count !== undefined && --f.count <= 0) this.state.refuseChunks = null;
+    return f.status;
   }
 
   /** Throws the configured failure when `op` matches (called by apply.ts). */

@@ -103,6 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.compressLoopback ? { compressLoopback: true } : {}),
     });
     http = server;
     await server.listen({ port: config.port, host: config.host });

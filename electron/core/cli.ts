@@ -6,6 +6,8 @@
 import { AppErrorException } from '../../shared/errors';
 import { CliError, EXIT, UsageError, parseCommandArgs, type Command } from './cli/args';
 import { importCommand } from './cli/import-command';
+import { repairCommand, verifyCommand } from './cli/mirror-commands';
+import { storageError } from './db/storage-error';
 import { processIo, type Io } from './cli/output';
 import { discardCommand, exportCommand, retryCommand } from './cli/queue-action-commands';
 import { conflictsCommand, failedCommand } from './cli/queue-commands';
@@ -25,6 +27,8 @@ const COMMANDS: readonly Command[] = [
   retryCommand,
   discardCommand,
   exportCommand,
+  verifyCommand,
+  repairCommand,
 ];
 
 const USAGE = `usage: npm run cli -- <command> --db <file> [options]
@@ -82,6 +86,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (err instanceof AppErrorException) {
       io.err(`error: ${err.error.message} [${err.error.code}]\n`);
+      return EXIT.error;
+    }
+    // The disk or the database file in words (full, read-only, damaged), not a stack trace.
+    const storage = storageError(err);
+    if (storage) {
+      io.err(`error: ${storage.message} [${storage.code}]\n`);
       return EXIT.error;
     }
     io.err(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

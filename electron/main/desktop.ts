@@ -20,6 +20,7 @@ import type { Log } from '../core/log/log-file';
 import type { StartConfig } from '../core/host/start-config';
 
 type Settings = NonNullable<StartConfig['settings']>;
+const IMPORT_FILTERS = [{ name: 'CSV or JSONL', extensions: ['csv', 'jsonl', 'ndjson'] }];
 
 /**
  * The settings file through electron-store (atomic writes, the OS's config
@@ -72,6 +73,7 @@ export function serveDesktop(
   deps: { log: Log; store: Store; window(): BrowserWindow | null; relaunch(): void },
 ): void {
   const answer = async (ask: DesktopAsk): Promise<string | boolean | null> => {
+    const w = deps.window();
     switch (ask.op) {
       case 'openFolder':
         return (
@@ -84,11 +86,13 @@ export function serveDesktop(
           defaultPath: join(app.getPath('documents'), ask.filename),
           filters: [{ name: ask.ext.toUpperCase(), extensions: [ask.ext] }],
         };
-        const parent = deps.window();
-        const choice = await (parent
-          ? dialog.showSaveDialog(parent, options)
-          : dialog.showSaveDialog(options));
-        return choice.canceled || !choice.filePath ? null : choice.filePath;
+        const c = await (w ? dialog.showSaveDialog(w, options) : dialog.showSaveDialog(options));
+        return c.canceled || !c.filePath ? null : c.filePath;
+      }
+      case 'chooseOpenPath': {
+        const options = { properties: ['openFile' as const], filters: IMPORT_FILTERS };
+        const c = await (w ? dialog.showOpenDialog(w, options) : dialog.showOpenDialog(options));
+        return c.canceled ? null : (c.filePaths[0] ?? null);
       }
       case 'encrypt':
         return safeStorage.encryptString(ask.text).toString('base64');

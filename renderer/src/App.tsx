@@ -3,6 +3,7 @@ import type { OutboxCounts } from '../../shared/ipc/contract';
 import { getApi } from './api';
 import { ConflictsScreen } from './conflicts/ConflictsScreen';
 import { errorText } from './error-text';
+import { ImportScreen } from './import/ImportScreen';
 import { JobsBar } from './jobs/JobsBar';
 import { JobsStore } from './jobs/jobs-store';
 import { QueueScreen } from './queue/QueueScreen';
@@ -27,6 +28,7 @@ const SCREENS = [
     render: ({ sync, counts }: ScreenProps) => <SyncScreen store={sync} counts={counts} />,
   },
   { id: 'queue', label: 'Retry queue', render: () => <QueueScreen /> },
+  { id: 'import', label: 'Import', render: () => <ImportScreen /> },
   { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
 ] as const;
 type Screen = (typeof SCREENS)[number]['id'];

@@ -93,6 +93,13 @@ async function bulkSync(ctx: RequestContext, body: unknown): Promise<void> {
   if (!parsed.ok)
     throw new HttpError(parsed.rejection.status, parsed.rejection.code, parsed.rejection.message);
   const { ops, lastSyncMs } = parsed.request;
+  const refusal = app.faults.takeChunkRefusal(ops.flatMap((p) => (p.ok ? [p.op.localId] : [])));
+  if (refusal !== null)
+    throw new HttpError(
+      refusal,
+      refusal === 400 ? 'bad_request' : 'internal',
+      'injected fault: this chunk carries a refused operation',
+    );
 
   const ids: string[] = [];
   const keys: string[] = [];

@@ -21,6 +21,7 @@ import {
 } from '../handlers/admin';
 import { beforeBody, handleBulkSync } from '../handlers/bulk-sync';
 import { handleChanges } from '../handlers/changes';
+import { handleDigest } from '../handlers/digest';
 import { handleGetVisitor, handleHealth, handleMe } from '../handlers/misc';
 import { HttpError } from './errors';
 import { DepthGuard } from './json-body';
@@ -37,6 +38,12 @@ const ChangesQuerySchema = z.object({
   limit: z.string().max(20, { abort: true }).optional(),
 });
 const IdParamsSchema = z.object({ id: z.string() });
+const DigestQuerySchema = z.object({
+  after: z.string().max(200, { abort: true }).optional(),
+  until: z.string().max(200, { abort: true }).optional(),
+  parts: z.string().max(20, { abort: true }).optional(),
+  records: z.string().max(5, { abort: true }).optional(),
+});
 
 /**
  * preParsing of every route with a body: the nesting guard, after
@@ -67,6 +74,16 @@ const METHODS: readonly HTTPMethods[] = [
   'OPTIONS',
 ];
 
+/**
+ * An async handler that sends with reply.send must hand Fastify the reply:
+ * resolving to undefined after a send lets Fastify finish the response
+ * before @fastify/compress has streamed it (a gzipped body of 0 bytes).
+ */
+async function answered(reply: FastifyReply, work: unknown): Promise<FastifyReply> {
+  await work;
+  return reply;
+}
+
 export function registerRoutes(fastify: FastifyInstance, app: App): void {
   const r = fastify.withTypeProvider<ZodTypeProvider>();
   const served = new Map<string, HTTPMethods[]>();
@@ -79,28 +96,39 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     schema: { body: BulkSyncRequestSchema },
     // Fault hooks and header checks fail the request before its body is read.
     preParsing: [async (request) => beforeBody(app, request.headers), guardDepth],
-    handler: (request, reply) => handleBulkSync(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleBulkSync(ctx(app, request, reply), request.body)),
   });
 
   note('/api/visitors/changes', 'GET');
   r.get('/api/visitors/changes', {
     config: { role: 'staff' },
     schema: { querystring: ChangesQuerySchema },
-    handler: (request, reply) => handleChanges(ctx(app, request, reply), request.query),
+    handler: async (request, reply) =>
+      answered(reply, handleChanges(ctx(app, request, reply), request.query)),
+  });
+
+  note('/api/visitors/digest', 'GET');
+  r.get('/api/visitors/digest', {
+    config: { role: 'staff' },
+    schema: { querystring: DigestQuerySchema },
+    handler: async (request, reply) =>
+      answered(reply, handleDigest(ctx(app, request, reply), request.query)),
   });
 
   note('/api/visitors/:id', 'GET');
   r.get('/api/visitors/:id', {
     config: { role: 'staff' },
     schema: { params: IdParamsSchema },
-    handler: (request, reply) => handleGetVisitor(ctx(app, request, reply), request.params.id),
+    handler: async (request, reply) =>
+      answered(reply, handleGetVisitor(ctx(app, request, reply), request.params.id)),
   });
 
   note('/api/me', 'GET');
   r.get('/api/me', {
     config: { role: 'staff' },
     schema: { response: { 200: MeResponseSchema } },
-    handler: (request, reply) => handleMe(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleMe(ctx(app, request, reply))),
   });
 
   note('/api/health', 'GET');
@@ -111,25 +139,27 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     config: { role: 'admin' },
     preParsing: guardDepth,
     schema: { body: SimulateRequestSchema, response: { 200: SimulateResponseSchema } },
-    handler: (request, reply) => handleSimulate(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleSimulate(ctx(app, request, reply), request.body)),
   });
 
   note('/api/admin/faults', 'GET');
   r.get('/api/admin/faults', {
     config: { role: 'admin' },
-    handler: (request, reply) => handleGetFaults(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleGetFaults(ctx(app, request, reply))),
   });
   note('/api/admin/faults', 'POST');
   r.post('/api/admin/faults', {
     config: { role: 'admin' },
     preParsing: guardDepth,
     schema: { body: FaultsRequestSchema },
-    handler: (request, reply) => handleSetFaults(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleSetFaults(ctx(app, request, reply), request.body)),
   });
   note('/api/admin/faults', 'DELETE');
   r.delete('/api/admin/faults', {
     config: { role: 'admin' },
-    handler: (request, reply) => handleClearFaults(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleClearFaults(ctx(app, request, reply))),
   });
 
   note('/api/admin/visitors', 'POST');
@@ -137,13 +167,14 @@ export function registerRoutes(fastify: FastifyInstance, app: App): void {
     config: { role: 'admin' },
     preParsing: guardDepth,
     schema: { body: FixtureRequestSchema },
-    handler: (request, reply) => handleFixtures(ctx(app, request, reply), request.body),
+    handler: async (request, reply) =>
+      answered(reply, handleFixtures(ctx(app, request, reply), request.body)),
   });
 
   note('/api/admin/stats', 'GET');
   r.get('/api/admin/stats', {
     config: { role: 'admin' },
-    handler: (request, reply) => handleStats(ctx(app, request, reply)),
+    handler: async (request, reply) => answered(reply, handleStats(ctx(app, request, reply))),
   });
 
   // A known path with another method: 405 with Allow (an exact path also

@@ -45,6 +45,8 @@ export interface HttpOptions {
   logLevel?: string;
   rateLimit?: RateLimitOptions | null;
   trustProxy?: boolean | string | string[];
+  /** Gzip large responses to loopback clients as well (ServerOptions.compressLoopback). */
+  compressLoopback?: boolean;
 }
 
 /** Large responses are gzipped for remote clients only: on loopback it halves throughput. */
@@ -299,7 +301,8 @@ export function buildHttpServer(app: App, options: HttpOptions): FastifyInstance
       'X-Request-Id': request.id,
     });
     // @fastify/compress honours this request header: no gzip on loopback.
-    if (isLoopback(request.socket.remoteAddress)) request.headers['x-no-compression'] = '1';
+    if (!options.compressLoopback && isLoopback(request.socket.remoteAddress))
+      request.headers['x-no-compression'] = '1';
     const role = request.routeOptions.config.role;
     if (app.stopping && role !== undefined) {
       void reply.header('Connection', 'close');

@@ -320,6 +320,14 @@ function readTx(q: Query, snap: SnapshotInfo, floor: number | null): StoreTx {
     pruneApplied: refuse,
     savepoint: (fn) => fn(),
     liveIds: () => liveIdsOf(q),
+    liveRange: async (after, limit) => {
+      const r = await q(
+        `SELECT ${VISITOR_COLS} FROM visitors WHERE NOT deleted AND id COLLATE "C" > $1
+         ORDER BY id COLLATE "C" LIMIT $2`,
+        [after ?? '', limit],
+      );
+      return (r.rows as VisitorRow[]).map(rowToStored);
+    },
     stats: () => statsOf(q),
   };
 }

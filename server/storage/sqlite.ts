@@ -262,6 +262,9 @@ function prepareStatements(db: Database.Database) {
     liveIds: db
       .prepare<[], string>('SELECT id FROM visitors WHERE deleted = 0 ORDER BY id')
       .pluck(),
+    liveRange: db.prepare<[string, number], VisitorRow>(
+      'SELECT * FROM visitors WHERE deleted = 0 AND id > ? ORDER BY id LIMIT ?',
+    ),
     counts: db.prepare<[], { live: number; dead: number }>(
       'SELECT COALESCE(SUM(deleted = 0), 0) AS live, COALESCE(SUM(deleted = 1), 0) AS dead FROM visitors',
     ),
@@ -425,6 +428,7 @@ export class SqliteVisitorStore implements VisitorStore {
         }
       },
       liveIds: async () => s.liveIds.all(),
+      liveRange: async (after, limit) => s.liveRange.all(after ?? '', limit).map(rowToStored),
       stats: async (): Promise<StoreStats> => {
         const c = s.counts.get() ?? { live: 0, dead: 0 };
         return {

@@ -125,6 +125,8 @@ export interface StoreTx {
   writeFloorSeen?(): number | null;
   /** Ids of all live (not deleted) records, in id order. */
   liveIds(): Promise<string[]>;
+  /** Live records with id > `after` (null: from the first), in id order (bytewise), at most `limit`. */
+  liveRange?(after: string | null, limit: number): Promise<StoredVisitor[]>;
   stats(): Promise<StoreStats>;
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../resolve/types';
 import { VISITOR_FIELDS, VisitorFieldNameSchema } from '../visitor';
 import { channel, NoArgs } from './channel';
+import { boundedText, CursorKeySchema } from './bounded';
 import { LocalIdSchema } from './visitors-contract';
 
 /** The conflict workspace and the audit trail: its part of the channel and event maps in contract.ts. */
@@ -29,9 +30,9 @@ export const ConflictFilterSchema = z.strictObject({
   /** Conflicts on any of these fields (empty: any). */
   fields: z.array(ConflictFieldSchema).max(VISITOR_FIELDS.length).default([]),
   kinds: z.array(ConflictKindSchema).max(3).default([]),
-  company: z.string().trim().max(200).default(''),
+  company: boundedText(200, { trim: true }).default(''),
   /** Name, company or any value either side holds. */
-  text: z.string().trim().max(200).default(''),
+  text: boundedText(200, { trim: true }).default(''),
   /** Only conflicts with / without a decision chosen in the workspace. */
   decided: z.enum(['any', 'yes', 'no']).default('any'),
   /** Only stale captures (the client's change made long before the server's), or only fresh ones. */
@@ -49,7 +50,7 @@ export const ConflictSortSchema = z.strictObject({
 });
 export type ConflictSort = z.infer<typeof ConflictSortSchema>;
 
-export const ConflictCursorSchema = z.strictObject({ key: z.string(), id: z.number().int() });
+export const ConflictCursorSchema = z.strictObject({ key: CursorKeySchema, id: z.number().int() });
 export type ConflictCursor = z.infer<typeof ConflictCursorSchema>;
 
 const ConflictQuerySchema = z.strictObject({
@@ -244,7 +245,7 @@ export const conflictChannels = {
     z.strictObject({
       target: ConflictTargetSchema,
       decision: DecisionSchema,
-      description: z.string().trim().max(500).default(''),
+      description: boundedText(500, { trim: true }).default(''),
       /** From the preview: conflicts newer than it are left alone. */
       throughId: z.number().int().optional(),
     }),

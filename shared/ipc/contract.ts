@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AppError } from '../errors';
 import { appChannels, appEvents } from './app-contract';
 import { conflictChannels, conflictEvents } from './conflicts-contract';
+import { importChannels, importEvents } from './import-contract';
 import { jobsChannels, jobsEvents } from './jobs-contract';
 import { queueChannels, queueEvents } from './queue-contract';
 import { setupChannels, setupEvents } from './setup-contract';
@@ -28,6 +29,7 @@ export const channels = {
   ...queueChannels,
   ...setupChannels,
   ...jobsChannels,
+  ...importChannels,
 } as const;
 
 /** What the core pushes to the window. */
@@ -39,6 +41,7 @@ export const events = {
   ...queueEvents,
   ...setupEvents,
   ...jobsEvents,
+  ...importEvents,
 } as const;
 
 export type Channels = typeof channels;

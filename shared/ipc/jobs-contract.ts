@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { channel, NoArgs } from './channel';
 
-export const JOB_KINDS = ['bulk_apply', 'bulk_preview', 'bulk_undo', 'import'] as const;
+export const JOB_KINDS = [
+  'bulk_apply',
+  'bulk_preview',
+  'bulk_undo',
+  'import',
+  'mirror_check',
+  'mirror_repair',
+] as const;
 export const JobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKindSchema>;
 

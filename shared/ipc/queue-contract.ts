@@ -7,20 +7,21 @@ import { FieldEditSchema } from '../queue/group-edit';
 import { MAX_PAYLOAD_TEXT } from '../queue/payload-edit';
 import { VisitorValuesSchema } from '../visitor';
 import { channel, NoArgs } from './channel';
+import { boundedText, CursorKeySchema } from './bounded';
 
 export const QUEUE_STATUSES = ['retrying', 'failed'] as const;
 export const QueueStatusSchema = z.enum(QUEUE_STATUSES);
 
-const OpIdSchema = z.string().min(1).max(128);
+const OpIdSchema = boundedText(128, { min: 1 });
 
 export const QueueFilterSchema = z.strictObject({
   status: QueueStatusSchema.nullable().default(null),
   cls: ErrorClassSchema.nullable().default(null),
-  code: z.string().max(200).nullable().default(null),
+  code: boundedText(200).nullable().default(null),
   action: ActionSchema.nullable().default(null),
-  text: z.string().max(200).default(''),
+  text: boundedText(200).default(''),
   /** One error group (errorSignature().key). */
-  signature: z.string().max(2_000).nullable().default(null),
+  signature: boundedText(2_000).nullable().default(null),
 });
 export type QueueFilter = z.output<typeof QueueFilterSchema>;
 export type QueueFilterIn = z.input<typeof QueueFilterSchema>;
@@ -41,7 +42,7 @@ export const QueueSortSchema = z.strictObject({
 });
 export type QueueSort = z.infer<typeof QueueSortSchema>;
 
-export const QueueCursorSchema = z.strictObject({ key: z.string(), opId: z.string() });
+export const QueueCursorSchema = z.strictObject({ key: CursorKeySchema, opId: OpIdSchema });
 export type QueueCursor = z.infer<typeof QueueCursorSchema>;
 
 export const QueuePageRequestSchema = z.strictObject({

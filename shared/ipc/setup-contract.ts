@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ConnectionSettingSchema, SettingsPatchSchema, SettingsSchema } from '../settings/schema';
 import { ServerUrlSchema } from '../server-url';
+import { TokenSchema } from '../token';
 import { channel, NoArgs } from './channel';
 
-export const TokenSchema = z.string().trim().min(1, 'is required').max(4096, 'is too long');
+export { TokenSchema };
 
 export const ConnectRequestSchema = z.strictObject({
   serverUrl: ServerUrlSchema,

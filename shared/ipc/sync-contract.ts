@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ServerUrlSchema } from '../server-url';
+import { TokenSchema } from '../token';
+import { MirrorRepairSchema, MirrorReportSchema } from '../digest';
 import { channel, NoArgs } from './channel';
 
 export const SYNC_RUN_OUTCOMES = [
@@ -85,13 +87,17 @@ export const syncChannels = {
   'sync:connect': channel(
     z.strictObject({
       serverUrl: ServerUrlSchema,
-      token: z.string().trim().min(1, 'is required').max(4096),
+      token: TokenSchema,
     }),
     SyncStatusSchema,
   ),
   'sync:start': channel(NoArgs, SyncSummarySchema),
   'sync:cancel': channel(NoArgs, z.object({ cancelled: z.boolean() })),
   'sync:status': channel(NoArgs, SyncStatusSchema),
+  /** Compares the mirror with the server (GET /api/visitors/digest) as a job with progress. */
+  'sync:checkMirror': channel(NoArgs, MirrorReportSchema),
+  /** Checks, re-pulls only the records that differ (local work kept), and checks again. */
+  'sync:repairMirror': channel(NoArgs, MirrorRepairSchema),
   'sync:history': channel(
     z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
     z.array(SyncRunSchema),

@@ -2,27 +2,57 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ActionSchema } from '../protocol';
-import { VisitorCreateDataSchema, VisitorPatchSchema, VisitorValuesSchema } from '../visitor';
+import {
+  isoTimestamp,
+  VisitorCreateDataSchema,
+  VisitorPatchSchema,
+  VisitorValuesSchema,
+} from '../visitor';
 import { channel, NoArgs } from './channel';
+import { boundedText, CursorKeySchema } from './bounded';
 
 /** The console's own id of a visitor record (the server's id may not exist yet). */
-export const LocalIdSchema = z.string().min(1).max(128);
+export const LocalIdSchema = boundedText(128, { min: 1 });
 
-export const VISITOR_SORT_COLUMNS = ['name', 'company', 'email', 'title', 'updatedAt'] as const;
+export const VISITOR_SORT_COLUMNS = [
+  'name',
+  'company',
+  'email',
+  'title',
+  'phone',
+  'interests',
+  'updatedAt',
+] as const;
 export const VisitorSortSchema = z.strictObject({
   column: z.enum(VISITOR_SORT_COLUMNS),
   direction: z.enum(['asc', 'desc']),
 });
 export type VisitorSort = z.infer<typeof VisitorSortSchema>;
 
+/** Where a visitor's record stands with the server. */
+export const VISITOR_SYNC_STATES = ['synced', 'pending', 'conflict', 'failed'] as const;
+
+/** Narrowing beyond the text search; every part optional. */
+export const VisitorFilterSchema = z.strictObject({
+  syncState: z.enum(VISITOR_SYNC_STATES).optional(),
+  captureMethod: z.string().max(50).optional(),
+  /** Captured at or after this instant. */
+  capturedFrom: isoTimestamp.optional(),
+  /** Captured before this instant. */
+  capturedTo: isoTimestamp.optional(),
+});
+export type VisitorFilter = z.infer<typeof VisitorFilterSchema>;
+
 export const VisitorQuerySchema = z.strictObject({
-  search: z.string().max(200).default(''),
+  /** Words matched as prefixes in every text field (name, company, email, title, phone, interests, notes). */
+  search: boundedText(200).default(''),
+  filter: VisitorFilterSchema.default({}),
   sort: VisitorSortSchema.default({ column: 'name', direction: 'asc' }),
 });
 export type VisitorQuery = z.input<typeof VisitorQuerySchema>;
 
 /** Where the previous page ended, so the next one is a keyset seek, not an OFFSET scan. */
-export const PageCursorSchema = z.strictObject({ key: z.string(), localId: z.string() });
+export const PageCursorSchema = z.strictObject({ key: CursorKeySchema, localId: LocalIdSchema });
 export type PageCursor = z.infer<typeof PageCursorSchema>;
 
 export const VisitorPageRequestSchema = VisitorQuerySchema.extend({
@@ -79,7 +109,7 @@ export type OutboxCounts = z.infer<typeof OutboxCountsSchema>;
 
 export const visitorsChannels = {
   'visitors:count': channel(
-    VisitorQuerySchema.pick({ search: true }),
+    VisitorQuerySchema.pick({ search: true, filter: true }),
     z.object({ total: z.number().int() }),
   ),
   'visitors:page': channel(

@@ -21,10 +21,10 @@ export type PickKind = z.infer<typeof PickKindSchema>;
 
 /** `value` stays unknown on the wire: it is validated with the field's own schema on use. */
 export const PickSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('client') }),
-  z.object({ kind: z.literal('server') }),
-  z.object({ kind: z.literal('merged') }),
-  z.object({ kind: z.literal('typed'), value: z.unknown() }),
+  z.strictObject({ kind: z.literal('client') }),
+  z.strictObject({ kind: z.literal('server') }),
+  z.strictObject({ kind: z.literal('merged') }),
+  z.strictObject({ kind: z.literal('typed'), value: z.unknown() }),
 ]);
 export type Pick = z.infer<typeof PickSchema>;
 
@@ -38,15 +38,15 @@ export type Picks = z.infer<typeof PicksSchema>;
  * fix a typo while resolving).
  */
 export const ResolutionSchema = z.discriminatedUnion('strategy', [
-  z.object({ strategy: z.literal('server_wins') }),
-  z.object({ strategy: z.literal('client_wins') }),
-  z.object({ strategy: z.literal('merge') }),
-  z.object({ strategy: z.literal('manual'), picks: PicksSchema }),
+  z.strictObject({ strategy: z.literal('server_wins') }),
+  z.strictObject({ strategy: z.literal('client_wins') }),
+  z.strictObject({ strategy: z.literal('merge') }),
+  z.strictObject({ strategy: z.literal('manual'), picks: PicksSchema }),
 ]);
 export type Resolution = z.infer<typeof ResolutionSchema>;
 
 /** A bulk rule: "for phone take ours, for interests merge, for title theirs", else `default`. */
-export const FieldRulesSchema = z.object({
+export const FieldRulesSchema = z.strictObject({
   fields: z.partialRecord(FieldNameSchema, PickKindSchema),
   default: z.enum(['server_wins', 'client_wins', 'merge']),
 });

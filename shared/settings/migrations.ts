@@ -149,7 +149,8 @@ export interface SettingsLoad {
 }
 
 const show = (v: unknown): string => {
-  const s = JSON.stringify(v);
+  // A password in an address (http://user:secret@host) is named, never repeated.
+  const s = JSON.stringify(v)?.replace(/\/\/[^/@\s"]*@/g, '//…@');
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}…` : s;
 };
 

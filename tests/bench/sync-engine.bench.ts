@@ -1,23 +1,123 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../../server/index';
-import { DEFAULT_SYNC_SETTINGS } from '../../electron/core/sync/engine';
+import { DEFAULT_SYNC_SETTINGS, toWire } from '../../electron/core/sync/engine';
+import { chunk } from '../../electron/core/sync/chunker';
+import { VisitorEdits } from '../../electron/core/visitors/visitor-edits';
+import { systemClock } from '../../electron/core/clock';
 import { makeCore } from '../fixtures/core';
 import type { Benchmark, BenchRow } from './harness';
+import { plainMirror } from './plain-client';
+import { startServerProcess } from './server-process';
 
-const TOKEN = 'bench-token';
-const MIRROR = 50_000;
-const PUSH = 10_000;
+const TOKEN = 'bench-token-0001';
+const PAGE = 5_000;
+const MIRROR = 200_000;
+const MIRROR_FULL = 1_000_000;
+const PUSH_SEED = 40_000;
+const CHUNK = 500;
+/** T2's mix: creates, updates of distinct records, deletes of other distinct records. */
+const PUSH_MIX = { create: 20_000, update: 20_000, delete: 10_000 };
 
-function post(url: string, path: string, body: string): Promise<void> {
+/** Peak resident memory of this process while fn runs, in MB (sampled every 20 ms). */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function mirrorRows(count: number, id: string, label: string): Promise<BenchRow[]> {
+  const srv = await startServerProcess(
+    ['--db', ':memory:', '--seed', String(count), '--changes-page-size', String(PAGE)],
+    TOKEN,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'vrc-bench-'));
+  try {
+    const plain = async (indexes: boolean, name: string) => {
+      global.gc?.();
+      const t0 = performance.now();
+      const { result: n, peakMb } = await withPeakRss(() =>
+        plainMirror(srv.url, TOKEN, join(dir, `${name}.sqlite`), PAGE, indexes),
+      );
+      return { ms: performance.now() - t0, n, peakMb };
+    };
+    const engine = async () => {
+      global.gc?.();
+      const core = makeCore({ settings: () => ({ ...DEFAULT_SYNC_SETTINGS, pageSize: PAGE }) });
+      core.sync.configure({ serverUrl: srv.url, token: TOKEN });
+      try {
+        const t0 = performance.now();
+        const { result, peakMb } = await withPeakRss(() => core.sync.sync());
+        return { ms: performance.now() - t0, n: result.pulled, peakMb };
+      } finally {
+        core.dispose();
+      }
+    };
+    // Alternated, so drift on a shared machine falls on both sides alike.
+    const p1 = await plain(true, 'plain1');
+    const e1 = await engine();
+    const bare = await plain(false, 'bare');
+    const runs = count > MIRROR ? 1 : 2;
+    const p = [p1];
+    const e = [e1];
+    for (let i = 1; i < runs; i++) {
+      e.push(await engine());
+      p.push(await plain(true, `plain${i + 1}`));
+    }
+    for (const r of [...e, ...p]) if (r.n !== count) throw new Error(`mirrored ${r.n} of ${count}`);
+    const best = (rs: { ms: number }[]) => Math.min(...rs.map((r) => r.ms));
+    const rate = (ms: number) => (count / ms) * 1000;
+    const rows: BenchRow[] = [
+      {
+        id,
+        name: `first mirror of ${label} visitors through the engine (server in its own process)`,
+        value: rate(best(e)),
+        unit: 'visitors/s',
+        baseline: rate(best(p)),
+        baselineLabel:
+          'plain client: same pages, JSON.parse, one upsert per record (same columns and indexes), a tx per page',
+        target: id === 'T1' ? { atLeast: 0.9 } : { atLeast: 1 / 1.5 },
+      },
+      {
+        id: `${id}-noindex`,
+        name: `first mirror of ${label} visitors, for information`,
+        value: rate(best(e)),
+        unit: 'visitors/s',
+        baseline: rate(bare.ms),
+        baselineLabel: 'the same plain client into a table without the sort indexes',
+      },
+    ];
+    if (id === 'T1b')
+      rows.push({
+        id: 'T1b-mem',
+        name: `peak memory of the core while mirroring ${label} visitors`,
+        value: Math.max(...e.map((r) => r.peakMb)),
+        unit: 'MB',
+        baseline: Math.max(...p.map((r) => r.peakMb)),
+        baselineLabel: "the plain client's peak memory",
+        target: { valueAtMost: 400 },
+      });
+    return rows;
+  } finally {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function post(agent: Agent, url: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
-      new URL(path, url),
+      new URL('/api/visitors/bulk-sync', url),
       {
         method: 'POST',
+        agent,
         headers: {
           authorization: `Bearer ${TOKEN}`,
           'content-type': 'application/json',
@@ -36,167 +136,91 @@ function post(url: string, path: string, body: string): Promise<void> {
   });
 }
 
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-/** Raw better-sqlite3: the same rows into a table shaped like the mirror, one transaction per 5 000. */
-function rawInsertRate(records: Record<string, unknown>[]): number {
-  const dir = mkdtempSync(join(tmpdir(), 'vrc-bench-'));
-  const db = new Database(join(dir, 'raw.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(
-    'CREATE TABLE v (id TEXT PRIMARY KEY, name TEXT, company TEXT, email TEXT, title TEXT, phone TEXT, interests TEXT, notes TEXT, capture_method TEXT, captured_at TEXT, version INTEGER, base TEXT)',
-  );
-  const ins = db.prepare(
-    'INSERT INTO v VALUES (@id, @name, @company, @email, @title, @phone, @interests, @notes, @captureMethod, @capturedAt, @version, @base)',
-  );
-  const rows = records.map((r) => ({
-    id: r.id,
-    name: r.name,
-    company: r.company ?? null,
-    email: r.email ?? null,
-    title: r.title ?? null,
-    phone: r.phone ?? null,
-    interests: JSON.stringify(r.interests ?? []),
-    notes: r.notes ?? null,
-    captureMethod: r.captureMethod ?? null,
-    capturedAt: r.capturedAt ?? null,
-    version: r.version ?? 1,
-    base: JSON.stringify(r),
-  }));
-  const t0 = performance.now();
-  for (let i = 0; i < rows.length; i += 5_000)
-    db.transaction(() => rows.slice(i, i + 5_000).forEach((r) => ins.run(r)))();
-  const ms = performance.now() - t0;
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-  return (rows.length / ms) * 1000;
-}
-
 export const benchmarks: Benchmark[] = [
   {
-    name: 'first mirror of 50 000 visitors through the engine',
-    async run(): Promise<BenchRow[]> {
-      const srv = await startServer({
-        port: 0,
-        db: ':memory:',
-        tokens: `${TOKEN}:admin`,
-        seed: MIRROR,
-        changesPageSize: 5_000,
-      });
-      // Raw HTTP: the same pages fetched and parsed, nothing written.
-      const records: Record<string, unknown>[] = [];
-      let t0 = performance.now();
-      let since: string | null = null;
-      for (;;) {
-        const q = new URLSearchParams({ limit: '5000', ...(since ? { since } : {}) });
-        const page = JSON.parse(await get(`${srv.url}/api/visitors/changes?${q}`)) as {
-          visitors: Record<string, unknown>[];
-          cursor: string;
-          hasMore: boolean;
-        };
-        records.push(...page.visitors);
-        since = page.cursor;
-        if (!page.hasMore) break;
-      }
-      const httpRate = (records.length / (performance.now() - t0)) * 1000;
-      const sqliteRate = rawInsertRate(records);
-
-      const core = makeCore({ settings: () => ({ ...DEFAULT_SYNC_SETTINGS, pageSize: 5_000 }) });
-      core.sync.configure({ serverUrl: srv.url, token: TOKEN });
-      t0 = performance.now();
-      const summary = await core.sync.sync();
-      const engineRate = (summary.pulled / (performance.now() - t0)) * 1000;
-      core.dispose();
-      await srv.stop();
-      return [
-        {
-          id: 'T1-http',
-          name: 'first mirror, 50k visitors, pages of 5 000',
-          value: engineRate,
-          unit: 'visitors/s',
-          baseline: httpRate,
-          baselineLabel: 'raw HTTP GET + JSON.parse of the same pages',
-        },
-        {
-          id: 'T1-insert',
-          name: 'first mirror, 50k visitors, pages of 5 000',
-          value: engineRate,
-          unit: 'visitors/s',
-          baseline: sqliteRate,
-          baselineLabel: 'raw better-sqlite3 INSERT, 5 000 per tx',
-        },
-      ];
+    name: 'first mirror through the engine',
+    async run(options): Promise<BenchRow[]> {
+      const rows = await mirrorRows(MIRROR, 'T1', '200 000');
+      if (options.full) rows.push(...(await mirrorRows(MIRROR_FULL, 'T1b', '1 000 000')));
+      return rows;
     },
   },
   {
-    name: 'push of 10 000 creates through the engine',
+    name: 'push of 50 000 operations',
     async run(): Promise<BenchRow[]> {
-      const out: BenchRow[] = [];
-      for (const chunkSize of [50, 500, 1000]) {
-        // Raw HTTP: the same operations, pre-serialised, to a fresh server.
-        const rawSrv = await startServer({ port: 0, db: ':memory:', tokens: `${TOKEN}:admin` });
-        const ops = Array.from({ length: PUSH }, (_, i) => ({
-          action: 'create',
-          localId: `raw-${i}`,
-          opId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-          timestamp: '2026-01-01T00:00:00.000Z',
-          data: { name: `Bench ${i}`, email: `b${i}@bench.example`, interests: ['x'] },
-        }));
-        const bodies: string[] = [];
-        for (let i = 0; i < ops.length; i += chunkSize)
-          bodies.push(JSON.stringify({ operations: ops.slice(i, i + chunkSize) }));
-        let t0 = performance.now();
-        for (const b of bodies) await post(rawSrv.url, '/api/visitors/bulk-sync', b);
-        const httpRate = (PUSH / (performance.now() - t0)) * 1000;
-        await rawSrv.stop();
-
-        const srv = await startServer({ port: 0, db: ':memory:', tokens: `${TOKEN}:admin` });
-        const core = makeCore({ settings: () => ({ ...DEFAULT_SYNC_SETTINGS, chunkSize }) });
+      const total = PUSH_MIX.create + PUSH_MIX.update + PUSH_MIX.delete;
+      // Two servers seeded alike (same seed value: same ids, same versions): one
+      // takes the raw POSTs, the other the engine's push of the same operations.
+      const seedArgs = ['--db', ':memory:', '--seed', String(PUSH_SEED)];
+      const [rawSrv, srv] = await Promise.all([
+        startServerProcess(seedArgs, TOKEN),
+        startServerProcess(seedArgs, TOKEN),
+      ]);
+      const core = makeCore({
+        settings: () => ({ ...DEFAULT_SYNC_SETTINGS, chunkSize: CHUNK, pageSize: PAGE }),
+      });
+      try {
         core.sync.configure({ serverUrl: srv.url, token: TOKEN });
-        for (let i = 0; i < PUSH; i++)
-          await core.call('visitors:create', {
-            values: { name: `Bench ${i}`, email: `b${i}@bench.example`, interests: ['x'] },
-          });
+        await core.sync.sync();
+        const ids = (
+          core.db.prepare('SELECT local_id FROM visitors ORDER BY local_id').all() as {
+            local_id: string;
+          }[]
+        ).map((r) => r.local_id);
+        const edits = new VisitorEdits(core.repos, systemClock);
+        // Interleaved, so every chunk carries all three actions.
+        core.db.transaction(() => {
+          let u = 0;
+          let d = PUSH_MIX.update;
+          for (let i = 0; i < total; i++) {
+            const k = i % 5;
+            if (k < 2)
+              edits.create({ name: `Bench ${i}`, email: `b${i}@bench.example`, interests: ['x'] });
+            else if (k < 4) edits.update(ids[u++]!, { title: `Title ${i}`, notes: `edited ${i}` });
+            else edits.delete(ids[d++]!);
+          }
+        })();
+        // The raw side: the very operations the engine will send, serialised
+        // before the clock starts, POSTed in order over one kept-alive connection.
+        const due = core.repos.outbox.due(new Date(Date.now() + 1000).toISOString(), 1_000_000);
+        if (due.length !== total)
+          throw new Error(`${due.length} operations due, expected ${total}`);
+        const chunks = chunk(due, CHUNK);
+        const bodies = chunks.map((ops, i) =>
+          JSON.stringify({
+            operations: ops.map(toWire),
+            lastSyncTimestamp: core.repos.state.get('lastSyncTimestamp'),
+            chunkInfo: { number: i + 1, total: chunks.length },
+          }),
+        );
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        let t0 = performance.now();
+        for (const b of bodies) await post(agent, rawSrv.url, b);
+        const rawMs = performance.now() - t0;
+        agent.destroy();
+
         t0 = performance.now();
         const summary = await core.sync.sync();
-        const engineRate = (summary.created / (performance.now() - t0)) * 1000;
+        const engineMs = performance.now() - t0;
+        const settled = summary.created + summary.updated + summary.deleted;
+        if (settled !== total || summary.conflicts || summary.errors)
+          throw new Error(`push settled ${settled} of ${total}: ${JSON.stringify(summary)}`);
+        return [
+          {
+            id: 'T2',
+            name: `push of 50 000 operations (40 % creates, 40 % updates, 20 % deletes), chunk ${CHUNK}`,
+            value: (total / engineMs) * 1000,
+            unit: 'ops/s',
+            baseline: (total / rawMs) * 1000,
+            baselineLabel:
+              'raw HTTP POST of the same chunks (bodies built beforehand) to an identical server',
+            target: { atLeast: 0.8 },
+          },
+        ];
+      } finally {
         core.dispose();
-        await srv.stop();
-        out.push({
-          id: `T2-chunk${chunkSize}`,
-          name: `push, 10k creates, chunk ${chunkSize}`,
-          value: engineRate,
-          unit: 'ops/s',
-          baseline: httpRate,
-          baselineLabel: 'raw HTTP POST of the same chunks, same server',
-        });
+        await Promise.all([rawSrv.stop(), srv.stop()]);
       }
-      const sqliteRate = rawInsertRate(
-        Array.from({ length: PUSH }, (_, i) => ({
-          id: `r${String(i).padStart(6, '0')}`,
-          name: `Bench ${i}`,
-        })),
-      );
-      out.push({
-        id: 'T2-insert',
-        name: 'push, 10k creates, chunk 500 (engine)',
-        value: out[1]!.value,
-        unit: 'ops/s',
-        baseline: sqliteRate,
-        baselineLabel: 'raw better-sqlite3 INSERT, 5 000 per tx',
-      });
-      return out;
     },
   },
 ];

@@ -93,6 +93,7 @@ export const benchmarks: Benchmark[] = [
           unit: 'rows/s',
           baseline: N / (rawMs / 1000),
           baselineLabel: 'raw better-sqlite3 keyset SELECT',
+          target: { atLeast: 0.8 },
         },
         {
           id: 'T5-jump',

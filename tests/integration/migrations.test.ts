@@ -57,6 +57,12 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       .run(),
   5: (db) =>
     db.prepare(`UPDATE outbox SET status = 'failed', exported_at = 't' WHERE op_id = 'op1'`).run(),
+  7: (db) =>
+    db
+      .prepare(
+        `INSERT INTO resolve_undo (batch_id, conflict_id, local_id, ops_removed) VALUES (1, 1, 'l1', '[]')`,
+      )
+      .run(),
   9: (db) =>
     db
       .prepare(
@@ -70,6 +76,13 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
         `INSERT INTO outbox_archive (seq, op_id, action, local_id, op_timestamp, status, attempts,
           created_at, updated_at, attempt_log, archived_at, archived_by, discard_id)
         VALUES (99, 'op0', 'update', 'l1', 't', 'failed', 1, 't', 't', '[]', 't', 'ada', 'd1')`,
+      )
+      .run(),
+  11: (db) =>
+    db
+      .prepare(
+        `INSERT INTO import_runs (fingerprint, file_name, format, mapping, id_time, next_line, started_at, updated_at)
+      VALUES ('f1', 'a.csv', 'csv', '[]', 1, 7, 't', 't')`,
       )
       .run(),
 };
@@ -121,18 +134,26 @@ describe('migrations', () => {
           });
       }
       // v5 adds exported_at to the outbox; operations already there are not exported
-      if (start >= 2)
-        expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([
-          { exported_at: start >= 5 ? 't' : null },
-        ]);
+      if (start >= 2 && start < 5)
+        expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: null }]);
+      // v7 indexes the undo log by record; undo records already there stay
+      if (start >= 7)
+        expect(db.prepare('SELECT local_id FROM resolve_undo').all()).toEqual([{ local_id: 'l1' }]);
       // v9 adds the stale-capture gap: conflicts already there have none (unknown)
       if (start >= 3)
         expect(db.prepare('SELECT capture_gap_ms, draft_rule FROM conflicts').all()).toEqual([
           { capture_gap_ms: null, draft_rule: null },
         ]);
+      // saved rules already there stay
+      if (start >= 9)
+        expect(db.prepare('SELECT name, mode FROM resolve_rules').all()).toEqual([
+          { name: 'Titles', mode: 'proposed' },
+        ]);
       // v10 adds the archive, empty
       if (start < 10)
         expect(db.prepare('SELECT count(*) AS n FROM outbox_archive').get()).toEqual({ n: 0 });
+      if (start >= 5)
+        expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: 't' }]);
       db.close();
       fresh.close();
     });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, readCsvTable } from '../../electron/core/cli/csv';
-import { csvRows, jsonlRows, splitInterests } from '../../electron/core/cli/import-rows';
+import { COLUMNS, splitInterests } from '../../electron/core/cli/import-rows';
+import { csvRecordRow, jsonRecordRow, strictMapping } from '../../electron/core/import/mapping';
 
 const fields = (text: string) => parseCsv(text).map((r) => r.fields);
 
@@ -213,6 +214,19 @@ describe('readCsvTable: header and ragged rows', () => {
   });
 });
 
+/** The CLI's way: the header mapped by name, each record through that mapping. */
+function csvRows(text: string) {
+  const table = readCsvTable(text);
+  if (!table.ok) return { line: table.line, error: table.error };
+  const mapping = strictMapping(table.header);
+  if ('error' in mapping) return { line: 1, error: mapping.error };
+  return {
+    rows: table.rows.map((r) => ('error' in r ? r : csvRecordRow(r.line, r.cells, mapping))),
+  };
+}
+
+const JSONL_MAPPING = COLUMNS.map((c) => ({ column: c, target: c }));
+
 describe('import rows from CSV', () => {
   it('maps columns to fields in any order and letter case; empty cells are null', () => {
     const r = csvRows('Email,NAME,interests,id,notes\na@x.org,Ann,AI; cloud|security,,\n');
@@ -261,29 +275,30 @@ describe('import rows from CSV', () => {
 });
 
 describe('import rows from JSONL', () => {
-  it('reads one object per line, skipping blank lines, with CRLF and a BOM', () => {
-    const text = '\uFEFF{"name":"A"}\r\n\r\n  \n{"id":"x","title":null}\n';
-    expect(jsonlRows(text)).toEqual({
-      rows: [
-        { line: 1, id: null, fields: { name: 'A' } },
-        { line: 4, id: 'x', fields: { title: null } },
-      ],
+  it('reads an object per line with the fields as keys', () => {
+    expect(jsonRecordRow(1, '{"name":"A"}', JSONL_MAPPING)).toEqual({
+      line: 1,
+      id: null,
+      fields: { name: 'A' },
+    });
+    expect(jsonRecordRow(4, '{"id":"x","title":null}', JSONL_MAPPING)).toEqual({
+      line: 4,
+      id: 'x',
+      fields: { title: null },
     });
   });
 
   it('reports malformed JSON, non-objects, unknown keys and bad ids by line', () => {
-    const text = [
-      '{"name":"ok"}',
+    const lines = [
       '{"name": "A",',
       '[1,2]',
       '"text"',
       '{"name":"B","fax":"1","__proto__":{}}',
       '{"id":5,"name":"C"}',
       '{"id":"","name":"C"}',
-    ].join('\n');
-    const { rows } = jsonlRows(text);
-    expect(rows[0]).toEqual({ line: 1, id: null, fields: { name: 'ok' } });
-    expect(rows.slice(1).map((r) => [r.line, 'error' in r && r.error.split(' (')[0]])).toEqual([
+    ];
+    const rows = lines.map((text, i) => jsonRecordRow(i + 2, text, JSONL_MAPPING));
+    expect(rows.map((r) => [r.line, 'error' in r && r.error.split(' (')[0]])).toEqual([
       [2, expect.stringMatching(/^malformed JSON: /)],
       [3, 'expected a JSON object'],
       [4, 'expected a JSON object'],

@@ -74,7 +74,9 @@ export class AuditRepo {
   private readonly byLocalStmt: Statement<[string, number], SqlAudit>;
   private readonly afterStmt: Statement<[number, number], SqlAudit>;
 
-  constructor(db: Db) {
+  private readonly stmts = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`
       INSERT INTO audit (at, actor, action, local_id, server_id, conflict_id, op_id, batch_id,
         detail, before, after)
@@ -101,6 +103,43 @@ export class AuditRepo {
       before: text(e.before),
       after: text(e.after),
     });
+  }
+
+  /** The `undo_resolve` rows of a batch's decisions in [fromId, toId], newest first. */
+  addUndone(e: {
+    at: string;
+    actor: string;
+    batchId: number;
+    fromId: number;
+    toId: number;
+    detail: unknown;
+  }): void {
+    this.lazy(
+      `
+      INSERT INTO audit (at, actor, action, local_id, server_id, conflict_id, op_id, batch_id,
+        detail, before, after)
+      SELECT @at, @actor, 'undo_resolve', u.local_id, c.server_id, u.conflict_id, u.op_added,
+        @batch, @detail, NULL, NULL
+      FROM resolve_undo u LEFT JOIN conflicts c ON c.id = u.conflict_id
+      WHERE u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+      ORDER BY u.conflict_id DESC`,
+    ).run({
+      at: e.at,
+      actor: e.actor,
+      batch: e.batchId,
+      from: e.fromId,
+      to: e.toId,
+      detail: text(e.detail),
+    });
+  }
+
+  private lazy(sql: string): Statement {
+    let stmt = this.stmts.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.stmts.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Newest first. */

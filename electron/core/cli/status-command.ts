@@ -2,12 +2,16 @@ import type { SyncRun } from '../../../shared/ipc/contract';
 import { ConflictsRepo } from '../conflicts/conflicts-repo';
 import type { Db } from '../db/open';
 import { OutboxRepo } from '../outbox/outbox-repo';
+import { DEFAULT_BACKOFF, retryHorizonMs } from '../sync/backoff';
 import { RunsRepo } from '../sync/runs-repo';
 import { SyncStateRepo } from '../sync/sync-state-repo';
 import { VisitorsRepo } from '../visitors/visitors-repo';
 import { EXIT, type Command } from './args';
 import { DB_OPTION, dbPathOf, openForCommand } from './database';
 import { describeError, keyValues, writeJson } from './output';
+
+/** Due times beyond the longest backoff came from a clock that ran fast: they are due now. */
+const retryHorizonIso = () => new Date(Date.now() + retryHorizonMs(DEFAULT_BACKOFF)).toISOString();
 
 const USAGE = `usage: npm run cli -- status --db <file> [--json]
 
@@ -56,7 +60,7 @@ export function readStatus(db: Db, dbPath: string): StatusReport {
     conflicts: new ConflictsRepo(db).openCount(),
     outboxTotal: counts.total,
     lastSyncAt: new SyncStateRepo(db).get('lastSyncAt'),
-    nextRetryAt: outbox.nextRetryAt(),
+    nextRetryAt: outbox.nextRetryAt(new Date().toISOString(), retryHorizonIso()),
     lastRun: new RunsRepo(db).recent(1)[0] ?? null,
   };
 }

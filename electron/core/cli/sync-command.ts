@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppError } from '../../../shared/errors';
 import type { SyncProgress, SyncRunOutcome, SyncSummary } from '../../../shared/ipc/contract';
 import { ServerUrlSchema } from '../../../shared/server-url';
+import { TokenSchema } from '../../../shared/token';
 import { startCore } from '../core';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../sync/engine';
 import {
@@ -102,6 +103,19 @@ const isConnectionError = (e: AppError | null) => e !== null && CONNECTION_CODES
 const attempted = (s: SyncSummary) =>
   s.created + s.updated + s.deleted + s.conflicts + s.errors + s.retried;
 
+const FIRST_BLIP_PAUSE_MS = 500;
+const MAX_BLIP_PAUSE_MS = 10_000;
+
+/**
+ * A run that could not reach a server which did answer an earlier run of this
+ * sync: a restart or a blip, worth waiting out. A server unreachable from the
+ * first run on is a wrong address or a server that is down: said at once (exit 2).
+ */
+export function serverBlip(last: SyncSummary, runs: readonly SyncSummary[]): boolean {
+  if (last.outcome !== 'failed' || attempted(last) > 0 || !last.lastError?.retryable) return false;
+  return runs.some((r) => r !== last && (r.outcome !== 'failed' || r.pulled + attempted(r) > 0));
+}
+
 /** Whether another run can still settle something: operations wait to retry and the server is there. */
 function worthAnotherRun(s: SyncSummary): boolean {
   if (s.outcome === 'auth_error' || s.outcome === 'cancelled') return false;
@@ -186,10 +200,16 @@ export const syncCommand: Command = {
     const dbPath = dbPathOf(values, USAGE);
     const url = ServerUrlSchema.safeParse(requiredString(values, 'server', USAGE));
     if (!url.success)
-      throw new UsageError(`--server must be an http:// or https:// address`, USAGE);
+      throw new UsageError(
+        `--server ${url.error.issues[0]?.message ?? 'is not an address'}`,
+        USAGE,
+      );
     const serverUrl = url.data;
     const token = optionalString(values, 'token') ?? io.env[TOKEN_ENV];
     if (!token?.trim()) throw new UsageError(`--token is required (or set ${TOKEN_ENV})`, USAGE);
+    const tokenCheck = TokenSchema.safeParse(token);
+    if (!tokenCheck.success)
+      throw new UsageError(`the token ${tokenCheck.error.issues[0]!.message}`, USAGE);
     const settings = settingsFrom(values);
     const maxWaitMs =
       numberFlag(values, 'max-wait', USAGE, { fallback: DEFAULT_MAX_WAIT_S, min: 0, max: 86_400 }) *
@@ -213,6 +233,7 @@ export const syncCommand: Command = {
     const startedAt = Date.now();
     const deadline = startedAt + maxWaitMs;
     const runs: SyncSummary[] = [];
+    let blipPause = FIRST_BLIP_PAUSE_MS;
     const stopWaiting = new AbortController();
     let interrupted = false;
     const off = io.onInterrupt(() => {
@@ -231,7 +252,29 @@ export const syncCommand: Command = {
       for (;;) {
         const summary = await core.sync.sync(runs.length === 0 ? 'cli' : 'cli-retry');
         runs.push(summary);
-        if (interrupted || !wait || !worthAnotherRun(summary)) break;
+        if (interrupted || !wait) break;
+        if (serverBlip(summary, runs)) {
+          // The server answered earlier in this sync and is gone for a moment (a
+          // restart, a proxy): keep trying, within --max-wait, as the help says.
+          if (Date.now() + blipPause > deadline) {
+            progress.note(
+              `The server still does not answer; giving up after --max-wait ${maxWaitMs / 1000} s.`,
+            );
+            break;
+          }
+          progress.note(
+            `The server did not answer (${summary.lastError!.message}); trying again in ${seconds(blipPause)}.`,
+          );
+          try {
+            await sleep(blipPause, undefined, { signal: stopWaiting.signal });
+          } catch {
+            break; // Ctrl-C while waiting
+          }
+          blipPause = Math.min(blipPause * 2, MAX_BLIP_PAUSE_MS);
+          continue;
+        }
+        blipPause = FIRST_BLIP_PAUSE_MS;
+        if (!worthAnotherRun(summary)) break;
         const next = core.sync.status().nextRetryAt;
         if (!next) break;
         const due = Math.max(0, Date.parse(next) - Date.now());

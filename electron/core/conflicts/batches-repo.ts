@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { OUTBOX_COLUMNS } from '../outbox/outbox-repo';
+import { VISITOR_COLUMNS } from '../visitors/visitors-repo';
 
 export interface BatchRow {
   id: number;
@@ -8,20 +10,6 @@ export interface BatchRow {
   description: string;
   count: number;
   undoneAt: string | null;
-}
-
-/** What one conflict's apply replaced: raw rows, put back as they were by undo. */
-export interface UndoRecord {
-  conflictId: number;
-  localId: string;
-  /** The visitor row before (every column), or null when it did not exist. */
-  visitorBefore: Record<string, unknown> | null;
-  /** Outbox rows the decision superseded (every column). */
-  opsRemoved: Record<string, unknown>[];
-  /** The operation the decision queued, if any. */
-  opAdded: string | null;
-  /** The decision removed the visitor row. */
-  removed: boolean;
 }
 
 interface SqlBatch {
@@ -51,17 +39,10 @@ export class BatchesRepo {
   private readonly recentStmt: Statement<[number], SqlBatch>;
   private readonly laterStmt: Statement<[number], { n: number; description: string | null }>;
   private readonly undoneStmt: Statement<[string, number]>;
-  private readonly addUndoStmt: Statement;
-  private readonly undoRowsStmt: Statement<
-    [number],
-    {
-      conflict_id: number;
-      local_id: string;
-      visitor_before: string | null;
-      ops_removed: string;
-      op_added: string | null;
-      removed: number;
-    }
+  private readonly captureStmt: Statement<{ batch: number; items: string }>;
+  private readonly rangesStmt: Statement<
+    { batch: number; size: number },
+    { from_id: number; to_id: number; n: number }
   >;
   private readonly discardStmt: Statement<[number]>;
   private readonly blockersStmt: Statement<
@@ -85,26 +66,46 @@ export class BatchesRepo {
       JOIN resolve_batches nb ON nb.id = n.batch_id AND nb.undone_at IS NULL
       WHERE u.batch_id = ?`);
     this.undoneStmt = db.prepare('UPDATE resolve_batches SET undone_at = ? WHERE id = ?');
-    this.addUndoStmt = db.prepare(`
+    // Taken before the decisions write (the caller runs it first): the record's row and
+    // the operations the decision supersedes, every column, as JSON built inside SQLite.
+    this.captureStmt = db.prepare(`
       INSERT INTO resolve_undo (batch_id, conflict_id, local_id, visitor_before, ops_removed, op_added, removed)
-      VALUES (@batch_id, @conflict_id, @local_id, @visitor_before, @ops_removed, @op_added, @removed)`);
+      SELECT @batch, x.value ->> '$.c', x.value ->> '$.l',
+        (SELECT json_object(${VISITOR_COLUMNS.map((c) => `'${c}', v.${c}`).join(', ')})
+          FROM visitors v WHERE v.local_id = x.value ->> '$.l'),
+        (SELECT json_group_array(json_object(${OUTBOX_COLUMNS.map((c) => `'${c}', o.${c}`).join(', ')}) ORDER BY o.seq)
+          FROM outbox o WHERE o.local_id = x.value ->> '$.l' AND +o.status IN ('pending', 'retrying')),
+        x.value ->> '$.o', x.value ->> '$.r'
+      FROM json_each(@items) x`);
+    // A batch's conflicts in id ranges of `size`, newest first: undo goes through them in this order.
+    this.rangesStmt = db.prepare(`
+      SELECT min(conflict_id) AS from_id, max(conflict_id) AS to_id, count(*) AS n FROM (
+        SELECT conflict_id, (row_number() OVER (ORDER BY conflict_id DESC) - 1) / @size AS part
+        FROM resolve_undo WHERE batch_id = @batch)
+      GROUP BY part ORDER BY part`);
     // What stands in the way of undoing a batch, counted in SQL (a batch can hold 100 000 rows).
     this.blockersStmt = db.prepare(`
       SELECT
         (SELECT count(*) FROM resolve_undo u LEFT JOIN outbox o ON o.op_id = u.op_added
           WHERE u.batch_id = @batch AND u.op_added IS NOT NULL
-            AND (o.seq IS NULL OR o.status != 'pending' OR o.attempts > 0)) AS sent,
+            AND (o.status != 'pending' OR o.attempts > 0
+              -- gone: sent and settled, unless a later decision of this apply superseded it
+              OR (o.seq IS NULL AND NOT EXISTS (SELECT 1 FROM resolve_undo later
+                WHERE later.batch_id = u.batch_id AND later.local_id = u.local_id
+                  AND later.conflict_id > u.conflict_id)))) AS sent,
         (SELECT count(DISTINCT u.local_id) FROM resolve_undo u
           LEFT JOIN visitors v ON v.local_id = u.local_id
-          WHERE u.batch_id = @batch AND CASE
+          WHERE u.batch_id = @batch
+            -- the record as the apply left it: its last decision in the batch
+            AND NOT EXISTS (SELECT 1 FROM resolve_undo later
+              WHERE later.batch_id = u.batch_id AND later.local_id = u.local_id
+                AND later.conflict_id > u.conflict_id)
+            AND CASE
             -- the apply removed it: it must still be gone
             WHEN u.removed = 1 THEN v.local_id IS NOT NULL
             -- it existed before: it must still be there, as the apply left it
             WHEN u.visitor_before IS NOT NULL THEN v.local_id IS NULL OR v.updated_at != @at
             ELSE 0 END) AS edited`);
-    this.undoRowsStmt = db.prepare(
-      'SELECT conflict_id, local_id, visitor_before, ops_removed, op_added, removed FROM resolve_undo WHERE batch_id = ? ORDER BY conflict_id',
-    );
     this.discardStmt = db.prepare('DELETE FROM resolve_batches WHERE id = ?');
   }
 
@@ -145,30 +146,21 @@ export class BatchesRepo {
     this.undoneStmt.run(at, id);
   }
 
-  addUndo(batchId: number, u: UndoRecord): void {
-    this.addUndoStmt.run({
-      batch_id: batchId,
-      conflict_id: u.conflictId,
-      local_id: u.localId,
-      visitor_before: u.visitorBefore === null ? null : JSON.stringify(u.visitorBefore),
-      ops_removed: JSON.stringify(u.opsRemoved),
-      op_added: u.opAdded,
-      removed: u.removed ? 1 : 0,
-    });
+  /**
+   * The undo records of a page of decisions, before they write: `items` is a
+   * JSON array of `{ c: conflictId, l: localId, o: opAdded, r: removed }`,
+   * each for a different record (a record decided twice is captured again
+   * after the first decision wrote, so undo can step back through both).
+   */
+  captureUndo(batchId: number, items: string): void {
+    this.captureStmt.run({ batch: batchId, items });
   }
 
-  undoRecords(batchId: number): UndoRecord[] {
-    return this.undoRowsStmt.all(batchId).map((r) => ({
-      conflictId: r.conflict_id,
-      localId: r.local_id,
-      visitorBefore:
-        r.visitor_before === null
-          ? null
-          : (JSON.parse(r.visitor_before) as Record<string, unknown>),
-      opsRemoved: JSON.parse(r.ops_removed) as Record<string, unknown>[],
-      opAdded: r.op_added,
-      removed: r.removed === 1,
-    }));
+  /** The batch's decisions as id ranges of at most `size`, newest first, with their counts. */
+  undoRanges(batchId: number, size: number): { fromId: number; toId: number; count: number }[] {
+    return this.rangesStmt
+      .all({ batch: batchId, size })
+      .map((r) => ({ fromId: r.from_id, toId: r.to_id, count: r.n }));
   }
 
   /**

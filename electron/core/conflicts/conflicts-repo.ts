@@ -10,6 +10,7 @@ import { captureGapMs, DAY_MS, DEFAULT_STALE_CAPTURE_DAYS } from '../../../share
 import { ResolutionSchema, type Resolution } from '../../../shared/resolve/types';
 import { fieldMask, VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import type { Db } from '../db/open';
+import { FTS_LOCAL_IDS, ftsQuery } from '../visitors/visitor-search';
 import { likePattern } from '../visitors/visitors-repo';
 
 export interface ConflictRow {
@@ -134,13 +135,17 @@ function filterClause(
     shape += 'c';
   }
   if (f.text) {
+    // The visitors screen's search (every text field, word prefixes) on the visitor, or the
+    // words as typed in either side's conflicting values (which the mirror may not hold).
+    const fts = ftsQuery(f.text);
+    if (fts) params.fts = fts;
     where.push(
-      `(visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\'
+      `(${fts ? `local_id IN (${FTS_LOCAL_IDS})` : `visitor_name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\'`}
         OR EXISTS (SELECT 1 FROM json_each(client_data) WHERE value LIKE @q ESCAPE '\\')
         OR EXISTS (SELECT 1 FROM json_each(ifnull(server_data, '{}')) WHERE value LIKE @q ESCAPE '\\'))`,
     );
     params.q = likePattern(f.text);
-    shape += 't';
+    shape += fts ? 't' : 'T';
   }
   if (f.stale !== 'any') {
     params.stale_ms = staleMs;
@@ -172,8 +177,7 @@ export class ConflictsRepo {
   private readonly listOpenStmt: Statement<[number, number], SqlConflict>;
   private readonly byIdStmt: Statement<[number], SqlConflict>;
   private readonly setDraftStmt: Statement<[string | null, string | null, number]>;
-  private readonly resolveStmt: Statement;
-  private readonly reopenStmt: Statement<[number]>;
+  private readonly reopenStmt: Statement<{ batch: number; from: number; to: number }>;
   private readonly serverDeletedStmt: Statement;
   private readonly maxIdStmt: Statement<[], { id: number | null }>;
   private readonly sideFactsStmt: Statement<
@@ -212,14 +216,10 @@ export class ConflictsRepo {
     this.sideFactsStmt = db.prepare(
       'SELECT last_modified, server_version FROM visitors WHERE local_id = ?',
     );
-    this.resolveStmt = db.prepare(`
-      UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
-        resolved_at = @at, draft = NULL, draft_rule = NULL
-      WHERE id = @id AND status = 'open'`);
     this.reopenStmt = db.prepare(`
       UPDATE conflicts SET status = 'open', resolution = NULL, batch_id = NULL, resolved_at = NULL,
         draft = resolution
-      WHERE batch_id = ?`);
+      WHERE batch_id = @batch AND id BETWEEN @from AND @to`);
     this.serverDeletedStmt = db.prepare(`
       UPDATE conflicts SET kind = 'update_deleted', server_data = NULL, conflict_fields = '[]',
         field_mask = 0, draft = NULL, server_version = coalesce(@version, server_version)
@@ -421,6 +421,15 @@ export class ConflictsRepo {
     }
   }
 
+  /** Records with more than one open conflict: the only ones a bulk run meets twice. */
+  recordsWithSeveralOpen(): Set<string> {
+    const rows = this.cached(
+      'several',
+      "SELECT local_id FROM conflicts WHERE status = 'open' GROUP BY local_id HAVING count(*) > 1",
+    ).all() as { local_id: string }[];
+    return new Set(rows.map((r) => r.local_id));
+  }
+
   /** `rule`: the saved rule that proposed it; a person's own choice has none. */
   setDraft(id: number, draft: Resolution | null, rule: string | null = null): boolean {
     const json = draft === null ? null : JSON.stringify(draft);
@@ -428,12 +437,20 @@ export class ConflictsRepo {
   }
 
   markResolved(id: number, resolution: Resolution, batchId: number, at: string): void {
-    this.resolveStmt.run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
+    this.cached(
+      'resolve',
+      `UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
+        resolved_at = @at, draft = NULL, draft_rule = NULL
+      WHERE id = @id AND status = 'open'`,
+    ).run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
   }
 
-  /** Undo of a bulk apply: its conflicts open again, each with the decision it had as its draft. */
-  reopenBatch(batchId: number): number {
-    return this.reopenStmt.run(batchId).changes;
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: they open
+   * again, each with the decision it had as its draft.
+   */
+  reopenBatch(batchId: number, fromId: number, toId: number): number {
+    return this.reopenStmt.run({ batch: batchId, from: fromId, to: toId }).changes;
   }
 
   private cached(key: string, sql: string): Statement {

@@ -1,5 +1,4 @@
 import { fail } from '../../../shared/errors';
-import type { OutboxRow } from '../../../shared/ipc/contract';
 import type {
   ApplyResult,
   BatchInfo,
@@ -9,11 +8,10 @@ import type {
   Decision,
   DraftState,
 } from '../../../shared/ipc/conflicts-contract';
-import { conflictSides } from '../../../shared/resolve/conflict';
 import { previewResolution } from '../../../shared/resolve/preview';
 import { lookupKeys, pairsToRemember } from '../../../shared/resolve/remembered';
 import { DAY_MS, isStaleCapture } from '../../../shared/resolve/stale';
-import type { MergePreview, Resolution, ResolvableConflict } from '../../../shared/resolve/types';
+import type { Resolution, ResolvableConflict } from '../../../shared/resolve/types';
 import { EMPTY_VALUES, type VisitorValues } from '../../../shared/visitor';
 import type { AuditRepo } from '../audit/audit-repo';
 import { type Clock, isoNow } from '../clock';
@@ -22,48 +20,41 @@ import { newOpId } from '../ids';
 import type { JobControl, Jobs } from '../jobs/jobs';
 import type { OutboxRepo } from '../outbox/outbox-repo';
 import type { Repos } from '../repos';
-import type { VisitorRecord, VisitorsRepo } from '../visitors/visitors-repo';
+import type { VisitorsRepo } from '../visitors/visitors-repo';
 import type { BatchesRepo, BatchRow } from './batches-repo';
+import {
+  BEING_SENT,
+  effectOf,
+  GONE,
+  inFlight,
+  planConflict,
+  queuedEdits,
+  stateAfter,
+  staleness,
+  type Effect,
+  type Planned,
+  type RecordState,
+} from './bulk-plan';
 import type { ConflictRow, ConflictsRepo } from './conflicts-repo';
 import type { RememberedRepo } from './remembered-repo';
-import { resolutionFor, resolvableOf } from './resolvable';
+import { resolvableOf } from './resolvable';
 
 const SAMPLE_SIZE = 12;
-const BEING_SENT = 'Its record is being sent right now: try again when this sync ends';
-const GONE = 'Its record is no longer in the local mirror';
-const REPLACED =
-  'This visitor was re-created on the server since this conflict was found, so the conflict no longer applies';
-const STALE =
-  'The server changed this visitor after the console last pulled it: sync to fetch its record, then decide';
-
 /**
- * Why a conflict cannot be decided from what the console knows now, if so.
- * Deciding against a server record the mirror has not seen would send a
- * baseVersion claiming otherwise, and overwrite what it did not show.
+ * Decisions written per set of statements. Each set takes ~10-50 ms, so
+ * progress and cancel stay prompt; much larger sets no longer pay (the
+ * statements' fixed cost is already small next to the rows' own work).
  */
-function staleness(c: ConflictRow, v: VisitorRecord): string | null {
-  if (c.serverId !== null && c.action !== 'create' && v.serverId !== c.serverId) return REPLACED;
-  if (
-    c.serverData !== null &&
-    c.serverVersion !== null &&
-    (v.serverVersion === null || v.serverVersion < c.serverVersion)
-  )
-    return STALE;
-  return null;
-}
+const WRITE_PAGE = 500;
+/** Undo records put back per set of statements (see WRITE_PAGE). */
+const UNDO_PAGE = 1_000;
 
-type Plan =
-  | {
-      ok: true;
-      conflict: ConflictRow;
-      visitor: VisitorRecord;
-      /** The record's operations when planned (none in flight). */
-      ops: OutboxRow[];
-      resolvable: ResolvableConflict;
-      resolution: Resolution;
-      preview: MergePreview;
-    }
-  | { ok: false; conflict: ConflictRow; reason: string };
+/** One decision apply writes. */
+interface Decided {
+  plan: Planned;
+  effect: Effect;
+  opId: string | null;
+}
 
 /**
  * The conflict workspace's effects, in one place: views for the table, bulk
@@ -198,7 +189,9 @@ export class ConflictWorkspace {
         job,
         rule,
       );
-      return { ...summary, batch: batch ? this.info(batch) : null };
+      // Just applied, in this transaction: nothing of it was sent or changed since, so it can be
+      // undone (no need to count blockers over every undo record).
+      return { ...summary, batch: batch ? { ...batch, undoBlocked: null } : null };
     });
   }
 
@@ -240,65 +233,38 @@ export class ConflictWorkspace {
       const blocked = this.undoBlocked(b);
       if (blocked) fail('undo_blocked', blocked, false);
       const at = isoNow(this.clock);
-      const records = this.batches.undoRecords(b.id);
-      job.setTotal(records.length);
+      // Set-based, newest decisions first: a record decided twice ends as it was before the first.
+      const ranges = this.batches.undoRanges(b.id, UNDO_PAGE);
+      job.setTotal(ranges.reduce((n, r) => n + r.count, 0));
       let done = 0;
-      for (const u of [...records].reverse()) {
-        await job.tick(done++);
-        const c = this.conflicts.get(u.conflictId);
-        if (u.opAdded) this.outbox.deleteByOpId(u.opAdded);
-        const localId = u.localId;
-        if (u.visitorBefore) this.visitors.restoreRaw(u.visitorBefore);
-        else this.visitors.remove(localId);
-        this.outbox.restoreRows(u.opsRemoved);
-        this.audit.add({
+      let reopened = 0;
+      for (const r of ranges) {
+        await job.tick(done);
+        this.audit.addUndone({
           at,
           actor: this.actor,
-          action: 'undo_resolve',
-          localId,
-          serverId: c?.serverId ?? null,
-          conflictId: u.conflictId,
-          opId: u.opAdded,
           batchId: b.id,
+          fromId: r.fromId,
+          toId: r.toId,
           detail: { undid: b.description },
-          before: null,
-          after: null,
         });
+        this.outbox.undoBatch(b.id, r.fromId, r.toId);
+        this.visitors.restoreFromUndo(b.id, r.fromId, r.toId);
+        reopened += this.conflicts.reopenBatch(b.id, r.fromId, r.toId);
+        done += r.count;
       }
-      const reopened = this.conflicts.reopenBatch(b.id);
       this.remembered.forgetBatch(b.id);
       this.batches.markUndone(b.id, at);
       return { batch: this.info({ ...b, undoneAt: at }), reopened };
     });
   }
 
-  private plan(c: ConflictRow, decision: Decision): Plan {
-    const visitor = this.visitors.get(c.localId);
-    if (!visitor) return { ok: false, conflict: c, reason: GONE };
-    const ops = this.outbox.forVisitor(c.localId);
-    if (inFlight(ops)) return { ok: false, conflict: c, reason: BEING_SENT };
-    const stale = staleness(c, visitor);
-    if (stale) return { ok: false, conflict: c, reason: stale };
-    const resolvable = resolvableOf(c, visitor, queuedEdits(ops));
-    const chosen = resolutionFor(c, resolvable, decision);
-    if (!chosen.ok) return { ok: false, conflict: c, reason: chosen.reason };
-    const preview = previewResolution(resolvable, chosen.resolution);
-    if (!preview.ok) return { ok: false, conflict: c, reason: preview.error.message };
-    return {
-      ok: true,
-      conflict: c,
-      visitor,
-      ops,
-      resolvable,
-      resolution: chosen.resolution,
-      preview: preview.value,
-    };
-  }
-
   /**
    * The one code path of preview and apply. Conflicts are taken in id order
-   * and each is planned against the mirror as the ones before it left it, so
-   * two conflicts of one record compose exactly as they will when applied.
+   * and each is decided against its record as the ones before it left it
+   * (see stateAfter), so two conflicts of one record compose
+   * exactly as they do when applied. Apply (`keep`) then writes the decisions
+   * a page at a time (see write); the preview writes nothing.
    */
   private async run(
     target: ConflictTarget,
@@ -310,7 +276,9 @@ export class ConflictWorkspace {
     rule: string | null = null,
   ): Promise<{ summary: BulkPreview; batch: BatchRow | null }> {
     const at = isoNow(this.clock);
-    const batchId = this.batches.create(at, this.actor, description || describe(decision));
+    const batchId = keep
+      ? this.batches.create(at, this.actor, description || describe(decision))
+      : null;
     const summary: BulkPreview = {
       targeted: 0,
       resolvable: 0,
@@ -324,23 +292,51 @@ export class ConflictWorkspace {
     };
     const reasons = new Map<string, number>();
     const changing = new Set<string>();
-    for (const page of this.conflicts.targeted(target, throughId)) {
-      for (const c of page) {
+    // Records decided in this run, as the decisions left them.
+    // Kept only for records with another open conflict, and taken only when it
+    // comes up: holding every decided plan of a 50 000-conflict run made
+    // garbage collection grow faster than the run.
+    const several = this.conflicts.recordsWithSeveralOpen();
+    const decided = new Map<string, () => RecordState>();
+    // Decisions not written yet: one record at most once, as each one's undo
+    // record is taken from the database before the page writes.
+    const page: Decided[] = [];
+    const inPage = new Set<string>();
+    const flush = () => {
+      if (batchId !== null && page.length) this.write(page, batchId, at, rule);
+      page.length = 0;
+      inPage.clear();
+    };
+    for (const conflicts of this.conflicts.targeted(target, throughId)) {
+      const unread = [...new Set(conflicts.map((c) => c.localId))].filter((id) => !decided.has(id));
+      const visitors = this.visitors.getMany(unread);
+      const ops = this.outbox.forVisitors(unread);
+      for (const c of conflicts) {
         await job.tick(summary.targeted);
         summary.targeted++;
         summary.throughId = Math.max(summary.throughId, c.id);
-        const p = this.plan(c, decision);
+        const record = decided.get(c.localId)?.() ?? {
+          visitor: visitors.get(c.localId) ?? null,
+          ops: ops.get(c.localId) ?? [],
+        };
+        const p = planConflict(c, decision, record);
         if (!p.ok) {
           summary.skipped++;
           reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
           continue;
         }
-        const opId = this.write(p, batchId, at, rule);
+        const effect = effectOf(p);
+        if (several.has(c.localId)) decided.set(c.localId, () => stateAfter(p, effect, at));
+        if (keep) {
+          if (inPage.has(c.localId) || page.length >= WRITE_PAGE) flush();
+          page.push({ plan: p, effect, opId: effect.op ? newOpId() : null });
+          inPage.add(c.localId);
+        }
         summary.resolvable++;
         summary.byStrategy[p.resolution.strategy] =
           (summary.byStrategy[p.resolution.strategy] ?? 0) + 1;
         if (p.preview.localEffect !== 'none') changing.add(c.localId);
-        if (opId) summary.operations++;
+        if (effect.op) summary.operations++;
         if (
           summary.samples.length < SAMPLE_SIZE &&
           (p.preview.localChanges.length || p.preview.operation)
@@ -355,120 +351,86 @@ export class ConflictWorkspace {
         }
       }
     }
+    flush();
     summary.recordsChanging = changing.size;
     summary.skippedReasons = [...reasons].map(([reason, count]) => ({ reason, count }));
-    if (!keep || summary.resolvable === 0) {
-      // Nothing applied: no batch to undo (the dry run rolls everything back anyway).
-      if (keep) this.batches.discard(batchId);
+    if (batchId === null) return { summary, batch: null };
+    if (summary.resolvable === 0) {
+      // Nothing applied: no batch to undo.
+      this.batches.discard(batchId);
       return { summary, batch: null };
     }
     this.batches.setCount(batchId, summary.resolvable);
     return { summary, batch: this.batches.byId(batchId) };
   }
 
-  /** Writes one decision: mirror, outbox, conflict row, undo log, audit. Returns the queued opId. */
-  private write(
-    p: Extract<Plan, { ok: true }>,
-    batchId: number,
-    at: string,
-    rule: string | null,
-  ): string | null {
-    const { conflict: c, visitor: v, preview } = p;
-    const before = this.visitors.raw(c.localId) ?? null;
-    const opsRemoved = this.outbox.takeSupersedable(c.localId);
-    // What a decision does not supersede: failed operations, left for an admin.
-    const stillFailed = p.ops.some((op) => op.status === 'failed');
-    const server = conflictSides(p.resolvable).server;
-    const op = preview.operation;
-    const record = preview.record;
-    let removed = false;
-    if (record === 'deleted') {
-      if (c.kind === 'delete_modified' && op) {
-        // Our deletion wins: the row stays deleted and the delete is queued again.
-        this.visitors.applyDecision(
+  /**
+   * Writes a page of decisions, each of a different record: first, set-based,
+   * the undo records (the rows and superseded operations as they are, as
+   * JSON built inside SQLite) and the superseded operations' removal; then
+   * per decision the mirror row (only the columns that change), the operation,
+   * the conflict and the audit row, each a prepared statement run once. Those
+   * rows are wide JSON: measured, binding them per row is twice as fast as
+   * one INSERT ... SELECT over json_each, where SQLite parses the JSON the
+   * page was sent as and renders it again.
+   */
+  private write(page: readonly Decided[], batchId: number, at: string, rule: string | null): void {
+    const staleMs = this.conflicts.staleMs;
+    // What staff settled a contested pair of values to is proposed next time (rerere):
+    // the page's pairs in one pass, the latest decision on a pair winning.
+    const pairs = page.flatMap(({ plan: p }) => pairsToRemember(p.resolvable, p.preview.record));
+    const undo = page.map(({ plan: p, effect: e, opId }) => ({
+      c: p.conflict.id,
+      l: p.conflict.localId,
+      o: opId,
+      r: e.visitor.remove ? 1 : 0,
+    }));
+    this.batches.captureUndo(batchId, JSON.stringify(undo));
+    this.outbox.supersede(JSON.stringify(page.map((d) => d.plan.conflict.localId)));
+    for (const { plan: p, effect: e, opId } of page) {
+      const c = p.conflict;
+      if (e.visitor.remove) this.visitors.remove(c.localId);
+      else this.visitors.applyDecision(p.visitor, e.visitor, at);
+      if (e.op && opId)
+        this.outbox.insert(
+          opId,
           c.localId,
+          e.op.serverId ?? null,
           {
-            values: v.values,
-            base: server,
-            serverId: v.serverId,
-            serverVersion: p.resolvable.serverVersion,
-            dirty: true,
-            deleted: true,
+            action: e.op.action,
+            data: (e.op.data as Partial<VisitorValues> | undefined) ?? null,
+            baseVersion: e.op.baseVersion ?? null,
           },
           at,
         );
-      } else {
-        this.visitors.remove(c.localId);
-        removed = true;
-      }
-    } else {
-      const recreate = op?.action === 'create';
-      this.visitors.applyDecision(
-        c.localId,
-        {
-          values: record,
-          base: recreate ? null : (server ?? v.base),
-          serverId: recreate ? null : v.serverId,
-          serverVersion: recreate ? null : p.resolvable.serverVersion,
-          dirty: op !== null || stillFailed,
-          deleted: false,
-        },
+      this.conflicts.markResolved(c.id, p.resolution, batchId, at);
+      this.audit.add({
         at,
-      );
-    }
-    let opId: string | null = null;
-    if (op) {
-      opId = newOpId();
-      this.outbox.insert(
+        actor: this.actor,
+        action: 'resolve',
+        localId: c.localId,
+        serverId: c.serverId,
+        conflictId: c.id,
         opId,
-        c.localId,
-        op.serverId ?? null,
-        {
-          action: op.action,
-          data: (op.data as Partial<VisitorValues> | undefined) ?? null,
-          baseVersion: op.baseVersion ?? null,
+        batchId,
+        detail: {
+          resolution: p.resolution,
+          operation: e.op,
+          supersededOps: e.superseded,
+          // The guard as it stood when this was decided: the threshold in force and the flag.
+          staleCapture: {
+            flagged: isStaleCapture(c.captureGapMs, staleMs),
+            thresholdDays: staleMs / DAY_MS,
+            captureGapMs: c.captureGapMs,
+          },
+          ...(rule ? { rule } : {}),
+          ...(c.draftRule ? { proposedBy: c.draftRule } : {}),
         },
-        at,
-      );
+        before: p.visitor.values,
+        after: p.preview.record,
+      });
     }
-    this.conflicts.markResolved(c.id, p.resolution, batchId, at);
-    // What staff settled a contested pair of values to is proposed next time (rerere).
-    this.remembered.remember(pairsToRemember(p.resolvable, record), batchId, at);
-    const staleMs = this.conflicts.staleMs;
-    this.batches.addUndo(batchId, {
-      conflictId: c.id,
-      localId: c.localId,
-      visitorBefore: before,
-      opsRemoved,
-      opAdded: opId,
-      removed,
-    });
-    this.audit.add({
-      at,
-      actor: this.actor,
-      action: 'resolve',
-      localId: c.localId,
-      serverId: c.serverId,
-      conflictId: c.id,
-      opId,
-      batchId,
-      detail: {
-        resolution: p.resolution,
-        operation: op,
-        supersededOps: opsRemoved.length,
-        // The guard as it stood when this was decided: the threshold in force and the flag.
-        staleCapture: {
-          flagged: isStaleCapture(c.captureGapMs, staleMs),
-          thresholdDays: staleMs / DAY_MS,
-          captureGapMs: c.captureGapMs,
-        },
-        ...(rule ? { rule } : {}),
-        ...(c.draftRule ? { proposedBy: c.draftRule } : {}),
-      },
-      before: v.values,
-      after: record,
-    });
-    return opId;
+    this.remembered.remember(pairs, batchId, at);
   }
 
   private info(b: BatchRow, repos: Pick<Repos, 'batches'> = this): BatchInfo {
@@ -491,19 +453,6 @@ export class ConflictWorkspace {
     return null;
   }
 }
-
-/** Every field of every queued (unsent) update of the record, oldest first. */
-function queuedEdits(ops: readonly OutboxRow[]): Partial<VisitorValues> {
-  const edits: Partial<VisitorValues> = {};
-  for (const op of ops) {
-    if (op.action !== 'update' || op.data === null) continue;
-    if (op.status !== 'pending' && op.status !== 'retrying') continue;
-    Object.assign(edits, op.data);
-  }
-  return edits;
-}
-
-const inFlight = (ops: readonly OutboxRow[]) => ops.some((op) => op.status === 'in_flight');
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;

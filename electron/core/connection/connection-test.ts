@@ -1,4 +1,5 @@
 import { ServerUrlSchema } from '../../../shared/server-url';
+import { isHeaderSafeToken } from '../../../shared/token';
 import type { ConnectionProblem, ConnectionTestResult } from '../../../shared/ipc/setup-contract';
 import { ServerApi, type ApiFailure } from '../sync/server-api';
 
@@ -15,18 +16,33 @@ export async function testConnection(
 ): Promise<ConnectionTestResult> {
   const now = opts.now ?? Date.now;
   const url = ServerUrlSchema.safeParse(req.serverUrl);
-  if (!url.success)
+  if (!url.success) {
+    if (hasCredentials(req.serverUrl))
+      return {
+        ok: false,
+        problem: 'invalid_address',
+        message: 'The address contains a user name or password.',
+        hint: 'Remove the part before “@” from the address (it would be kept in plain text) and put the token in the token field.',
+      };
     return {
       ok: false,
       problem: 'invalid_address',
       message: `“${req.serverUrl}” is not a server address.`,
       hint: 'Enter an address that starts with https:// (or http:// on a local network), e.g. https://sync.example.com.',
     };
+  }
+  if (!isHeaderSafeToken(req.token.trim()))
+    return {
+      ok: false,
+      problem: 'unauthorized',
+      message: 'The token contains characters that cannot be sent to a server.',
+      hint: 'A token has only letters, digits and punctuation: paste it again without spaces, line breaks or invisible characters.',
+    };
   const serverUrl = url.data.replace(/\/+$/, '');
   const started = now();
   const api = new ServerApi({
     serverUrl,
-    token: req.token,
+    token: req.token.trim(),
     clientId: 'connection-test',
     timeoutMs: opts.timeoutMs ?? CONNECTION_TEST_TIMEOUT_MS,
   });
@@ -121,4 +137,13 @@ function tlsReason(message: string): string {
   if (/issuer|verify|unable[-_ ]to[-_ ]get/i.test(message))
     return 'its certificate is not signed by an authority this computer trusts.';
   return message;
+}
+
+function hasCredentials(address: string): boolean {
+  try {
+    const u = new URL(address.trim());
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
 }

@@ -224,6 +224,16 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 7,
+    name: 'undo records by record',
+    up(db) {
+      db.exec(`
+        -- a record decided twice in one bulk apply: its later undo record is found by record
+        CREATE INDEX resolve_undo_by_local ON resolve_undo (batch_id, local_id, conflict_id);
+        `);
+    },
+  },
+  {
     version: 9,
     name: 'reconciliation memory: saved rules, remembered values, stale captures',
     up(db) {
@@ -260,7 +270,7 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE conflicts ADD COLUMN draft_rule TEXT;
         CREATE INDEX conflicts_open_by_gap ON conflicts (capture_gap_ms) WHERE status = 'open';
         -- undo beyond the last apply: "was this record decided again by a later apply?"
-        CREATE INDEX resolve_undo_by_local ON resolve_undo (local_id, batch_id);
+        CREATE INDEX resolve_undo_by_local_later ON resolve_undo (local_id, batch_id);
       `);
     },
   },
@@ -302,6 +312,72 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         CREATE INDEX outbox_archive_by_time ON outbox_archive (archived_at, id);
         CREATE INDEX outbox_archive_by_discard ON outbox_archive (discard_id, local_id);
+      `);
+    },
+  },
+  {
+    version: 11,
+    name: 'imports: where each file got to; full-text search of visitors',
+    up(db) {
+      db.exec(`
+        -- one row per imported file (by its bytes): an interrupted import goes on from next_line
+        CREATE TABLE import_runs (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          fingerprint  TEXT NOT NULL UNIQUE,
+          file_name    TEXT NOT NULL,
+          format       TEXT NOT NULL CHECK (format IN ('csv', 'jsonl')),
+          mapping      TEXT NOT NULL CHECK (json_valid(mapping)),
+          -- the time part of the visitors' ids this import creates (ids are derived from it and the line)
+          id_time      INTEGER NOT NULL,
+          -- every row starting before this line is in the database, committed with this row
+          next_line    INTEGER NOT NULL DEFAULT 1,
+          rows         INTEGER NOT NULL DEFAULT 0,
+          created      INTEGER NOT NULL DEFAULT 0,
+          updated      INTEGER NOT NULL DEFAULT 0,
+          unchanged    INTEGER NOT NULL DEFAULT 0,
+          rejected     INTEGER NOT NULL DEFAULT 0,
+          -- the first rejected lines with their reasons (capped), for the summary after a resume
+          rejected_lines TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(rejected_lines)),
+          started_at   TEXT NOT NULL,
+          updated_at   TEXT NOT NULL,
+          finished_at  TEXT
+        );
+        -- every text field of the visitors, for prefix search (FTS5 over the table's own rows);
+        -- only rows on show (deleted = 0) are indexed, so a search's count is the index's alone
+        CREATE VIRTUAL TABLE visitors_fts USING fts5(
+          name, company, email, title, phone, interests, notes,
+          content = 'visitors', content_rowid = 'rowid',
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        );
+        CREATE TRIGGER visitors_fts_insert AFTER INSERT ON visitors WHEN new.deleted = 0 BEGIN
+          INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
+          VALUES (new.rowid, new.name, new.company, new.email, new.title, new.phone, new.interests, new.notes);
+        END;
+        CREATE TRIGGER visitors_fts_delete AFTER DELETE ON visitors WHEN old.deleted = 0 BEGIN
+          INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
+          VALUES ('delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes);
+        END;
+        -- one trigger, so the old words leave the index before the new ones come in
+        CREATE TRIGGER visitors_fts_update
+        AFTER UPDATE OF name, company, email, title, phone, interests, notes, deleted ON visitors
+        -- a sync or an apply rewrites every column; the index is only touched when words change
+        WHEN old.name IS NOT new.name OR old.company IS NOT new.company OR old.email IS NOT new.email
+          OR old.title IS NOT new.title OR old.phone IS NOT new.phone
+          OR old.interests IS NOT new.interests OR old.notes IS NOT new.notes
+          OR old.deleted IS NOT new.deleted
+        BEGIN
+          INSERT INTO visitors_fts (visitors_fts, rowid, name, company, email, title, phone, interests, notes)
+          SELECT 'delete', old.rowid, old.name, old.company, old.email, old.title, old.phone, old.interests, old.notes
+          WHERE old.deleted = 0;
+          INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
+          SELECT new.rowid, new.name, new.company, new.email, new.title, new.phone, new.interests, new.notes
+          WHERE new.deleted = 0;
+        END;
+        INSERT INTO visitors_fts (rowid, name, company, email, title, phone, interests, notes)
+          SELECT rowid, name, company, email, title, phone, interests, notes FROM visitors WHERE deleted = 0;
+        -- Phone and Interests (by the first interest) sort like the other columns: keyset paging needs an index each
+        CREATE INDEX visitors_by_phone ON visitors (ifnull(phone, '') COLLATE NOCASE, local_id) WHERE deleted = 0;
+        CREATE INDEX visitors_by_interests ON visitors (ifnull(json_extract(interests, '$[0]'), '') COLLATE NOCASE, local_id) WHERE deleted = 0;
       `);
     },
   },

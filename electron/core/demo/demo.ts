@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppErrorException, appError, type AppError } from '../../../shared/errors';
 import type { DemoStatus } from '../../../shared/ipc/setup-contract';
-import { startServer, type RunningServer } from '../../../server/index';
+import type { RunningServer } from '../../../server/index';
 import type { Clock } from '../clock';
 import type { EventSink } from '../events';
 import type { Repos } from '../repos';
@@ -86,6 +86,9 @@ export class DemoController {
       this.set({ ...OFF, state: 'starting', step: 'server' });
       const staff = `demo-staff-${randomBytes(16).toString('hex')}`;
       const admin = `demo-admin-${randomBytes(16).toString('hex')}`;
+      // Loaded when the demo starts: Fastify and its plugins are a third of the
+      // core's start-up, and most consoles never run the demo.
+      const { startServer } = await import('../../../server/index');
       const server = await startServer({
         host: '127.0.0.1',
         port: 0,

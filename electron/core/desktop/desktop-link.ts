@@ -76,6 +76,10 @@ export function desktopOverLink(
         return true;
       },
       notify: (note) => tell({ op: 'notify', ...note }),
+      async openFile() {
+        const path = await ask({ op: 'chooseOpenPath' });
+        return typeof path === 'string' ? { kind: 'chosen', path } : { kind: 'cancelled' };
+      },
       async saveFile({ filename, mime, content }) {
         const ext = mime === 'text/csv' ? 'csv' : 'json';
         const path = await ask({ op: 'chooseSavePath', filename, ext });

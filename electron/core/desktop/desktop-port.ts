@@ -18,6 +18,11 @@ export interface DesktopPort {
    * window saves it). A failed write throws an AppErrorException in words.
    */
   saveFile(file: SaveFileRequest): Promise<SaveFileOutcome>;
+  /**
+   * Asks which file to import (the OS's open dialog, CSV or JSONL): its path,
+   * `cancelled`, or `unavailable` with no desktop. The core reads it itself.
+   */
+  openFile(): Promise<OpenFileOutcome>;
   /** An OS notification (background sync results); nothing without a desktop. */
   notify(note: { title: string; body: string }): void;
 }
@@ -32,10 +37,14 @@ export interface SaveFileRequest {
 export type SaveFileOutcome =
   { kind: 'saved'; path: string } | { kind: 'cancelled' } | { kind: 'unavailable' };
 
+export type OpenFileOutcome =
+  { kind: 'chosen'; path: string } | { kind: 'cancelled' } | { kind: 'unavailable' };
+
 /** No desktop: the core runs under tests, the CLI or the e2e harness. */
 export const noDesktop: DesktopPort = {
   openFolder: () => Promise.resolve(false),
   relaunch: () => false,
   saveFile: () => Promise.resolve({ kind: 'unavailable' }),
+  openFile: () => Promise.resolve({ kind: 'unavailable' }),
   notify: () => undefined,
 };

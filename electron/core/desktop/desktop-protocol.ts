@@ -13,6 +13,8 @@ export const DesktopAskSchema = z.discriminatedUnion('op', [
     filename: z.string().min(1).max(255),
     ext: z.enum(['csv', 'json']),
   }),
+  /** The open dialog for a file to import (CSV or JSONL). */
+  z.strictObject({ op: z.literal('chooseOpenPath') }),
   z.strictObject({ op: z.literal('encrypt'), text: z.string().max(8192) }),
   z.strictObject({ op: z.literal('decrypt'), data: z.string().max(65_536) }),
 ]);

@@ -2,6 +2,7 @@ import { appHandlers } from './app-handlers';
 import { conflictsHandlers } from './conflicts-handlers';
 import type { CoreContext } from './context';
 import type { Handlers } from './dispatch';
+import { importHandlers } from './import-handlers';
 import { jobsHandlers } from './jobs-handlers';
 import { queueHandlers } from './queue-handlers';
 import { setupHandlers } from './setup-handlers';
@@ -18,5 +19,6 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...queueHandlers(ctx),
     ...setupHandlers(ctx),
     ...jobsHandlers(ctx),
+    ...importHandlers(ctx),
   };
 }

@@ -1,4 +1,5 @@
 import type { syncChannels } from '../../../shared/ipc/sync-contract';
+import { runMirrorCheck, runMirrorRepair } from '../sync/mirror-job';
 import type { CoreContext } from './context';
 import type { HandlersFor } from './dispatch';
 
@@ -11,5 +12,7 @@ export function syncHandlers(ctx: CoreContext): HandlersFor<typeof syncChannels>
     'sync:cancel': () => ({ cancelled: ctx.sync.cancel() }),
     'sync:status': () => ctx.sync.status(),
     'sync:history': ({ limit }) => ctx.sync.history(limit),
+    'sync:checkMirror': () => runMirrorCheck(ctx),
+    'sync:repairMirror': () => runMirrorRepair(ctx),
   };
 }

@@ -15,7 +15,7 @@ export function visitorsHandlers(ctx: CoreContext): HandlersFor<typeof visitorsC
   };
 
   return {
-    'visitors:count': ({ search }) => ({ total: visitors.count(search.trim()) }),
+    'visitors:count': ({ search, filter }) => ({ total: visitors.count(search.trim(), filter) }),
     'visitors:page': (req) => visitors.page({ ...req, search: req.search.trim() }),
     'visitors:get': ({ localId }) =>
       visitors.row(localId) ?? fail('visitor_not_found', 'This visitor no longer exists.'),

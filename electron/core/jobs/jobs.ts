@@ -36,11 +36,17 @@ interface Running {
   progress: JobProgress;
   started: number;
   cancelled: boolean;
+  /** What a cancel keeps, in words, for a job that commits as it goes; null: nothing is kept. */
+  cancelWords?: string;
 }
 
-const cancelledError = (label: string) =>
+const cancelledError = (r: Running) =>
   new AppErrorException(
-    appError('cancelled', `${label}: cancelled. Nothing of it was saved.`, false),
+    appError(
+      'cancelled',
+      r.cancelWords ?? `${r.progress.label}: cancelled. Nothing of it was saved.`,
+      false,
+    ),
   );
 
 /**
@@ -76,7 +82,7 @@ export class Jobs {
       let committed = false;
       try {
         const result = await work(this.control(r));
-        if (r.cancelled) throw cancelledError(spec.label);
+        if (r.cancelled) throw cancelledError(r);
         // Past this point stopping would change nothing: the commit is one step.
         r.progress.cancellable = false;
         if (spec.dryRun) db.exec('ROLLBACK');
@@ -95,6 +101,42 @@ export class Jobs {
         throw err;
       }
     });
+  }
+
+  /**
+   * Long work that commits its own steps or mostly waits on the network (an
+   * import's batches, the mirror check): the same progress and Cancel, but no
+   * transaction and no hold on the write gate; its writes go through the gate
+   * themselves, each in its own transaction. A cancel stops it between steps
+   * and keeps what was committed: `cancelled`, when given, is the words the
+   * person then sees (how to go on).
+   */
+  async track<T>(
+    spec: Omit<JobSpec, 'dryRun'> & { cancelled?: string },
+    work: (job: JobControl) => Promise<T>,
+  ): Promise<T> {
+    const r = this.begin(spec);
+    if (spec.cancelled !== undefined) r.cancelWords = spec.cancelled;
+    try {
+      const result = await work(this.control(r));
+      this.end(r, 'done', null);
+      return result;
+    } catch (err) {
+      const cancelled = err instanceof AppErrorException && err.error.code === 'cancelled';
+      this.end(
+        r,
+        cancelled ? 'cancelled' : 'failed',
+        err instanceof AppErrorException ? err.error : null,
+      );
+      throw err;
+    }
+  }
+  /** An import's batches: track() with the words a cancel leaves. */
+  steps<T>(
+    spec: Omit<JobSpec, 'dryRun'> & { cancelled: string },
+    work: (job: JobControl) => Promise<T>,
+  ): Promise<T> {
+    return this.track(spec, work);
   }
 
   private begin(spec: JobSpec): Running {
@@ -141,7 +183,7 @@ export class Jobs {
         }
         await nextTurn();
         sliceStart = performance.now();
-        if (r.cancelled) throw cancelledError(r.progress.label);
+        if (r.cancelled) throw cancelledError(r);
       },
     };
   }

@@ -5,6 +5,9 @@ import type { AppError } from '../../../shared/errors';
 import type { Db } from '../db/open';
 import type { DraftOp, OpenOp } from './coalesce';
 
+/** No horizon: every due time is taken as it stands. */
+const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
+
 interface SqlOp {
   seq: number;
   op_id: string;
@@ -21,6 +24,25 @@ interface SqlOp {
   created_at: string;
   updated_at: string;
 }
+
+/** Every column, as an undo record keeps a superseded operation. */
+export const OUTBOX_COLUMNS = [
+  'seq',
+  'op_id',
+  'action',
+  'local_id',
+  'server_id',
+  'data',
+  'base_version',
+  'op_timestamp',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'created_at',
+  'updated_at',
+  'exported_at',
+] as const;
 
 /** An operation ready to go out, with the server id it targets (from the op or the record). */
 export interface SendableOp {
@@ -64,7 +86,7 @@ export class OutboxRepo {
   private readonly forLocalStmt: Statement<[string], SqlOp>;
   private readonly countsStmt: Statement<[], { action: Action; status: OutboxStatus; n: number }>;
   private readonly dueStmt: Statement<
-    { now: string; limit: number },
+    { now: string; limit: number; horizon: string },
     SqlOp & { v_server_id: string | null }
   >;
   private readonly markInFlightStmt: Statement<{ seqs: string; at: string }, SqlOp>;
@@ -76,7 +98,7 @@ export class OutboxRepo {
   private readonly bySeqStmt: Statement<[number], SqlOp>;
   private readonly laterStmt: Statement<[string, number], SqlOp>;
   private readonly rebaseStmt: Statement;
-  private readonly nextDueStmt: Statement<[], { at: string | null }>;
+  private readonly nextDueStmt: Statement<{ now: string; horizon: string }, { at: string | null }>;
   private readonly moveStmt: Statement;
   private readonly orphansStmt: Statement;
   private readonly strandedStmt: Statement;
@@ -115,7 +137,8 @@ export class OutboxRepo {
       JOIN (SELECT local_id, min(seq) AS seq FROM outbox
             WHERE status IN ('pending', 'in_flight', 'retrying') GROUP BY local_id) head ON head.seq = o.seq
       LEFT JOIN visitors v ON v.local_id = o.local_id
-      WHERE (o.status = 'pending' OR (o.status = 'retrying' AND o.next_attempt_at <= @now))
+      WHERE (o.status = 'pending' OR (o.status = 'retrying'
+             AND (o.next_attempt_at <= @now OR o.next_attempt_at > @horizon)))
         AND (o.action = 'create' OR coalesce(o.server_id, v.server_id) IS NOT NULL)
       ORDER BY o.seq LIMIT @limit`);
     // Claims a chunk in one statement and returns the rows as they are now: an
@@ -157,7 +180,8 @@ export class OutboxRepo {
                        THEN @version ELSE base_version END
       WHERE local_id = @local_id AND seq > @seq AND status != 'failed'`);
     this.nextDueStmt = db.prepare(
-      "SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'retrying'",
+      `SELECT min(CASE WHEN next_attempt_at > @horizon THEN @now ELSE next_attempt_at END) AS at
+       FROM outbox WHERE status = 'retrying'`,
     );
     this.moveStmt = db.prepare('UPDATE outbox SET local_id = @to WHERE local_id = @from');
     // Changes to a record whose create failed for good can never be sent (the
@@ -178,9 +202,12 @@ export class OutboxRepo {
     );
   }
 
-  /** Operations that may go out now, oldest first. */
-  due(now: string, limit: number): SendableOp[] {
-    return this.dueStmt.all({ now, limit }).map((r) => ({
+  /**
+   * Operations that may go out now, oldest first. A retry due after `horizon`
+   * (further ahead than any backoff: set while the clock ran fast) is due now.
+   */
+  due(now: string, limit: number, horizon = FAR_FUTURE): SendableOp[] {
+    return this.dueStmt.all({ now, limit, horizon }).map((r) => ({
       seq: r.seq,
       opId: r.op_id,
       action: r.action,
@@ -241,6 +268,29 @@ export class OutboxRepo {
     this.deleteStmt.run(seq);
   }
 
+  /** Removes settled operations, a chunk's worth in one statement. */
+  deleteMany(seqs: readonly number[]): void {
+    if (seqs.length === 0) return;
+    this.sql('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(seqs),
+    );
+  }
+
+  /**
+   * Of these (record, seq) pairs, the records that have operations queued
+   * after that seq (not failed ones), as later() finds them one at a time.
+   */
+  withLaterOps(pairs: readonly { localId: string; seq: number }[]): Set<string> {
+    if (pairs.length === 0) return new Set();
+    const rows = this.sql(
+      `
+      SELECT DISTINCT o.local_id FROM json_each(?) p
+      JOIN outbox o ON o.local_id = p.value ->> 'l' AND o.seq > p.value ->> 's'
+      WHERE o.status != 'failed'`,
+    ).all(JSON.stringify(pairs.map((p) => ({ l: p.localId, s: p.seq })))) as { local_id: string }[];
+    return new Set(rows.map((r) => r.local_id));
+  }
+
   bySeq(seq: number): OutboxRow | undefined {
     const r = this.bySeqStmt.get(seq);
     return r && rowOf(r);
@@ -266,8 +316,9 @@ export class OutboxRepo {
     });
   }
 
-  nextRetryAt(): string | null {
-    return this.nextDueStmt.get()!.at;
+  /** When the next retry falls due; one set beyond `horizon` (a clock that ran fast) is due `now`. */
+  nextRetryAt(now = new Date().toISOString(), horizon = FAR_FUTURE): string | null {
+    return this.nextDueStmt.get({ now, horizon })!.at;
   }
 
   /** Operations that failed for good, oldest first, read in pages of `pageSize`. */
@@ -345,28 +396,55 @@ export class OutboxRepo {
     return this.forLocalStmt.all(localId).map(rowOf);
   }
 
-  /**
-   * A conflict decision supersedes the record's queued operations that are not
-   * on the wire: they are removed, and kept whole (every column) for undo.
-   * Failed ones stay for an admin to act on.
-   */
-  takeSupersedable(localId: string): Record<string, unknown>[] {
+  /** The operations of these records, oldest first: one statement for a page of conflicts. */
+  forVisitors(localIds: readonly string[]): Map<string, OutboxRow[]> {
+    const out = new Map<string, OutboxRow[]>();
     const rows = this.sql(
-      "SELECT * FROM outbox WHERE local_id = ? AND status IN ('pending', 'retrying') ORDER BY seq",
-    ).all(localId) as Record<string, unknown>[];
-    const del = this.sql('DELETE FROM outbox WHERE seq = ?');
-    for (const r of rows) del.run(r.seq);
-    return rows;
+      'SELECT * FROM outbox WHERE local_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+    ).all(JSON.stringify(localIds)) as SqlOp[];
+    for (const r of rows) {
+      const list = out.get(r.local_id);
+      if (list) list.push(rowOf(r));
+      else out.set(r.local_id, [rowOf(r)]);
+    }
+    return out;
   }
 
-  /** Undo of a decision: the superseded rows go back exactly as they were (same seq and opId). */
-  restoreRows(rows: readonly Record<string, unknown>[]): void {
-    const stmt = this.sql(`
-      INSERT INTO outbox (seq, op_id, action, local_id, server_id, data, base_version, op_timestamp,
-        status, attempts, next_attempt_at, last_error, created_at, updated_at, exported_at)
-      VALUES (@seq, @op_id, @action, @local_id, @server_id, @data, @base_version, @op_timestamp,
-        @status, @attempts, @next_attempt_at, @last_error, @created_at, @updated_at, @exported_at)`);
-    for (const r of rows) stmt.run(r);
+  /**
+   * A conflict decision supersedes the record's queued operations that are not
+   * on the wire (the undo record keeps them whole first, see
+   * BatchesRepo.captureUndo). Failed ones stay for an admin to act on.
+   * `localIds` is a JSON array.
+   */
+  supersede(localIds: string): void {
+    this.sql(
+      // `+status`: by record (outbox_by_local), not by scanning every pending operation.
+      `DELETE FROM outbox WHERE local_id IN (SELECT value FROM json_each(?))
+        AND +status IN ('pending', 'retrying')`,
+    ).run(localIds);
+  }
+
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: the operations
+   * it queued leave, and those it superseded come back exactly as they were
+   * (same seq and opId), except ones the same apply had queued itself.
+   */
+  undoBatch(batchId: number, fromId: number, toId: number): void {
+    const range = { batch: batchId, from: fromId, to: toId };
+    this.sql(
+      `
+      DELETE FROM outbox WHERE op_id IN (SELECT op_added FROM resolve_undo
+        WHERE batch_id = @batch AND conflict_id BETWEEN @from AND @to AND op_added IS NOT NULL)`,
+    ).run(range);
+    this.sql(
+      `
+      INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')})
+      SELECT ${OUTBOX_COLUMNS.map((c) => `o.value ->> '$.${c}'`).join(', ')}
+      FROM resolve_undo u, json_each(u.ops_removed) o
+      WHERE u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+        AND NOT EXISTS (SELECT 1 FROM resolve_undo a
+          WHERE a.op_added = o.value ->> '$.op_id' AND a.batch_id = @batch)`,
+    ).run(range);
   }
 
   /** Where an operation is: null once it left the outbox (synced, or turned into a conflict). */
@@ -375,10 +453,6 @@ export class OutboxRepo {
       (this.sql('SELECT status, attempts FROM outbox WHERE op_id = ?').get(opId) as
         { status: OutboxStatus; attempts: number } | undefined) ?? null
     );
-  }
-
-  deleteByOpId(opId: string): void {
-    this.sql('DELETE FROM outbox WHERE op_id = ?').run(opId);
   }
 
   /** Statements of the rarer paths, prepared on first use. */

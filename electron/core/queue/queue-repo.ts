@@ -13,6 +13,7 @@ import { errorSignature } from '../../../shared/queue/signature';
 import type { OutboxStatus } from '../../../shared/ipc/contract';
 import type { Action } from '../../../shared/protocol';
 import type { Db } from '../db/open';
+import { FTS_LOCAL_IDS, ftsQuery } from '../visitors/visitor-search';
 import { likePattern } from '../visitors/visitors-repo';
 import { parseError, registerQueueFunctions } from './sql-functions';
 
@@ -161,7 +162,10 @@ function where(filter: QueueFilter, params: Record<string, unknown>): string {
   }
   const text = filter.text.trim();
   if (text) {
-    parts.push(`(visitor_name LIKE @q ESCAPE '\\' OR op_id LIKE @q ESCAPE '\\'
+    // The visitors screen's search on the operation's visitor, or the operation's own text.
+    const fts = ftsQuery(text);
+    if (fts) params.fts = fts;
+    parts.push(`(${fts ? `local_id IN (${FTS_LOCAL_IDS})` : `visitor_name LIKE @q ESCAPE '\\'`} OR op_id LIKE @q ESCAPE '\\'
       OR local_id LIKE @q ESCAPE '\\' OR last_error LIKE @q ESCAPE '\\' OR data LIKE @q ESCAPE '\\')`);
     params.q = likePattern(text);
   }

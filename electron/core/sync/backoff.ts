@@ -21,6 +21,23 @@ export const DEFAULT_BACKOFF: BackoffSettings = {
   jitter: 0.2,
 };
 
+/** A server's Retry-After is obeyed up to this; a longer one is a broken server or a broken clock. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * The longest wait this console ever schedules. `next_attempt_at` is wall-clock
+ * time: an operation failed while the clock ran a day fast is due "tomorrow"
+ * once the clock is put right. A due time further ahead than any wait we could
+ * have chosen can only come from such a clock, so it is treated as due now.
+ */
+export function retryHorizonMs(settings: BackoffSettings): number {
+  const largest =
+    settings.baseMs *
+    settings.factor ** Math.max(0, settings.maxAttempts - 2) *
+    (1 + settings.jitter);
+  return Math.ceil(Math.max(largest, MAX_RETRY_AFTER_MS));
+}
+
 /** Milliseconds to wait after `attempts` failed attempts, or null when no attempt is left. */
 export function retryDelayMs(
   attempts: number,
@@ -33,5 +50,5 @@ export function retryDelayMs(
   const spread = 1 + settings.jitter * (2 * random() - 1);
   const delay = Math.round(raw * spread);
   // A server that says when to come back is obeyed, never undercut.
-  return Math.max(delay, retryAfterMs ?? 0);
+  return Math.max(delay, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
 }

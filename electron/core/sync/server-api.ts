@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import { TombstoneSchema, VisitorSchema } from '../../../shared/visitor';
 import { send, type HttpReply } from './transport';
+import { DigestResponseSchema, type DigestResponse } from '../../../shared/digest';
 
 export interface ServerConnection {
   /** e.g. http://127.0.0.1:8080 */
@@ -21,6 +22,11 @@ export interface ServerConnection {
   /** This console's device id (X-Client-Id): create dedupe without opIds. */
   clientId: string;
   timeoutMs: number;
+  /**
+   * Treat the server as off this host even at a loopback address (a local
+   * tunnel, or a test of the off-host path): large pushes go gzipped.
+   */
+  offHost?: boolean;
 }
 
 /**
@@ -34,10 +40,13 @@ export type ApiResult<T> =
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** gzip (level 1) halves throughput on loopback and is 4x faster on a slow link (FACTS.md). */
-export function shouldGzip(serverUrl: string, operations: number): boolean {
-  return operations > 100 && !LOOPBACK.has(new URL(serverUrl).hostname);
+/** gzip (level 1) halves throughput on loopback and is 4x faster on a slow link (docs/measured-facts.md). */
+export function shouldGzip(serverUrl: string, operations: number, offHost = false): boolean {
+  return operations > 100 && (offHost || !LOOPBACK.has(new URL(serverUrl).hostname));
 }
+
+/** A gzipped reply may not unpack to more than this (a compression bomb). */
+const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
 
 export function parseRetryAfter(
   value: string | string[] | undefined,
@@ -91,7 +100,10 @@ function statusError(reply: HttpReply, host: string): ApiFailure {
 
 function parseJson(reply: HttpReply): unknown {
   try {
-    const raw = reply.headers['content-encoding'] === 'gzip' ? gunzipSync(reply.body) : reply.body;
+    const raw =
+      reply.headers['content-encoding'] === 'gzip'
+        ? gunzipSync(reply.body, { maxOutputLength: MAX_UNPACKED_BYTES })
+        : reply.body;
     return JSON.parse(raw.toString('utf8'));
   } catch {
     return undefined;
@@ -136,6 +148,19 @@ export class ServerApi {
     return this.call('GET', `api/visitors/changes?${q}`, ChangePageSchema, undefined, signal);
   }
 
+  /** GET /api/visitors/digest (docs/protocol.md, ext): range hashes, or a small range's records. */
+  digest(
+    q: { after: string | null; until: string | null; parts?: number; records?: boolean },
+    signal?: AbortSignal,
+  ): Promise<ApiResult<DigestResponse>> {
+    const p = new URLSearchParams();
+    if (q.after !== null) p.set('after', q.after);
+    if (q.until !== null) p.set('until', q.until);
+    if (q.parts !== undefined) p.set('parts', String(q.parts));
+    if (q.records) p.set('records', '1');
+    return this.call('GET', `api/visitors/digest?${p}`, DigestResponseSchema, undefined, signal);
+  }
+
   bulkSync(
     body: {
       operations: Operation[];
@@ -171,12 +196,15 @@ export class ServerApi {
       headers: {
         authorization: `Bearer ${this.conn.token}`,
         accept: 'application/json',
+        // Pulls are the large replies: the server gzips them above a size when it
+        // is off this host (or told to on loopback); parseJson unpacks them.
+        'accept-encoding': 'gzip',
         'x-client-id': this.conn.clientId,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...extraHeaders,
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      gzip: body !== undefined && shouldGzip(this.conn.serverUrl, operations),
+      gzip: body !== undefined && shouldGzip(this.conn.serverUrl, operations, this.conn.offHost),
       timeoutMs: this.conn.timeoutMs,
       ...(signal ? { signal } : {}),
     });

@@ -66,9 +66,74 @@ export function settleResults(
 ): SettleCounts {
   const counts = emptySettleCounts();
   ctx.db.transaction(() => {
-    ops.forEach((op, i) => settleOne(ctx, op, response.results[i]!, httpStatus, counts));
+    const done = settleCleanSuccesses(ctx, ops, response, httpStatus, counts);
+    ops.forEach((op, i) => {
+      if (!done.has(i)) settleOne(ctx, op, response.results[i]!, httpStatus, counts);
+    });
   })();
   return counts;
+}
+
+/**
+ * The common case set-based: successes whose record has nothing queued after
+ * them are settled with a handful of statements for the whole chunk (outbox
+ * rows removed, attempts recorded, records acknowledged or removed) instead of
+ * six per operation, which was half of a push's time (profiled: 50 000 mixed
+ * operations, chunk 500). Writes exactly what acknowledge() writes for them.
+ * Anything else (conflicts, errors, later operations on the record, a record
+ * seen twice in the chunk, a create that meets a duplicate pulled meanwhile)
+ * goes through settleOne; returns the indexes settled here.
+ */
+function settleCleanSuccesses(
+  ctx: SettleContext,
+  ops: readonly SendableOp[],
+  response: BulkSyncResponse,
+  httpStatus: number,
+  counts: SettleCounts,
+): Set<number> {
+  const { visitors, outbox, attempts } = ctx.repos;
+  const seen = new Map<string, number>();
+  for (const op of ops) seen.set(op.localId, (seen.get(op.localId) ?? 0) + 1);
+  let picked = ops.flatMap((op, i) =>
+    response.results[i]!.status === 'success' && seen.get(op.localId) === 1 ? [i] : [],
+  );
+  const later = outbox.withLaterOps(picked.map((i) => ops[i]!));
+  picked = picked.filter((i) => !later.has(ops[i]!.localId));
+  const serverIdOf = (i: number) => response.results[i]!.serverId ?? ops[i]!.serverId;
+  const creates = picked.flatMap((i) => {
+    const serverId = serverIdOf(i);
+    return ops[i]!.action === 'create' && serverId ? [{ localId: ops[i]!.localId, serverId }] : [];
+  });
+  // A duplicate to adopt is rare and takes several steps: the whole chunk goes one by one.
+  if (picked.length === 0 || visitors.heldByOther(creates)) return new Set();
+  const at = ctx.now.toISOString();
+  outbox.deleteMany(picked.map((i) => ops[i]!.seq));
+  visitors.removeMany(
+    picked.flatMap((i) => (ops[i]!.action === 'delete' ? [ops[i]!.localId] : [])),
+  );
+  visitors.ackMany(
+    picked.flatMap((i) =>
+      ops[i]!.action === 'delete'
+        ? []
+        : [
+            {
+              localId: ops[i]!.localId,
+              serverId: serverIdOf(i),
+              version: response.results[i]!.version ?? null,
+            },
+          ],
+    ),
+    at,
+  );
+  attempts.recordSuccesses(
+    picked.map((i) => ops[i]!.opId),
+    { runId: ctx.runId, chunk: ctx.chunk, at, httpStatus },
+  );
+  for (const i of picked) {
+    const action = ops[i]!.action;
+    counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : 'deleted']++;
+  }
+  return new Set(picked);
 }
 
 function settleOne(

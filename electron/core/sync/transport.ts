@@ -30,11 +30,26 @@ const MAX_REPLY_BYTES = 64 * 1024 * 1024;
  * an error value a person can read (network, timeout, cancelled).
  */
 export async function send(url: URL, opts: HttpOptions): Promise<HttpResult> {
-  const first = await sendOnce(url, opts);
+  const first = await guarded(url, opts);
   // A kept-alive socket the server closed while idle resets on reuse; Node's
   // advice is to retry on a fresh one. Safe: GETs read, bulk-syncs carry opIds.
-  if (!first.ok && first.staleSocket) return stripStale(await sendOnce(url, opts));
+  if (!first.ok && first.staleSocket) return stripStale(await guarded(url, opts));
   return stripStale(first);
+}
+
+/** A request Node refuses to even start (a header it cannot send) is an error value too. */
+function guarded(url: URL, opts: HttpOptions): Promise<Attempt> {
+  return sendOnce(url, opts).catch((err: Error & { code?: string }) => ({
+    ok: false as const,
+    error:
+      err.code === 'ERR_INVALID_CHAR' || err.code === 'ERR_INVALID_HTTP_TOKEN'
+        ? appError(
+            'bad_token',
+            'The token contains characters that cannot be sent to a server (a line break, a space or an invisible character). Enter the token again.',
+            false,
+          )
+        : appError('network', `The request to ${url.host} could not be made: ${err.message}`, true),
+  }));
 }
 
 type Attempt = HttpResult & { staleSocket?: boolean };

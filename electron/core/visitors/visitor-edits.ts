@@ -31,8 +31,8 @@ export class VisitorEdits {
     ({ db: this.db, visitors: this.visitors, outbox: this.outbox } = repos);
   }
 
-  create(values: VisitorCreateData): VisitorRow {
-    const localId = uuidv7(this.clock.now().getTime());
+  /** `localId`: an id chosen by the caller (an import derives it from the file's line). */
+  create(values: VisitorCreateData, localId = uuidv7(this.clock.now().getTime())): VisitorRow {
     this.apply(localId, { kind: 'create', values: toValues(values) });
     return this.visitors.row(localId)!;
   }

@@ -1,8 +1,23 @@
 import type { Statement } from 'better-sqlite3';
+import { changedFields } from '../../../shared/diff';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+import type { VisitorFilter } from '../../../shared/ipc/visitors-contract';
 import type { Action } from '../../../shared/protocol';
-import { type Visitor, type VisitorValues, VisitorValuesSchema } from '../../../shared/visitor';
+import {
+  type Visitor,
+  type VisitorField,
+  type VisitorValues,
+  VisitorValuesSchema,
+} from '../../../shared/visitor';
 import type { Db } from '../db/open';
+import { ftsQuery, visitorWhere } from './visitor-search';
+
+/**
+ * Above this many matches a sorted page walks the sort's index and keeps the
+ * rows that match (it meets 100 of them early); below, fetching the matches
+ * and sorting them is quicker (measured at 200 000 visitors).
+ */
+const MANY_MATCHES = 2000;
 
 /** A mirror row as the core sees it. */
 export interface VisitorRecord {
@@ -47,10 +62,12 @@ const SORT_EXPR: Record<VisitorSort['column'], string> = {
   company: "ifnull(company, '') COLLATE NOCASE",
   email: "ifnull(email, '') COLLATE NOCASE",
   title: "ifnull(title, '') COLLATE NOCASE",
+  phone: "ifnull(phone, '') COLLATE NOCASE",
+  // By the first interest: the list's JSON text would put [] after every other list.
+  interests: "ifnull(json_extract(interests, '$[0]'), '') COLLATE NOCASE",
   updatedAt: 'updated_at',
 };
 
-const SEARCH = `(name LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\')`;
 const PENDING = `(SELECT o.action FROM outbox o WHERE o.local_id = v.local_id ORDER BY o.seq DESC LIMIT 1)`;
 
 function valuesOf(r: SqlRow): VisitorValues {
@@ -83,8 +100,17 @@ function recordOf(r: SqlRow): VisitorRecord {
 }
 
 function rowOf(r: SqlRow): VisitorRow {
+  // Built field by field: a spread of valuesOf() per row was a fifth of a page's time.
   return {
-    ...valuesOf(r),
+    name: r.name,
+    company: r.company,
+    email: r.email,
+    title: r.title,
+    phone: r.phone,
+    interests: JSON.parse(r.interests) as string[],
+    notes: r.notes,
+    captureMethod: r.capture_method,
+    capturedAt: r.captured_at,
     localId: r.local_id,
     serverId: r.server_id,
     version: r.server_version,
@@ -93,6 +119,14 @@ function rowOf(r: SqlRow): VisitorRow {
     updatedAt: r.updated_at,
   };
 }
+
+/**
+ * The columns a table row shows. Pages read only these: the merge base (as
+ * long again as the record) and the bookkeeping columns were read into
+ * strings for every row and thrown away.
+ */
+const ROW_COLUMNS =
+  'v.local_id, v.server_id, v.server_version, v.name, v.company, v.email, v.title, v.phone, v.interests, v.notes, v.capture_method, v.captured_at, v.dirty, v.updated_at';
 
 function valueParams(v: VisitorValues) {
   return {
@@ -108,7 +142,21 @@ function valueParams(v: VisitorValues) {
   };
 }
 
-const RAW_COLUMNS = [
+/** The column of each visitor field. */
+const COLUMN_OF: Record<VisitorField, string> = {
+  name: 'name',
+  company: 'company',
+  email: 'email',
+  title: 'title',
+  phone: 'phone',
+  interests: 'interests',
+  notes: 'notes',
+  captureMethod: 'capture_method',
+  capturedAt: 'captured_at',
+};
+
+/** Every column, as an undo record keeps a row. */
+export const VISITOR_COLUMNS = [
   'local_id',
   'server_id',
   'server_version',
@@ -144,6 +192,10 @@ export class VisitorsRepo {
   private readonly upsertSyncedStmt: Statement;
   private readonly pageStmts = new Map<string, Statement>();
   private readonly byServerIdStmt: Statement<[string], SqlRow>;
+  private rangeStmt?: Statement<
+    { after: string; until: string | null; limit: number },
+    SqlRow & { local_work: number }
+  >;
   private readonly ackStmt: Statement;
   private readonly pulledMergeStmt: Statement;
 
@@ -233,6 +285,79 @@ export class VisitorsRepo {
     });
   }
 
+  /**
+   * Records the server knows (server_id set), after < server_id ≤ until, in
+   * server-id order: the mirror check's side of a digest range. `localWork`:
+   * a pending operation or an open conflict, so the record is compared by the
+   * server version it was based on.
+   */
+  mirroredRange(
+    after: string | null,
+    until: string | null,
+    limit: number,
+  ): (VisitorRecord & { localWork: boolean })[] {
+    this.rangeStmt ??= this.db.prepare(`
+      SELECT v.*, NULL AS pending,
+        (v.dirty = 1 OR EXISTS (SELECT 1 FROM outbox o WHERE o.local_id = v.local_id)
+          OR EXISTS (SELECT 1 FROM conflicts c WHERE c.local_id = v.local_id AND c.status = 'open'))
+          AS local_work
+      FROM visitors v
+      WHERE v.server_id IS NOT NULL AND v.server_id > @after
+        AND (@until IS NULL OR v.server_id <= @until)
+      ORDER BY v.server_id LIMIT @limit`);
+    return this.rangeStmt
+      .all({ after: after ?? '', until, limit })
+      .map((r) => ({ ...recordOf(r), localWork: r.local_work === 1 }));
+  }
+
+  /**
+   * ack() for a chunk of records with nothing queued after the acknowledged
+   * operation, in one statement: the merge base becomes the record's own
+   * values (what baseAfterAck gives with no later fields), built by SQLite
+   * from the columns, so no row is read into JavaScript and written back.
+   */
+  ackMany(
+    acks: readonly { localId: string; serverId: string | null; version: number | null }[],
+    at: string,
+  ): void {
+    if (acks.length === 0) return;
+    this.lazy(
+      `
+      UPDATE visitors SET server_id = coalesce(a.server_id, visitors.server_id),
+        server_version = coalesce(a.version, visitors.server_version),
+        base = json_object('name', name, 'company', company, 'email', email, 'title', title,
+          'phone', phone, 'interests', json(interests), 'notes', notes,
+          'captureMethod', capture_method, 'capturedAt', captured_at),
+        dirty = 0, updated_at = @at
+      FROM (SELECT value ->> 'l' AS local_id, value ->> 's' AS server_id, value ->> 'v' AS version
+            FROM json_each(@acks)) a
+      WHERE visitors.local_id = a.local_id`,
+    ).run({
+      acks: JSON.stringify(acks.map((a) => ({ l: a.localId, s: a.serverId, v: a.version }))),
+      at,
+    });
+  }
+
+  /** remove() for several records in one statement. */
+  removeMany(localIds: readonly string[]): void {
+    if (localIds.length === 0) return;
+    this.lazy('DELETE FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(localIds),
+    );
+  }
+
+  /** Whether any of these server ids is held by a row other than the given record. */
+  heldByOther(pairs: readonly { localId: string; serverId: string }[]): boolean {
+    if (pairs.length === 0) return false;
+    return (
+      this.lazy(
+        `
+        SELECT 1 FROM json_each(?) p JOIN visitors v ON v.server_id = p.value ->> 's'
+        WHERE v.local_id != p.value ->> 'l' LIMIT 1`,
+      ).get(JSON.stringify(pairs.map((p) => ({ l: p.localId, s: p.serverId })))) !== undefined
+    );
+  }
+
   byServerId(serverId: string): VisitorRecord | undefined {
     const r = this.byServerIdStmt.get(serverId);
     return r && recordOf(r);
@@ -274,7 +399,9 @@ export class VisitorsRepo {
    * merge base). Callers wrap batches in one transaction, sorted by id.
    */
   upsertSynced(localId: string, visitor: Visitor, at: string): void {
-    const values = VisitorValuesSchema.parse({
+    // The change page was checked against the wire's schema when it arrived
+    // (server-api.ts); parsing each record again cost a tenth of the mirror.
+    const values: VisitorValues = {
       name: visitor.name,
       company: visitor.company,
       email: visitor.email,
@@ -284,7 +411,7 @@ export class VisitorsRepo {
       notes: visitor.notes,
       captureMethod: visitor.captureMethod,
       capturedAt: visitor.capturedAt,
-    });
+    };
     this.upsertSyncedStmt.run({
       local_id: localId,
       server_id: visitor.id,
@@ -296,28 +423,25 @@ export class VisitorsRepo {
     });
   }
 
-  /** Every column of a row, for an undo log that must put it back exactly. */
-  raw(localId: string): Record<string, unknown> | undefined {
-    return this.lazy('SELECT * FROM visitors WHERE local_id = ?').get(localId) as
-      Record<string, unknown> | undefined;
-  }
-
-  /** Puts back a row taken with raw(), whatever happened to it since. */
-  restoreRaw(row: Record<string, unknown>): void {
-    this.lazy(
-      `
-      INSERT OR REPLACE INTO visitors (${RAW_COLUMNS.join(', ')})
-      VALUES (${RAW_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    ).run(row);
+  /** The mirror rows of these records, by local id: one statement for a page of conflicts. */
+  getMany(localIds: readonly string[]): Map<string, VisitorRecord> {
+    const rows = this.lazy(
+      'SELECT * FROM visitors WHERE local_id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(localIds)) as SqlRow[];
+    return new Map(rows.map((r) => [r.local_id, recordOf(r)]));
   }
 
   /**
    * A conflict decision written to the mirror: the resulting values, the
    * server's record as the new merge base (and its version and id), and
-   * whether something is left to push.
+   * whether something is left to push. Only the columns that differ from
+   * `before` (the row as the decision read it) are set, with updated_at: a
+   * column in SET costs the upkeep of every index on it or filtered by it
+   * (`deleted` alone is in the WHERE of all five sort indexes), whether its
+   * value changes or not. One statement per set of columns, prepared once.
    */
   applyDecision(
-    localId: string,
+    before: VisitorRecord,
     d: {
       values: VisitorValues;
       base: VisitorValues | null;
@@ -328,35 +452,80 @@ export class VisitorsRepo {
     },
     at: string,
   ): void {
+    const values = valueParams(d.values);
+    const params: Record<string, unknown> = { local_id: before.localId, at };
+    for (const f of changedFields(before.values, d.values))
+      params[COLUMN_OF[f]] = values[COLUMN_OF[f] as keyof typeof values];
+    const base = d.base === null ? null : JSON.stringify(d.base);
+    if (base !== (before.base === null ? null : JSON.stringify(before.base))) params.base = base;
+    if (d.serverId !== before.serverId) params.server_id = d.serverId;
+    if (d.serverVersion !== before.serverVersion) params.server_version = d.serverVersion;
+    if (d.dirty !== before.dirty) params.dirty = d.dirty ? 1 : 0;
+    if (d.deleted !== before.deleted) params.deleted = d.deleted ? 1 : 0;
+    const set = Object.keys(params)
+      .filter((c) => c !== 'local_id' && c !== 'at')
+      .map((c) => `${c} = @${c}`);
+    this.lazy(
+      `UPDATE visitors SET ${[...set, 'updated_at = @at'].join(', ')} WHERE local_id = @local_id`,
+    ).run(params);
+  }
+
+  /**
+   * Undo of a bulk apply, for its conflicts in [fromId, toId]: each record
+   * goes back to the row (every column) kept by its first decision in the
+   * batch, the state before the apply, however many decisions followed.
+   */
+  restoreFromUndo(batchId: number, fromId: number, toId: number): void {
+    const first = `u.batch_id = @batch AND u.conflict_id BETWEEN @from AND @to
+      AND NOT EXISTS (SELECT 1 FROM resolve_undo earlier WHERE earlier.batch_id = u.batch_id
+        AND earlier.local_id = u.local_id AND earlier.conflict_id < u.conflict_id)`;
+    const range = { batch: batchId, from: fromId, to: toId };
     this.lazy(
       `
-      UPDATE visitors SET name = @name, company = @company, email = @email, title = @title,
-        phone = @phone, interests = @interests, notes = @notes, capture_method = @capture_method,
-        captured_at = @captured_at, base = @base, server_id = @server_id,
-        server_version = @server_version, dirty = @dirty, deleted = @deleted, updated_at = @at
-      WHERE local_id = @local_id`,
-    ).run({
-      local_id: localId,
-      ...valueParams(d.values),
-      base: d.base === null ? null : JSON.stringify(d.base),
-      server_id: d.serverId,
-      server_version: d.serverVersion,
-      dirty: d.dirty ? 1 : 0,
-      deleted: d.deleted ? 1 : 0,
-      at,
-    });
+      DELETE FROM visitors WHERE local_id IN (SELECT u.local_id FROM resolve_undo u
+        WHERE ${first} AND u.visitor_before IS NULL)`,
+    ).run(range);
+    // Rows the apply removed come back whole; the others are updated in place,
+    // which costs less than deleting and inserting them again.
+    this.lazy(
+      `
+      INSERT INTO visitors (${VISITOR_COLUMNS.join(', ')})
+      SELECT ${VISITOR_COLUMNS.map((c) => `u.visitor_before ->> '$.${c}'`).join(', ')}
+      FROM resolve_undo u
+      WHERE ${first} AND u.visitor_before IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = u.local_id)`,
+    ).run(range);
+    // Only the columns some row of the range differs in: a column in SET costs the upkeep of
+    // every index on it or filtered by it (see applyDecision), changed or not.
+    const columns = VISITOR_COLUMNS.filter((c) => c !== 'local_id');
+    const differs = this.lazy(
+      `
+      SELECT ${columns.map((c) => `max(v.${c} IS NOT (u.visitor_before ->> '$.${c}')) AS ${c}`).join(', ')}
+      FROM resolve_undo u JOIN visitors v ON v.local_id = u.local_id
+      WHERE ${first} AND u.visitor_before IS NOT NULL`,
+    ).get(range) as Record<string, number | null>;
+    const changed = columns.filter((c) => differs[c] === 1);
+    if (changed.length === 0) return;
+    const set = changed.map((c) => `${c} = u.visitor_before ->> '$.${c}'`);
+    this.lazy(
+      `
+      UPDATE visitors SET ${set.join(', ')}
+      FROM resolve_undo u
+      WHERE ${first} AND u.visitor_before IS NOT NULL AND visitors.local_id = u.local_id`,
+    ).run(range);
   }
 
   private lazy(sql: string): Statement {
     return this.cached(`lazy:${sql}`, sql);
   }
 
-  count(search: string): number {
-    const sql = search
-      ? `SELECT count(*) AS n FROM visitors WHERE deleted = 0 AND ${SEARCH}`
-      : `SELECT count(*) AS n FROM visitors WHERE deleted = 0`;
-    const stmt = this.cached(`count:${search ? 's' : ''}`, sql);
-    const r = (search ? stmt.get({ q: likePattern(search) }) : stmt.get()) as { n: number };
+  count(search: string, filter: VisitorFilter = {}): number {
+    const fts = ftsQuery(search);
+    // Only visitors on show are indexed: with no other filter the index counts alone.
+    if (fts && Object.keys(filter).length === 0) return this.matchCount(fts);
+    const w = visitorWhere(search, filter);
+    const sql = `SELECT count(*) AS n FROM visitors v WHERE ${['deleted = 0', ...w.parts].join(' AND ')}`;
+    const r = this.cached(`count:${w.key}`, sql).get(w.params) as { n: number };
     return r.n;
   }
 
@@ -366,6 +535,7 @@ export class VisitorsRepo {
    */
   page(opts: {
     search: string;
+    filter?: VisitorFilter;
     sort: VisitorSort;
     offset: number;
     limit: number;
@@ -374,20 +544,21 @@ export class VisitorsRepo {
     const expr = SORT_EXPR[opts.sort.column];
     const desc = opts.sort.direction === 'desc';
     const dir = desc ? 'DESC' : 'ASC';
-    const where = ['deleted = 0'];
-    if (opts.search) where.push(SEARCH);
+    const fts = ftsQuery(opts.search);
+    const many = fts !== null && this.matchCount(fts) > MANY_MATCHES;
+    const w = visitorWhere(opts.search, opts.filter ?? {}, many);
+    const where = ['deleted = 0', ...w.parts];
     if (opts.after) {
       // The plain range bound is what lets SQLite seek the index: a row value
       // with a COLLATE alone makes it scan from the start (measured: O(n) per page).
       where.push(`${expr} ${desc ? '<=' : '>='} @key`);
       where.push(`(${expr}, local_id) ${desc ? '<' : '>'} (@key, @after_id)`);
     }
-    const sql = `SELECT v.*, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
+    const sql = `SELECT ${ROW_COLUMNS}, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
       FROM visitors v WHERE ${where.join(' AND ')}
       ORDER BY ${expr} ${dir}, local_id ${dir} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
-    const key = `page:${opts.sort.column}:${dir}:${opts.search ? 's' : ''}:${opts.after ? 'k' : 'o'}`;
-    const params: Record<string, unknown> = { limit: opts.limit };
-    if (opts.search) params.q = likePattern(opts.search);
+    const key = `page:${opts.sort.column}:${dir}:${w.key}:${opts.after ? 'k' : 'o'}`;
+    const params: Record<string, unknown> = { ...w.params, limit: opts.limit };
     if (opts.after) {
       params.key = opts.after.key;
       params.after_id = opts.after.localId;
@@ -398,6 +569,15 @@ export class VisitorsRepo {
       rows: raw.map(rowOf),
       last: tail ? { key: String(tail.sort_key ?? ''), localId: tail.local_id } : null,
     };
+  }
+
+  /** How many visitors on show match an FTS query (the index alone; a few ms at 200 000). */
+  private matchCount(fts: string): number {
+    const r = this.cached(
+      'fts-count',
+      `SELECT count(*) AS n FROM visitors_fts WHERE visitors_fts MATCH ?`,
+    ).get(fts) as { n: number };
+    return r.n;
   }
 
   private cached(key: string, sql: string): Statement {

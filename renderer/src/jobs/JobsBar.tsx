@@ -58,11 +58,14 @@ export function JobsBar({ store }: { store: JobsStore }) {
       {(s.ended || s.notice) && (
         <div className="job-ended" role="status" data-testid="job-ended">
           <span>
-            {s.ended?.state === 'cancelled'
-              ? `${s.ended.label}: cancelled after ${jobProgressText(s.ended)}. Nothing of it was saved.`
-              : s.ended
-                ? `${s.ended.label} stopped: ${s.ended.error?.message ?? 'an error'}. Nothing of it was saved.`
-                : s.notice}
+            {s.ended?.kind === 'import' && s.ended.error
+              ? // An import commits as it goes: its own words say what was kept and how to go on.
+                `${s.ended.label}: ${jobProgressText(s.ended)}. ${s.ended.error.message}`
+              : s.ended?.state === 'cancelled'
+                ? `${s.ended.label}: cancelled after ${jobProgressText(s.ended)}. Nothing of it was saved.`
+                : s.ended
+                  ? `${s.ended.label} stopped: ${s.ended.error?.message ?? 'an error'}. Nothing of it was saved.`
+                  : s.notice}
           </span>
           <button type="button" onClick={store.dismiss}>
             Dismiss

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { SettingsView, SetupState } from '../../../shared/ipc/setup-contract';
 import type { Strategy } from '../../../shared/resolve/types';
 import { VISITOR_FIELDS } from '../../../shared/visitor';
@@ -8,6 +8,7 @@ import { ConnectForm } from '../welcome/ConnectForm';
 import { useSetupState } from '../welcome/use-shell-state';
 import { draftOf, patchOf, type SettingsDraft } from './settings-form';
 import { FIELD_LABEL } from '../field-labels';
+import { MirrorStore, describeReport } from './mirror-store';
 import './settings.css';
 
 const STRATEGY_LABELS: Record<Strategy, string> = {
@@ -104,6 +105,7 @@ export function SettingsScreen() {
         </div>
       )}
       {state && <ConnectionSection state={state} />}
+      {state && <MirrorSection />}
       {draft && (
         <form className="settings-form" onSubmit={(e) => void save(e)} noValidate>
           <fieldset>
@@ -261,6 +263,62 @@ function ConnectionSection({ state }: { state: SetupState }) {
           initialUrl={c.kind === 'server' ? c.serverUrl : ''}
           onConnected={() => setChanging(false)}
         />
+      )}
+    </section>
+  );
+}
+
+/** Check the mirror against the server and repair only what differs (npm run cli -- verify | repair). */
+function MirrorSection() {
+  const [store] = useState(() => new MirrorStore(getApi()));
+  const s = useSyncExternalStore(store.subscribe, store.snapshot);
+  const progress =
+    s.progress && s.progress.total
+      ? `${s.progress.done.toLocaleString('en-US')} of ${s.progress.total.toLocaleString('en-US')} records checked`
+      : 'Comparing with the server…';
+  return (
+    <section className="settings-section" aria-labelledby="settings-mirror">
+      <h2 id="settings-mirror">Check the mirror</h2>
+      <p className="settings-help">
+        Compares this computer’s copy with the server by hashes over ranges of records, and repairs
+        only the records that differ. Changes not yet sent and open conflicts are kept.
+      </p>
+      <div className="settings-actions">
+        <button type="button" disabled={s.running !== null} onClick={() => void store.check()}>
+          Check
+        </button>
+        <button
+          type="button"
+          disabled={s.running !== null || !s.report || s.report.equal}
+          onClick={() => void store.repair()}
+        >
+          Repair
+        </button>
+        {s.running && (
+          <span role="status" data-testid="mirror-progress">
+            {s.running === 'repair' ? 'Repairing: ' : ''}
+            {progress}
+          </span>
+        )}
+      </div>
+      {s.repair && !s.running && (
+        <p data-testid="mirror-repaired">
+          Repaired {s.repair.repaired.toLocaleString('en-US')} record
+          {s.repair.repaired === 1 ? '' : 's'}.
+        </p>
+      )}
+      {s.report && !s.running && (
+        <p
+          data-testid="mirror-result"
+          className={s.report.equal ? 'settings-saved' : 'field-error'}
+        >
+          {describeReport(s.report)}
+        </p>
+      )}
+      {s.error && (
+        <p className="field-error" role="alert" data-testid="mirror-error">
+          {s.error}
+        </p>
       )}
     </section>
   );

@@ -13,6 +13,7 @@ import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { localTimeZone } from '../intl';
 import { isoToWallTime, timeZones, wallTimeToIso } from '../zoned-time';
+import { CAPTURE_METHODS } from './capture-methods';
 
 /** The form edits text; these turn it into a record and back. */
 type Form = Record<
@@ -29,8 +30,6 @@ type Form = Record<
   | 'capturedZone',
   string
 >;
-
-const CAPTURE_METHODS = ['business_card', 'event_badge', 'qr_code', 'manual'];
 
 function toForm(v: VisitorValues, zone = localTimeZone()): Form {
   return {

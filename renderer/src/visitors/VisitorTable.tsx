@@ -52,11 +52,11 @@ const columns = [
   ),
   col.accessor(
     text((r) => r.phone),
-    { id: 'phone', header: 'Phone', enableSorting: false },
+    { id: 'phone', header: 'Phone', enableSorting: true },
   ),
   col.accessor(
     text((r) => r.interests.join(', ')),
-    { id: 'interests', header: 'Interests', enableSorting: false },
+    { id: 'interests', header: 'Interests', enableSorting: true },
   ),
   col.accessor((c) => (isLoaded(c) ? c.pending : null), {
     id: 'sync',

@@ -1,20 +1,23 @@
-import { useCallback, useDeferredValue, useEffect, useState } from 'react';
-import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+import { useCallback, useDeferredValue, useEffect, useState, useSyncExternalStore } from 'react';
+import type { VisitorRow } from '../../../shared/ipc/contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { RecordPanel } from './RecordPanel';
 import { usePagedRows } from './usePagedRows';
+import { VisitorFilters } from './VisitorFilters';
+import { filterOf, VisitorsStore } from './visitors-store';
 import { VisitorTable } from './VisitorTable';
 
 type Panel = { mode: 'closed' } | { mode: 'new' } | { mode: 'edit'; row: VisitorRow };
 
 export function VisitorsScreen() {
-  const [searchInput, setSearchInput] = useState('');
-  const search = useDeferredValue(searchInput.trim());
-  const [sort, setSort] = useState<VisitorSort>({ column: 'name', direction: 'asc' });
+  const [store] = useState(() => new VisitorsStore());
+  const q = useSyncExternalStore(store.subscribe, store.snapshot);
+  const search = useDeferredValue(q.searchInput.trim());
+  const sort = q.sort;
   const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
   const [notice, setNotice] = useState<string | null>(null);
-  const { total, error, getRow, ensureRange } = usePagedRows(search, sort);
+  const { total, error, getRow, ensureRange } = usePagedRows(search, sort, filterOf(q));
 
   const select = useCallback((localId: string) => {
     getApi()
@@ -47,11 +50,12 @@ export function VisitorsScreen() {
         <input
           type="search"
           className="search"
-          placeholder="Search name, company or email"
+          placeholder="Search all fields"
           aria-label="Search visitors"
-          value={searchInput}
-          onChange={(e) => setSearchInput(e.target.value)}
+          value={q.searchInput}
+          onChange={(e) => store.set({ searchInput: e.target.value })}
         />
+        <VisitorFilters store={store} />
         <span className="count" data-testid="visitor-count">
           {total === null
             ? 'Counting…'
@@ -72,7 +76,7 @@ export function VisitorsScreen() {
           getRow={getRow}
           ensureRange={ensureRange}
           sort={sort}
-          onSort={setSort}
+          onSort={(next) => store.set({ sort: next })}
           selectedId={openId}
           onSelect={select}
         />

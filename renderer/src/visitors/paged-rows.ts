@@ -1,20 +1,22 @@
 import type { Api } from '../../../shared/ipc/client';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
+import type { VisitorFilter } from '../../../shared/ipc/visitors-contract';
 import { PagedStore } from '../paging/paged-store';
 
 export { BLOCK_SIZE } from '../paging/paged-store';
 
-/** The visitors table's rows for one search and sort, paged from main. */
+/** The visitors table's rows for one search, filter and sort, paged from the core. */
 export class PagedRows extends PagedStore<VisitorRow, PageCursor> {
   constructor(
     api: Api,
     readonly search: string,
     readonly sort: VisitorSort,
+    readonly filter: VisitorFilter = {},
   ) {
     super({
-      count: () => api.invoke('visitors:count', { search }).then(({ total }) => total),
+      count: () => api.invoke('visitors:count', { search, filter }).then(({ total }) => total),
       page: (offset, limit, after) =>
-        api.invoke('visitors:page', { search, sort, offset, limit, after }),
+        api.invoke('visitors:page', { search, filter, sort, offset, limit, after }),
     });
   }
 }

@@ -38,6 +38,11 @@ export interface ConsoleApp {
   sql<T = Record<string, unknown>>(query: string, ...params: unknown[]): T[];
   /** Saves a screenshot of what the test just checked, under test-results/e2e/. */
   shot(name: string): Promise<void>;
+  /**
+   * What the next open dialog answers (a file's path, or null for Cancel);
+   * needs the `desktop` option, where the harness plays main's desktop link.
+   */
+  pickFile(path: string | null): void;
 }
 
 export const SEED = 3;
@@ -59,6 +64,8 @@ export const test = base.extend<{
   background: boolean;
   /** Overrides of the core's start (e.g. a database file that will not open). */
   coreStart: Partial<StartConfig>;
+  /** A desktop link answered by the harness (open dialogs through `app.pickFile`). */
+  desktop: boolean;
   syncServer: RunningServer;
   app: ConsoleApp;
 }>({
@@ -73,6 +80,7 @@ export const test = base.extend<{
   firstRun: [false, { option: true }],
   background: [false, { option: true }],
   coreStart: [{}, { option: true }],
+  desktop: [false, { option: true }],
   /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
   syncServer: async ({ serverSeed }, use) => {
     const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
@@ -80,7 +88,7 @@ export const test = base.extend<{
     await srv.stop();
   },
   app: async (
-    { page, mirrored, conflicts, syncSettings, firstRun, background, coreStart },
+    { page, mirrored, conflicts, syncSettings, firstRun, background, coreStart, desktop },
     use,
     testInfo,
   ) => {
@@ -89,6 +97,7 @@ export const test = base.extend<{
     const config = coreConfig({
       firstRun,
       background,
+      desktop,
       ...(Object.keys(syncSettings).length
         ? { syncSettings: { ...DEFAULT_SYNC_SETTINGS, ...syncSettings } }
         : {}),
@@ -101,7 +110,11 @@ export const test = base.extend<{
       seeding.close();
     }
 
+    const picks: (string | null)[] = [];
+    const answerDialogs = (c: CoreProcess) =>
+      c.answerDesktop((ask) => (ask.op === 'chooseOpenPath' ? (picks.shift() ?? null) : null));
     let core = spawnCoreProcess(config);
+    answerDialogs(core);
     const link = await connectPage(page, core);
     await core.started;
     const crash = async () => {
@@ -110,6 +123,7 @@ export const test = base.extend<{
     };
     const restart = async () => {
       core = spawnCoreProcess(config);
+      answerDialogs(core);
       link.attach(core);
       await core.started;
       await page.evaluate(() => window.__vrcConnect());
@@ -142,6 +156,9 @@ export const test = base.extend<{
         } finally {
           db.close();
         }
+      },
+      pickFile(path) {
+        picks.push(path);
       },
       async shot(name) {
         const path = join(shotsDir, `${slug}--${name}.png`);

@@ -90,6 +90,8 @@ describe('cli import: CSV', () => {
         { line: 8, reason: 'data.capturedAt: must be an ISO 8601 timestamp' },
         { line: 10, reason: 'field 1: the quoted field opened on line 10 is never closed' },
       ],
+      resumed: false,
+      alreadyImported: false,
     });
     expect(r.stderr).toBe(
       [

@@ -462,6 +462,7 @@ describe('export through the desktop (main writes the file)', () => {
           openFolder: () => Promise.resolve(false),
           relaunch: () => false,
           saveFile,
+          openFile: () => Promise.resolve({ kind: 'unavailable' }),
           notify: () => undefined,
         },
       },
