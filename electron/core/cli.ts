@@ -11,6 +11,8 @@ import { storageError } from './db/storage-error';
 import { processIo, type Io } from './cli/output';
 import { discardCommand, exportCommand, retryCommand } from './cli/queue-action-commands';
 import { conflictsCommand, failedCommand } from './cli/queue-commands';
+import { resolveCommand } from './cli/resolve-command';
+import { rulesCommand } from './cli/rules-command';
 import { statusCommand } from './cli/status-command';
 import { syncCommand } from './cli/sync-command';
 
@@ -20,6 +22,8 @@ const COMMANDS: readonly Command[] = [
   statusCommand,
   conflictsCommand,
   failedCommand,
+  resolveCommand,
+  rulesCommand,
   retryCommand,
   discardCommand,
   exportCommand,

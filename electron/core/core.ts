@@ -16,6 +16,8 @@ import { toSyncSettings } from './settings/sync-settings';
 import { TokenVault, type Cipher } from './settings/token-vault';
 import { noDesktop, type DesktopPort } from './desktop/desktop-port';
 import { createRepos, type Repos } from './repos';
+import { conflictServices } from './conflicts/services';
+import { DAY_MS } from '../../shared/resolve/stale';
 import { SetupService } from './setup/setup-service';
 import { UpdateService } from './desktop/update-service';
 
@@ -74,14 +76,25 @@ export function startCore(opts: {
   const db = openDatabase(opts.dbPath);
   const clock = opts.clock ?? systemClock;
   const ports = opts.ports ?? {};
-  const repos = createRepos(db);
+  const settings = new SettingsService(ports.settingsBackend ?? memoryBackend(), {
+    initialProblem: ports.settingsProblem ?? null,
+  });
+  // The stale-capture threshold is the person's setting, read on every query.
+  const staleThresholdMs = () => settings.get().conflicts.staleCaptureDays * DAY_MS;
+  const repos = createRepos(db, { staleThresholdMs });
   const readDb = openReader(opts.dbPath);
-  const read = createRepos(readDb);
+  const read = createRepos(readDb, { staleThresholdMs });
   const gate = new WriteGate();
   guardTransactions(db, gate);
   const jobs = new Jobs({ db, gate, events, clock });
-  const settings = new SettingsService(ports.settingsBackend ?? memoryBackend(), {
-    initialProblem: ports.settingsProblem ?? null,
+  const actor = opts.actor ?? osUser();
+  const conflicts = conflictServices({
+    repos,
+    read,
+    write: (fn) => gate.run(fn),
+    jobs,
+    clock,
+    actor,
   });
   const sync = new SyncEngine({
     db,
@@ -91,6 +104,7 @@ export function startCore(opts: {
     // An explicit object (tests, the CLI) wins; otherwise the person's settings, read on every use.
     settings: opts.settings ?? (() => toSyncSettings(settings.get())),
     ...(opts.random ? { random: opts.random } : {}),
+    afterConflicts: async (sinceId) => (await conflicts.rules.replay(sinceId)).autoResolved,
   });
   let setup: SetupService | null = null;
   const demo = new DemoController({
@@ -120,7 +134,7 @@ export function startCore(opts: {
     clock,
     events,
     appVersion: opts.appVersion,
-    actor: opts.actor ?? osUser(),
+    actor,
     setup,
     desktop,
     updates,

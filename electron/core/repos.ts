@@ -1,6 +1,8 @@
 import { AuditRepo } from './audit/audit-repo';
 import { BatchesRepo } from './conflicts/batches-repo';
 import { ConflictsRepo } from './conflicts/conflicts-repo';
+import { RememberedRepo } from './conflicts/remembered-repo';
+import { RulesRepo } from './conflicts/rules-repo';
 import type { Db } from './db/open';
 import { AttemptsRepo } from './outbox/attempts-repo';
 import { OutboxRepo } from './outbox/outbox-repo';
@@ -21,6 +23,8 @@ export interface Repos {
   readonly attempts: AttemptsRepo;
   readonly conflicts: ConflictsRepo;
   readonly batches: BatchesRepo;
+  readonly rules: RulesRepo;
+  readonly remembered: RememberedRepo;
   readonly audit: AuditRepo;
   readonly queue: QueueRepo;
   readonly archive: ArchiveRepo;
@@ -28,14 +32,22 @@ export interface Repos {
   readonly state: SyncStateRepo;
 }
 
-export function createRepos(db: Db): Repos {
+export function createRepos(
+  db: Db,
+  opts: {
+    /** The stale-capture threshold in force (the person's settings), read on every query. */
+    staleThresholdMs?: () => number;
+  } = {},
+): Repos {
   return {
     db,
     visitors: new VisitorsRepo(db),
     outbox: new OutboxRepo(db),
     attempts: new AttemptsRepo(db),
-    conflicts: new ConflictsRepo(db),
+    conflicts: new ConflictsRepo(db, opts.staleThresholdMs),
     batches: new BatchesRepo(db),
+    rules: new RulesRepo(db),
+    remembered: new RememberedRepo(db),
     audit: new AuditRepo(db),
     queue: new QueueRepo(db),
     archive: new ArchiveRepo(db),

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { ConflictKindSchema } from '../protocol';
+import { RememberedValueSchema } from '../resolve/remembered';
+import {
+  RuleDecisionSchema,
+  RuleMatchSchema,
+  RuleModeSchema,
+  RuleNameSchema,
+} from '../resolve/saved-rules';
 import {
   FieldChangeSchema,
   FieldRulesSchema,
@@ -28,6 +35,10 @@ export const ConflictFilterSchema = z.strictObject({
   text: boundedText(200, { trim: true }).default(''),
   /** Only conflicts with / without a decision chosen in the workspace. */
   decided: z.enum(['any', 'yes', 'no']).default('any'),
+  /** Only stale captures (the client's change made long before the server's), or only fresh ones. */
+  stale: z.enum(['any', 'yes', 'no']).default('any'),
+  /** The visitor's capture method, exactly (any case); used by saved rules. */
+  captureMethod: z.string().trim().max(100).default(''),
 });
 export type ConflictFilter = z.output<typeof ConflictFilterSchema>;
 export type ConflictFilterIn = z.input<typeof ConflictFilterSchema>;
@@ -90,7 +101,16 @@ export const ConflictViewSchema = z.object({
    */
   resolvable: ResolvableConflictSchema,
   draft: ResolutionSchema.nullable(),
+  /** The saved rule whose decision the draft is (a proposed rule), while nobody changed it. */
+  draftRule: z.string().nullable(),
   draftState: DraftStateSchema,
+  /** The client's change was made long before the server's (Settings' threshold). */
+  stale: z.boolean(),
+  /** How much earlier the client's change was made than the server's, in ms, when known. */
+  captureGapMs: z.number().int().nullable(),
+  captureMethod: z.string().nullable(),
+  /** Remembered results for contested fields whose pair of sides was settled before. */
+  remembered: z.partialRecord(ConflictFieldSchema, z.unknown()),
   /** Why this conflict cannot be applied right now (e.g. its record is being sent), if so. */
   blocked: z.string().nullable(),
 });
@@ -137,6 +157,39 @@ export const BatchInfoSchema = z.object({
   undoBlocked: z.string().nullable(),
 });
 export type BatchInfo = z.infer<typeof BatchInfoSchema>;
+
+/** A saved rule as the workspace lists it. */
+export const SavedRuleSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  match: RuleMatchSchema,
+  decision: RuleDecisionSchema,
+  mode: RuleModeSchema,
+  enabled: z.boolean(),
+  /** Conflicts it gave a draft to or resolved, over its life. */
+  matched: z.number().int(),
+  /** The rule in words. */
+  summary: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SavedRuleView = z.infer<typeof SavedRuleSchema>;
+
+export const RuleInputSchema = z.strictObject({
+  name: RuleNameSchema,
+  match: RuleMatchSchema,
+  decision: RuleDecisionSchema,
+  mode: RuleModeSchema.default('proposed'),
+});
+export type RuleInput = z.input<typeof RuleInputSchema>;
+
+export const RulePatchSchema = z.strictObject({
+  name: RuleNameSchema.optional(),
+  match: RuleMatchSchema.optional(),
+  decision: RuleDecisionSchema.optional(),
+  mode: RuleModeSchema.optional(),
+  enabled: z.boolean().optional(),
+});
 
 export const ApplyResultSchema = BulkPreviewSchema.extend({ batch: BatchInfoSchema.nullable() });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
@@ -199,10 +252,38 @@ export const conflictChannels = {
     ApplyResultSchema,
   ),
   'conflicts:lastBatch': channel(NoArgs, BatchInfoSchema.nullable()),
-  /** Undoes the last bulk apply, while none of its operations was pushed. */
+  /** The recent bulk applies and automatic rule batches, newest first, each undoable or why not. */
+  'conflicts:batches': channel(
+    z.strictObject({ limit: z.number().int().min(1).max(200).default(20) }),
+    z.array(BatchInfoSchema),
+  ),
+  /** Undoes a bulk apply (default: the last), while none of its operations was pushed. */
   'conflicts:undo': channel(
-    NoArgs,
+    z.strictObject({ batchId: z.number().int().optional() }),
     z.object({ batch: BatchInfoSchema, reopened: z.number().int() }),
+  ),
+  'rules:list': channel(NoArgs, z.array(SavedRuleSchema)),
+  'rules:save': channel(RuleInputSchema, SavedRuleSchema),
+  /** Rename, edit, switch mode, enable or disable. Turning automatic needs `dryRunSeen`. */
+  'rules:update': channel(
+    z.strictObject({
+      id: z.number().int(),
+      patch: RulePatchSchema,
+      /** The person saw the rule's dry run over the open conflicts (required to turn it automatic). */
+      dryRunSeen: z.boolean().default(false),
+    }),
+    SavedRuleSchema,
+  ),
+  'rules:delete': channel(
+    z.strictObject({ id: z.number().int() }),
+    z.object({ deleted: z.boolean() }),
+  ),
+  /** What the rule would do to the conflicts open now: a preview, nothing changes. */
+  'rules:dryRun': channel(z.strictObject({ id: z.number().int() }), BulkPreviewSchema),
+  'remembered:list': channel(NoArgs, z.array(RememberedValueSchema)),
+  'remembered:forget': channel(
+    z.strictObject({ id: z.number().int() }),
+    z.object({ forgotten: z.boolean() }),
   ),
   'audit:forVisitor': channel(
     z.strictObject({ localId: LocalIdSchema }),

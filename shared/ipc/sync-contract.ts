@@ -64,6 +64,8 @@ export const SyncSummarySchema = z.object({
   retrying: z.number().int(),
   failed: z.number().int(),
   openConflicts: z.number().int(),
+  /** Conflicts of this run that automatic saved rules resolved right after it. */
+  autoResolved: z.number().int(),
   durationMs: z.number(),
   lastError: AppErrorSchema.nullable(),
 });

@@ -6,3 +6,6 @@ export * from './strategies';
 export * from './preview';
 export * from './rules';
 export * from './defaults';
+export * from './saved-rules';
+export * from './stale';
+export * from './remembered';

@@ -1,4 +1,5 @@
 import type { Strategy } from '../resolve/types';
+import { DEFAULT_STALE_CAPTURE_DAYS } from '../resolve/stale';
 import { VISITOR_FIELDS } from '../visitor';
 import { SETTINGS_VERSION, type FieldStrategies, type Settings } from './schema';
 
@@ -20,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   sync: { chunkSize: 500, autoSyncMinutes: 5 },
   backoff: { baseSeconds: 1, factor: 2, maxAttempts: 5 },
   fieldStrategies: DEFAULT_FIELD_STRATEGIES,
+  conflicts: { staleCaptureDays: DEFAULT_STALE_CAPTURE_DAYS },
   tables: {},
 }) as Settings;
 

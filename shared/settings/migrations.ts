@@ -324,6 +324,7 @@ export function applyPatch(
     sync?: Partial<Settings['sync']> | undefined;
     backoff?: Partial<Settings['backoff']> | undefined;
     fieldStrategies?: Partial<Settings['fieldStrategies']> | undefined;
+    conflicts?: Partial<Settings['conflicts']> | undefined;
     tables?: Settings['tables'] | undefined;
   },
 ) {
@@ -332,6 +333,7 @@ export function applyPatch(
     sync: { ...settings.sync, ...patch.sync },
     backoff: { ...settings.backoff, ...patch.backoff },
     fieldStrategies: { ...settings.fieldStrategies, ...patch.fieldStrategies },
+    conflicts: { ...settings.conflicts, ...patch.conflicts },
     tables: { ...settings.tables, ...patch.tables },
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ServerUrlSchema } from '../server-url';
+import { DEFAULT_STALE_CAPTURE_DAYS } from '../resolve/stale';
 import { StrategySchema } from '../resolve/types';
 import { VisitorFieldNameSchema } from '../visitor';
 import { TableLayoutsSchema } from './table-layout';
@@ -55,6 +56,16 @@ export type BackoffPrefs = z.infer<typeof BackoffPrefsSchema>;
 
 export const FieldNameSchema = VisitorFieldNameSchema;
 
+/** The conflict workspace's guard: how much older a capture may be than the server's change. */
+export const ConflictPrefsSchema = z.strictObject({
+  /** A conflict is a stale capture when the client's change is this many days older. */
+  staleCaptureDays: z
+    .number()
+    .min(0, 'must be 0 or more')
+    .max(3650, 'must be at most 3650 (ten years)'),
+});
+export type ConflictPrefs = z.infer<typeof ConflictPrefsSchema>;
+
 /** The strategy the conflict workspace proposes first for a conflicting field. */
 export const FieldStrategiesSchema = z.record(FieldNameSchema, StrategySchema);
 export type FieldStrategies = z.infer<typeof FieldStrategiesSchema>;
@@ -67,6 +78,8 @@ export const SettingsSchema = z.strictObject({
   sync: SyncPrefsSchema,
   backoff: BackoffPrefsSchema,
   fieldStrategies: FieldStrategiesSchema,
+  /** Added after version 1 files were written: absent means the defaults. */
+  conflicts: ConflictPrefsSchema.default({ staleCaptureDays: DEFAULT_STALE_CAPTURE_DAYS }),
   /**
    * The tables' column layouts, per table. Added within version 1: a file
    * without it reads as no table shaped yet (salvage starts from the defaults).
@@ -84,6 +97,7 @@ export const SettingsPatchSchema = z.strictObject({
   sync: SyncPrefsSchema.partial().optional(),
   backoff: BackoffPrefsSchema.partial().optional(),
   fieldStrategies: z.partialRecord(FieldNameSchema, StrategySchema).optional(),
+  conflicts: ConflictPrefsSchema.partial().optional(),
   /** A table's whole layout at a time: what the table shows now. */
   tables: TableLayoutsSchema.optional(),
 });

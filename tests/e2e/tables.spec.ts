@@ -121,6 +121,7 @@ test.describe('table shaping', () => {
       'Company',
       'Fields',
       'Ours vs theirs',
+      'Capture',
       'Decision',
       'Found',
       'Preview',

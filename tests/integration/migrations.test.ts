@@ -63,6 +63,13 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
         `INSERT INTO resolve_undo (batch_id, conflict_id, local_id, ops_removed) VALUES (1, 1, 'l1', '[]')`,
       )
       .run(),
+  9: (db) =>
+    db
+      .prepare(
+        `INSERT INTO resolve_rules (name, match, decision, created_at, updated_at)
+        VALUES ('Titles', '{}', '{"type":"resolution","resolution":{"strategy":"server_wins"}}', 't', 't')`,
+      )
+      .run(),
   10: (db) =>
     db
       .prepare(
@@ -132,6 +139,16 @@ describe('migrations', () => {
       // v7 indexes the undo log by record; undo records already there stay
       if (start >= 7)
         expect(db.prepare('SELECT local_id FROM resolve_undo').all()).toEqual([{ local_id: 'l1' }]);
+      // v9 adds the stale-capture gap: conflicts already there have none (unknown)
+      if (start >= 3)
+        expect(db.prepare('SELECT capture_gap_ms, draft_rule FROM conflicts').all()).toEqual([
+          { capture_gap_ms: null, draft_rule: null },
+        ]);
+      // saved rules already there stay
+      if (start >= 9)
+        expect(db.prepare('SELECT name, mode FROM resolve_rules').all()).toEqual([
+          { name: 'Titles', mode: 'proposed' },
+        ]);
       // v10 adds the archive, empty
       if (start < 10)
         expect(db.prepare('SELECT count(*) AS n FROM outbox_archive').get()).toEqual({ n: 0 });

@@ -18,6 +18,7 @@ const run = (over: Partial<SyncSummary> = {}): SyncSummary => ({
   pending: 0,
   retrying: 0,
   failed: 0,
+  autoResolved: 0,
   openConflicts: 0,
   durationMs: 10,
   lastError: null,

@@ -33,7 +33,9 @@ const conflict = (over: Partial<ConflictRow> = {}): ConflictRow => ({
   name: 'Ada Lovelace',
   company: 'Analytical',
   draft: null,
+  draftRule: null,
   batchId: null,
+  captureGapMs: null,
   ...over,
 });
 

@@ -15,7 +15,8 @@ changed there before a local delete ("delete_modified").
   --json        a JSON array on stdout, oldest first, one object per conflict:
                 { id, localId, serverId, opId, action, kind, conflictFields,
                   clientData, serverData, baseData, baseVersion, serverVersion,
-                  status, createdAt, name, company, draft, batchId }
+                  status, createdAt, name, company, draft, draftRule,
+                  batchId, captureGapMs }
   -h, --help    this text
 
 Exit codes: 0, or 2 for a usage error or a database that cannot be opened.`;

@@ -49,8 +49,8 @@ conflict or failed) or still waiting to retry after a bounded wait.
 Progress goes to stderr (one line per step; a single updating line on a
 terminal). The summary goes to stdout; with --json it is the SyncSummary of
 the app ({ runId, outcome, pulled, created, updated, deleted, conflicts,
-errors, retried, pending, retrying, failed, openConflicts, durationMs,
-lastError }) totalled over the runs, plus serverUrl and runs (each run's own
+errors, retried, pending, retrying, failed, openConflicts, autoResolved,
+durationMs, lastError }) totalled over the runs, plus serverUrl and runs (each run's own
 SyncSummary). outcome: success, partial, failed, cancelled or auth_error.
 
 Ctrl-C cancels the run cleanly (what went through is kept; what was in flight
@@ -133,7 +133,15 @@ export function combineRuns(
 ): CliSyncSummary {
   const last = runs.at(-1)!;
   const sum = (
-    k: 'pulled' | 'created' | 'updated' | 'deleted' | 'conflicts' | 'errors' | 'retried',
+    k:
+      | 'pulled'
+      | 'created'
+      | 'updated'
+      | 'deleted'
+      | 'conflicts'
+      | 'errors'
+      | 'retried'
+      | 'autoResolved',
   ) => runs.reduce((n, r) => n + r[k], 0);
   const totals = {
     pulled: sum('pulled'),
@@ -143,6 +151,7 @@ export function combineRuns(
     conflicts: sum('conflicts'),
     errors: sum('errors'),
     retried: sum('retried'),
+    autoResolved: sum('autoResolved'),
   };
   let outcome: SyncRunOutcome;
   if (interrupted || last.outcome === 'cancelled') outcome = 'cancelled';
@@ -326,7 +335,12 @@ function describe(s: CliSyncSummary, dbPath: string): string {
       [
         ['pulled', plural(s.pulled, 'record')],
         ['pushed', `${s.created} created, ${s.updated} updated, ${s.deleted} deleted`],
-        ['conflicts', String(s.conflicts)],
+        [
+          'conflicts',
+          s.autoResolved
+            ? `${s.conflicts} (${s.autoResolved} resolved by automatic rules)`
+            : String(s.conflicts),
+        ],
         ['failed', String(s.errors)],
         ['retried', String(s.retried)],
         ['outbox now', outbox],

@@ -35,6 +35,9 @@ export class BatchesRepo {
   private readonly insertStmt: Statement;
   private readonly countStmt: Statement<[number, number]>;
   private readonly lastStmt: Statement<[], SqlBatch>;
+  private readonly byIdStmt: Statement<[number], SqlBatch>;
+  private readonly recentStmt: Statement<[number], SqlBatch>;
+  private readonly laterStmt: Statement<[number], { n: number; description: string | null }>;
   private readonly undoneStmt: Statement<[string, number]>;
   private readonly captureStmt: Statement<{ batch: number; items: string }>;
   private readonly rangesStmt: Statement<
@@ -53,6 +56,15 @@ export class BatchesRepo {
     );
     this.countStmt = db.prepare('UPDATE resolve_batches SET count = ? WHERE id = ?');
     this.lastStmt = db.prepare('SELECT * FROM resolve_batches ORDER BY id DESC LIMIT 1');
+    this.byIdStmt = db.prepare('SELECT * FROM resolve_batches WHERE id = ?');
+    this.recentStmt = db.prepare('SELECT * FROM resolve_batches ORDER BY id DESC LIMIT ?');
+    // Records of this batch a later apply (still in force) decided again: that one goes first.
+    this.laterStmt = db.prepare(`
+      SELECT count(DISTINCT u.local_id) AS n, max(nb.description) AS description
+      FROM resolve_undo u
+      JOIN resolve_undo n ON n.local_id = u.local_id AND n.batch_id > u.batch_id
+      JOIN resolve_batches nb ON nb.id = n.batch_id AND nb.undone_at IS NULL
+      WHERE u.batch_id = ?`);
     this.undoneStmt = db.prepare('UPDATE resolve_batches SET undone_at = ? WHERE id = ?');
     // Taken before the decisions write (the caller runs it first): the record's row and
     // the operations the decision supersedes, every column, as JSON built inside SQLite.
@@ -113,6 +125,21 @@ export class BatchesRepo {
   last(): BatchRow | null {
     const r = this.lastStmt.get();
     return r ? batchOf(r) : null;
+  }
+
+  byId(id: number): BatchRow | null {
+    const r = this.byIdStmt.get(id);
+    return r ? batchOf(r) : null;
+  }
+
+  /** Newest first. */
+  recent(limit: number): BatchRow[] {
+    return this.recentStmt.all(limit).map(batchOf);
+  }
+
+  /** Records of the batch that a later apply, not undone, decided again. */
+  decidedLater(batchId: number): { n: number; description: string | null } {
+    return this.laterStmt.get(batchId)!;
   }
 
   markUndone(id: number, at: string): void {

@@ -6,6 +6,7 @@ import type {
   ConflictTarget,
 } from '../../../shared/ipc/conflicts-contract';
 import type { Action, ConflictData } from '../../../shared/protocol';
+import { captureGapMs, DAY_MS, DEFAULT_STALE_CAPTURE_DAYS } from '../../../shared/resolve/stale';
 import { ResolutionSchema, type Resolution } from '../../../shared/resolve/types';
 import { fieldMask, VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import type { Db } from '../db/open';
@@ -30,7 +31,11 @@ export interface ConflictRow {
   name: string;
   company: string;
   draft: Resolution | null;
+  /** The saved rule whose decision the draft is, while nobody changed it. */
+  draftRule: string | null;
   batchId: number | null;
+  /** How much earlier the client's change was made than the server's (ms), when known. */
+  captureGapMs: number | null;
 }
 
 interface SqlConflict {
@@ -51,7 +56,9 @@ interface SqlConflict {
   visitor_name: string;
   company: string;
   draft: string | null;
+  draft_rule: string | null;
   batch_id: number | null;
+  capture_gap_ms: number | null;
   sort_key?: string | number;
 }
 
@@ -83,7 +90,9 @@ function rowOf(r: SqlConflict): ConflictRow {
     name: r.visitor_name,
     company: r.company,
     draft: draftOf(r.draft),
+    draftRule: r.draft_rule,
     batchId: r.batch_id,
+    captureGapMs: r.capture_gap_ms,
   };
 }
 
@@ -99,7 +108,10 @@ const SORT_EXPR: Record<ConflictSort['column'], string> = {
  * parameter of one of a few statement shapes, so statements are prepared
  * once per shape and the rows never leave SQLite to be filtered.
  */
-function filterClause(f: ConflictFilter): {
+function filterClause(
+  f: ConflictFilter,
+  staleMs: number,
+): {
   sql: string;
   shape: string;
   params: Record<string, unknown>;
@@ -135,6 +147,22 @@ function filterClause(f: ConflictFilter): {
     params.q = likePattern(f.text);
     shape += fts ? 't' : 'T';
   }
+  if (f.stale !== 'any') {
+    params.stale_ms = staleMs;
+    where.push(
+      f.stale === 'yes'
+        ? 'capture_gap_ms >= @stale_ms'
+        : '(capture_gap_ms IS NULL OR capture_gap_ms < @stale_ms)',
+    );
+    shape += f.stale === 'yes' ? 'S' : 's';
+  }
+  if (f.captureMethod) {
+    where.push(
+      'EXISTS (SELECT 1 FROM visitors v WHERE v.local_id = conflicts.local_id AND v.capture_method = @cm COLLATE NOCASE)',
+    );
+    params.cm = f.captureMethod;
+    shape += 'm';
+  }
   if (f.decided !== 'any') {
     where.push(f.decided === 'yes' ? 'draft IS NOT NULL' : 'draft IS NULL');
     shape += f.decided === 'yes' ? 'D' : 'U';
@@ -148,21 +176,33 @@ export class ConflictsRepo {
   private readonly openCountStmt: Statement<[], { n: number }>;
   private readonly listOpenStmt: Statement<[number, number], SqlConflict>;
   private readonly byIdStmt: Statement<[number], SqlConflict>;
-  private readonly setDraftStmt: Statement<[string | null, number]>;
+  private readonly setDraftStmt: Statement<[string | null, string | null, number]>;
   private readonly reopenStmt: Statement<{ batch: number; from: number; to: number }>;
   private readonly serverDeletedStmt: Statement;
+  private readonly maxIdStmt: Statement<[], { id: number | null }>;
+  private readonly sideFactsStmt: Statement<
+    [string],
+    { last_modified: string | null; server_version: number | null }
+  >;
   private readonly cache = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
+  /**
+   * @param staleThresholdMs the stale-capture threshold in force (Settings; read on every query)
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly staleThresholdMs: () => number = () => DEFAULT_STALE_CAPTURE_DAYS * DAY_MS,
+  ) {
     // A replayed opId answers with its first result: never record the same conflict twice.
     this.insertStmt = db.prepare(`
       INSERT INTO conflicts (local_id, server_id, op_id, action, kind, conflict_fields, client_data,
         server_data, base_data, base_version, server_version, created_at, visitor_name, company,
-        field_mask)
+        field_mask, capture_gap_ms)
       VALUES (@local_id, @server_id, @op_id, @action, @kind, @conflict_fields, @client_data,
         @server_data, @base_data, @base_version, @server_version, @at,
         coalesce((SELECT name FROM visitors WHERE local_id = @local_id), ''),
-        coalesce((SELECT company FROM visitors WHERE local_id = @local_id), ''), @field_mask)
+        coalesce((SELECT company FROM visitors WHERE local_id = @local_id), ''), @field_mask,
+        @capture_gap_ms)
       ON CONFLICT (op_id) DO NOTHING`);
     this.openCountStmt = db.prepare("SELECT count(*) AS n FROM conflicts WHERE status = 'open'");
     this.listOpenStmt = db.prepare(
@@ -170,7 +210,11 @@ export class ConflictsRepo {
     );
     this.byIdStmt = db.prepare('SELECT * FROM conflicts WHERE id = ?');
     this.setDraftStmt = db.prepare(
-      "UPDATE conflicts SET draft = ? WHERE id = ? AND status = 'open'",
+      "UPDATE conflicts SET draft = ?, draft_rule = ? WHERE id = ? AND status = 'open'",
+    );
+    this.maxIdStmt = db.prepare('SELECT max(id) AS id FROM conflicts');
+    this.sideFactsStmt = db.prepare(
+      'SELECT last_modified, server_version FROM visitors WHERE local_id = ?',
     );
     this.reopenStmt = db.prepare(`
       UPDATE conflicts SET status = 'open', resolution = NULL, batch_id = NULL, resolved_at = NULL,
@@ -190,6 +234,8 @@ export class ConflictsRepo {
     data: ConflictData;
     baseVersion: number | null;
     at: string;
+    /** When the client made the change (the operation's timestamp), for the stale-capture guard. */
+    opTimestamp?: string | null;
   }): boolean {
     // false: a conflict with this opId exists already, and nothing was written
     const { changes } = this.insertStmt.run({
@@ -205,9 +251,48 @@ export class ConflictsRepo {
       base_version: c.baseVersion,
       server_version: c.data.serverVersion ?? null,
       field_mask: fieldMask(c.data.conflictFields),
+      capture_gap_ms: captureGapMs(c.opTimestamp ?? null, this.serverModified(c)),
       at: c.at,
     });
     return changes === 1;
+  }
+
+  /**
+   * When the server last changed the record the operation collided with.
+   * A whole-record serverData carries it; a field conflict's does not, but
+   * the run's pull just brought that record into the mirror, and its
+   * lastModified is the server's as long as the mirror holds the version
+   * the conflict names (otherwise it is unknown, and the guard stays quiet).
+   */
+  private serverModified(c: { localId: string; data: ConflictData }): string | null {
+    const own = c.data.serverData?.lastModified;
+    if (typeof own === 'string') return own;
+    const v = this.sideFactsStmt.get(c.localId);
+    if (!v || v.last_modified === null) return null;
+    const wanted = c.data.serverVersion;
+    if (wanted !== undefined && (v.server_version === null || v.server_version < wanted))
+      return null;
+    return v.last_modified;
+  }
+
+  /** The newest conflict's id (0 with none): what a sync found is what comes after it. */
+  maxId(): number {
+    return this.maxIdStmt.get()?.id ?? 0;
+  }
+
+  /** Ids of the open conflicts matching a filter, newer than `afterId`, in id order. */
+  idsMatching(filter: ConflictFilter, afterId: number): number[] {
+    const w = filterClause(filter, this.staleThresholdMs());
+    const stmt = this.cached(
+      `ids:${w.shape}`,
+      `SELECT id FROM conflicts WHERE ${w.sql} AND id > @after ORDER BY id`,
+    );
+    return (stmt.all({ ...w.params, after: afterId }) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** The stale-capture threshold in force, for views and audit rows. */
+  get staleMs(): number {
+    return this.staleThresholdMs();
   }
 
   openCount(): number {
@@ -233,7 +318,7 @@ export class ConflictsRepo {
   }
 
   count(filter: ConflictFilter): number {
-    const w = filterClause(filter);
+    const w = filterClause(filter, this.staleThresholdMs());
     const stmt = this.cached(
       `count:${w.shape}`,
       `SELECT count(*) AS n FROM conflicts WHERE ${w.sql}`,
@@ -243,7 +328,7 @@ export class ConflictsRepo {
 
   /** Per field, how many matching conflicts contest it: one scan, one sum per field. */
   fieldCounts(filter: ConflictFilter): { field: VisitorField; count: number }[] {
-    const w = filterClause(filter);
+    const w = filterClause(filter, this.staleThresholdMs());
     const sums = VISITOR_FIELDS.map((_, i) => `sum((field_mask & ${1 << i}) != 0) AS f${i}`);
     const stmt = this.cached(
       `groups:${w.shape}`,
@@ -266,7 +351,7 @@ export class ConflictsRepo {
     limit: number;
     after?: ConflictCursor | undefined;
   }): { rows: ConflictRow[]; last: ConflictCursor | null } {
-    const w = filterClause(opts.filter);
+    const w = filterClause(opts.filter, this.staleThresholdMs());
     const expr = SORT_EXPR[opts.sort.column];
     const desc = opts.sort.direction === 'desc';
     const dir = desc ? 'DESC' : 'ASC';
@@ -314,7 +399,7 @@ export class ConflictsRepo {
       }
       return;
     }
-    const w = filterClause(target.filter);
+    const w = filterClause(target.filter, this.staleThresholdMs());
     const except = new Set(target.exceptIds);
     const stmt = this.cached(
       `target:${w.shape}`,
@@ -345,15 +430,17 @@ export class ConflictsRepo {
     return new Set(rows.map((r) => r.local_id));
   }
 
-  setDraft(id: number, draft: Resolution | null): boolean {
-    return this.setDraftStmt.run(draft === null ? null : JSON.stringify(draft), id).changes === 1;
+  /** `rule`: the saved rule that proposed it; a person's own choice has none. */
+  setDraft(id: number, draft: Resolution | null, rule: string | null = null): boolean {
+    const json = draft === null ? null : JSON.stringify(draft);
+    return this.setDraftStmt.run(json, draft === null ? null : rule, id).changes === 1;
   }
 
   markResolved(id: number, resolution: Resolution, batchId: number, at: string): void {
     this.cached(
       'resolve',
       `UPDATE conflicts SET status = 'resolved', resolution = @resolution, batch_id = @batch_id,
-        resolved_at = @at, draft = NULL
+        resolved_at = @at, draft = NULL, draft_rule = NULL
       WHERE id = @id AND status = 'open'`,
     ).run({ id, resolution: JSON.stringify(resolution), batch_id: batchId, at });
   }

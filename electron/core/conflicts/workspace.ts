@@ -9,6 +9,8 @@ import type {
   DraftState,
 } from '../../../shared/ipc/conflicts-contract';
 import { previewResolution } from '../../../shared/resolve/preview';
+import { lookupKeys, pairsToRemember } from '../../../shared/resolve/remembered';
+import { DAY_MS, isStaleCapture } from '../../../shared/resolve/stale';
 import type { Resolution, ResolvableConflict } from '../../../shared/resolve/types';
 import { EMPTY_VALUES, type VisitorValues } from '../../../shared/visitor';
 import type { AuditRepo } from '../audit/audit-repo';
@@ -34,6 +36,7 @@ import {
   type RecordState,
 } from './bulk-plan';
 import type { ConflictRow, ConflictsRepo } from './conflicts-repo';
+import type { RememberedRepo } from './remembered-repo';
 import { resolvableOf } from './resolvable';
 
 const SAMPLE_SIZE = 12;
@@ -65,6 +68,7 @@ export class ConflictWorkspace {
   private readonly outbox: OutboxRepo;
   readonly batches: BatchesRepo;
   private readonly audit: AuditRepo;
+  private readonly remembered: RememberedRepo;
 
   private readonly db: Db;
 
@@ -88,14 +92,39 @@ export class ConflictWorkspace {
       outbox: this.outbox,
       batches: this.batches,
       audit: this.audit,
+      remembered: this.remembered,
     } = repos);
+  }
+
+  /** A page of table rows, with one look-up of remembered values for the whole page. */
+  views(rows: readonly ConflictRow[]): ConflictView[] {
+    const parts = rows.map((c) => this.resolvableView(c));
+    const found = this.read.remembered.lookup(parts.flatMap((p) => p.keys.map((k) => k.key)));
+    return parts.map((p) => this.viewOf(p, found));
   }
 
   /** A table row: the resolver's input (both sides and the base) and the state of its draft. */
   view(c: ConflictRow): ConflictView {
+    const p = this.resolvableView(c);
+    return this.viewOf(p, this.read.remembered.lookup(p.keys.map((k) => k.key)));
+  }
+
+  private resolvableView(c: ConflictRow) {
     const v = this.read.visitors.get(c.localId);
     const ops = this.read.outbox.forVisitor(c.localId);
     const resolvable = v ? resolvableOf(c, v, queuedEdits(ops)) : placeholderOf(c);
+    return { c, v, ops, resolvable, keys: lookupKeys(resolvable) };
+  }
+
+  private viewOf(
+    { c, v, ops, resolvable, keys }: ReturnType<ConflictWorkspace['resolvableView']>,
+    found: ReadonlyMap<string, { result: unknown }>,
+  ): ConflictView {
+    const remembered: ConflictView['remembered'] = {};
+    for (const { field, key } of keys) {
+      const r = found.get(key);
+      if (r) remembered[field] = r.result;
+    }
     return {
       id: c.id,
       localId: c.localId,
@@ -107,7 +136,12 @@ export class ConflictWorkspace {
       createdAt: c.createdAt,
       resolvable,
       draft: c.draft,
+      draftRule: c.draftRule,
       draftState: draftStateOf(resolvable, c.draft),
+      stale: isStaleCapture(c.captureGapMs, this.read.conflicts.staleMs),
+      captureGapMs: c.captureGapMs,
+      captureMethod: v?.values.captureMethod ?? null,
+      remembered,
       blocked: !v ? GONE : inFlight(ops) ? BEING_SENT : staleness(c, v),
     };
   }
@@ -142,6 +176,7 @@ export class ConflictWorkspace {
     decision: Decision,
     description: string,
     throughId?: number,
+    rule: string | null = null,
   ): Promise<ApplyResult> {
     const spec = this.jobSpec('bulk_apply', description || describe(decision), target);
     return this.jobs.transaction(spec, async (job) => {
@@ -152,6 +187,7 @@ export class ConflictWorkspace {
         true,
         throughId,
         job,
+        rule,
       );
       // Just applied, in this transaction: nothing of it was sent or changed since, so it can be
       // undone (no need to count blockers over every undo record).
@@ -172,17 +208,27 @@ export class ConflictWorkspace {
     return b ? this.info(b, this.read) : null;
   }
 
-  /** Puts back everything the last bulk apply changed, while none of it was pushed or edited. */
-  undo(): Promise<{ batch: BatchInfo; reopened: number }> {
-    const last = this.read.batches.last();
+  /** The recent bulk applies and rule batches, newest first, each undoable or why not. */
+  recentBatches(limit: number): BatchInfo[] {
+    return this.read.batches.recent(limit).map((b) => this.info(b, this.read));
+  }
+
+  /**
+   * Puts back everything a bulk apply (default: the last) changed, while
+   * none of it was pushed or changed since. Older applies can be undone too,
+   * newest first where they decided the same records.
+   */
+  undo(batchId?: number): Promise<{ batch: BatchInfo; reopened: number }> {
+    const wanted =
+      batchId === undefined ? this.read.batches.last() : this.read.batches.byId(batchId);
     const spec = {
       kind: 'bulk_undo' as const,
-      label: `Undo of ${last?.description ?? 'the last bulk apply'}`,
+      label: `Undo of ${wanted?.description ?? 'the last bulk apply'}`,
       unit: 'decisions',
-      total: last?.count ?? null,
+      total: wanted?.count ?? null,
     };
     return this.jobs.transaction(spec, async (job) => {
-      const b = this.batches.last();
+      const b = batchId === undefined ? this.batches.last() : this.batches.byId(batchId);
       if (!b || b.undoneAt) fail('nothing_to_undo', 'There is no bulk apply to undo.', false);
       const blocked = this.undoBlocked(b);
       if (blocked) fail('undo_blocked', blocked, false);
@@ -207,6 +253,7 @@ export class ConflictWorkspace {
         reopened += this.conflicts.reopenBatch(b.id, r.fromId, r.toId);
         done += r.count;
       }
+      this.remembered.forgetBatch(b.id);
       this.batches.markUndone(b.id, at);
       return { batch: this.info({ ...b, undoneAt: at }), reopened };
     });
@@ -226,6 +273,7 @@ export class ConflictWorkspace {
     keep: boolean,
     throughId: number | undefined,
     job: JobControl,
+    rule: string | null = null,
   ): Promise<{ summary: BulkPreview; batch: BatchRow | null }> {
     const at = isoNow(this.clock);
     const batchId = keep
@@ -255,7 +303,7 @@ export class ConflictWorkspace {
     const page: Decided[] = [];
     const inPage = new Set<string>();
     const flush = () => {
-      if (batchId !== null && page.length) this.write(page, batchId, at);
+      if (batchId !== null && page.length) this.write(page, batchId, at, rule);
       page.length = 0;
       inPage.clear();
     };
@@ -313,7 +361,7 @@ export class ConflictWorkspace {
       return { summary, batch: null };
     }
     this.batches.setCount(batchId, summary.resolvable);
-    return { summary, batch: this.batches.last() };
+    return { summary, batch: this.batches.byId(batchId) };
   }
 
   /**
@@ -326,7 +374,11 @@ export class ConflictWorkspace {
    * one INSERT ... SELECT over json_each, where SQLite parses the JSON the
    * page was sent as and renders it again.
    */
-  private write(page: readonly Decided[], batchId: number, at: string): void {
+  private write(page: readonly Decided[], batchId: number, at: string, rule: string | null): void {
+    const staleMs = this.conflicts.staleMs;
+    // What staff settled a contested pair of values to is proposed next time (rerere):
+    // the page's pairs in one pass, the latest decision on a pair winning.
+    const pairs = page.flatMap(({ plan: p }) => pairsToRemember(p.resolvable, p.preview.record));
     const undo = page.map(({ plan: p, effect: e, opId }) => ({
       c: p.conflict.id,
       l: p.conflict.localId,
@@ -361,11 +413,24 @@ export class ConflictWorkspace {
         conflictId: c.id,
         opId,
         batchId,
-        detail: { resolution: p.resolution, operation: e.op, supersededOps: e.superseded },
+        detail: {
+          resolution: p.resolution,
+          operation: e.op,
+          supersededOps: e.superseded,
+          // The guard as it stood when this was decided: the threshold in force and the flag.
+          staleCapture: {
+            flagged: isStaleCapture(c.captureGapMs, staleMs),
+            thresholdDays: staleMs / DAY_MS,
+            captureGapMs: c.captureGapMs,
+          },
+          ...(rule ? { rule } : {}),
+          ...(c.draftRule ? { proposedBy: c.draftRule } : {}),
+        },
         before: p.visitor.values,
         after: p.preview.record,
       });
     }
+    this.remembered.remember(pairs, batchId, at);
   }
 
   private info(b: BatchRow, repos: Pick<Repos, 'batches'> = this): BatchInfo {
@@ -377,6 +442,9 @@ export class ConflictWorkspace {
 
   /** Why a batch can no longer be undone, in words; null when it can. */
   private undoBlocked(b: BatchRow, repos: Pick<Repos, 'batches'> = this): string | null {
+    const later = repos.batches.decidedLater(b.id);
+    if (later.n)
+      return `${plural(later.n, 'record')} of this apply were decided again by a later one (“${later.description ?? ''}”); undo that one first.`;
     const { sent, edited } = repos.batches.blockers(b);
     if (sent)
       return `${plural(sent, 'operation')} of this apply already went to the server; undo is only possible before the next sync.`;

@@ -234,6 +234,47 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 9,
+    name: 'reconciliation memory: saved rules, remembered values, stale captures',
+    up(db) {
+      db.exec(`
+        -- a rule staff saved: what it matches and its decision, replayed on new conflicts
+        CREATE TABLE resolve_rules (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          match      TEXT NOT NULL CHECK (json_valid(match)),
+          decision   TEXT NOT NULL CHECK (json_valid(decision)),
+          mode       TEXT NOT NULL DEFAULT 'proposed' CHECK (mode IN ('proposed', 'automatic')),
+          enabled    INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+          -- conflicts it gave a draft to or resolved, over its life
+          matched    INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        -- what a field was settled to for a pair of sides (ours, theirs), as git's rerere
+        CREATE TABLE remembered_values (
+          id        INTEGER PRIMARY KEY AUTOINCREMENT,
+          pair_key  TEXT NOT NULL UNIQUE,
+          field     TEXT NOT NULL,
+          ours      TEXT NOT NULL CHECK (json_valid(ours)),
+          theirs    TEXT NOT NULL CHECK (json_valid(theirs)),
+          result    TEXT NOT NULL CHECK (json_valid(result)),
+          uses      INTEGER NOT NULL DEFAULT 1,
+          -- the bulk apply that last set it: its undo forgets it again
+          batch_id  INTEGER,
+          at        TEXT NOT NULL
+        );
+        -- how much earlier the client's change was made than the server's (ms; NULL unknown)
+        ALTER TABLE conflicts ADD COLUMN capture_gap_ms INTEGER;
+        -- the rule whose decision the draft is, while nobody changed it
+        ALTER TABLE conflicts ADD COLUMN draft_rule TEXT;
+        CREATE INDEX conflicts_open_by_gap ON conflicts (capture_gap_ms) WHERE status = 'open';
+        -- undo beyond the last apply: "was this record decided again by a later apply?"
+        CREATE INDEX resolve_undo_by_local_later ON resolve_undo (local_id, batch_id);
+      `);
+    },
+  },
+  {
     version: 10,
     name: 'retry queue: the archive of discarded operations',
     up(db) {

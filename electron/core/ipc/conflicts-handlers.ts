@@ -1,20 +1,14 @@
 import type { conflictChannels } from '../../../shared/ipc/conflicts-contract';
 import { auditCsv } from '../audit/audit-csv';
 import { isoNow } from '../clock';
-import { ConflictWorkspace } from '../conflicts/workspace';
+import { conflictServices } from '../conflicts/services';
 import type { CoreContext } from './context';
 import type { HandlersFor } from './dispatch';
 
 /** The core's side of shared/ipc/conflicts-contract.ts. */
 export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflictChannels> {
-  const ws = new ConflictWorkspace({
-    repos: ctx.repos,
-    read: ctx.read,
-    clock: ctx.clock,
-    actor: ctx.actor,
-    jobs: ctx.jobs,
-  });
-  const { audit, outbox, conflicts } = ctx.read;
+  const { workspace: ws, rules } = conflictServices(ctx);
+  const { audit, outbox, conflicts, remembered } = ctx.read;
 
   /** After a decision: the workspace, the visitors table and the status bar refresh. */
   const changed = () => {
@@ -30,7 +24,7 @@ export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflict
     }),
     'conflicts:page': ({ filter, sort, offset, limit, after }) => {
       const page = conflicts.page({ filter, sort, offset, limit, after });
-      return { rows: page.rows.map((c) => ws.view(c)), last: page.last };
+      return { rows: ws.views(page.rows), last: page.last };
     },
     'conflicts:groups': ({ filter }) => conflicts.fieldCounts(filter),
     'conflicts:get': ({ id }) => ws.get(id),
@@ -46,11 +40,21 @@ export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflict
       return result;
     },
     'conflicts:lastBatch': () => ws.lastBatch(),
-    'conflicts:undo': async () => {
-      const result = await ws.undo();
+    'conflicts:batches': ({ limit }) => ws.recentBatches(limit),
+    'conflicts:undo': async ({ batchId }) => {
+      const result = await ws.undo(batchId);
       changed();
       return result;
     },
+    'rules:list': () => rules.list(),
+    'rules:save': (input) => rules.save(input),
+    'rules:update': ({ id, patch, dryRunSeen }) => rules.update(id, patch, dryRunSeen),
+    'rules:delete': async ({ id }) => ({ deleted: await rules.delete(id) }),
+    'rules:dryRun': ({ id }) => rules.dryRun(id),
+    'remembered:list': () => remembered.list(),
+    'remembered:forget': async ({ id }) => ({
+      forgotten: await ctx.write(() => ctx.repos.remembered.forget(id)),
+    }),
     'audit:forVisitor': ({ localId }) => audit.forVisitor(localId),
     'audit:exportCsv': () => {
       const { csv, rows } = auditCsv(audit.all());

@@ -58,6 +58,11 @@ export interface SyncEngineDeps {
   events: EventSink;
   settings?: () => SyncSettings;
   random?: () => number;
+  /**
+   * After the push, when it found conflicts: replays the saved rules over
+   * those newer than `sinceId`; returns how many automatic rules resolved.
+   */
+  afterConflicts?: (sinceId: number) => Promise<number>;
 }
 
 const PROGRESS_EVERY_MS = 250;
@@ -327,6 +332,8 @@ export class SyncEngine {
     this.emitStatus();
     let outcome: SyncRunOutcome = 'success';
     let lastError: AppError | null = null;
+    let autoResolved = 0;
+    const conflictsBefore = this.conflicts.maxId();
     // A run commits a transaction per page and per chunk; at SQLite's default
     // the WAL is copied back into the file (and synced) every 1 000 pages,
     // which profiled at up to half of a push's commits. During a run it is
@@ -337,6 +344,18 @@ export class SyncEngine {
     try {
       await this.pull(api, progress, abort.signal);
       lastError = await this.push(api, progress, abort.signal);
+      // The rules' own failure (e.g. a bulk apply refused) leaves the conflicts open, said in words.
+      if (progress.conflicts && this.deps.afterConflicts)
+        autoResolved = await this.deps.afterConflicts(conflictsBefore).catch((err: unknown) => {
+          lastError =
+            err instanceof AppErrorException
+              ? err.error
+              : appError(
+                  'auto_rules_failed',
+                  'The automatic rules could not run; the conflicts stay open.',
+                );
+          return 0;
+        });
       const settled = progress.created + progress.updated + progress.deleted;
       if (lastError && settled + progress.pulled === 0 && progress.conflicts === 0)
         outcome = 'failed';
@@ -382,6 +401,7 @@ export class SyncEngine {
       retrying: counts.retrying,
       failed: counts.failed,
       openConflicts: this.conflicts.openCount(),
+      autoResolved,
       durationMs: this.deps.clock.now().getTime() - startedAt.getTime(),
       lastError,
     };

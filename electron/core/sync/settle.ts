@@ -163,6 +163,7 @@ function settleOne(
       data,
       baseVersion: op.baseVersion,
       at,
+      opTimestamp: op.timestamp,
     });
     // The operation now lives on as the conflict; the record keeps its local values until resolved.
     ctx.repos.outbox.delete(op.seq);

@@ -27,6 +27,7 @@ const SPECS: ColumnSpec[] = [
   { id: 'kind', label: 'Kind', width: 140 },
   { id: 'fields', label: 'Fields', width: 110 },
   { id: 'sides', label: 'Ours vs theirs', width: 330 },
+  { id: 'capture', label: 'Capture', width: 72 },
   { id: 'decision', label: 'Decision', width: 120 },
   { id: 'preview', label: 'Preview', width: 150 },
   { id: 'createdAt', label: 'Found', width: 130 },
@@ -105,11 +106,24 @@ function columnsFor(showBase: boolean) {
       header: showBase ? 'Base ▸ ours vs theirs' : 'Ours vs theirs',
       cell: (info) => <Sides row={info.row.original} showBase={showBase} />,
     }),
-    col.accessor((r) => describeResolution(r.draft), {
-      id: 'decision',
-      header: 'Decision',
-      enableSorting: false,
+    col.display({
+      id: 'capture',
+      header: 'Capture',
+      cell: (info) =>
+        info.row.original.stale ? (
+          <span className="badge badge-stale" data-testid="stale-cell">
+            Stale
+          </span>
+        ) : null,
     }),
+    col.accessor(
+      (r) => `${describeResolution(r.draft)}${r.draftRule ? ` (rule “${r.draftRule}”)` : ''}`,
+      {
+        id: 'decision',
+        header: 'Decision',
+        enableSorting: false,
+      },
+    ),
     col.display({
       id: 'preview',
       header: 'Preview',

@@ -5,12 +5,13 @@ import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
 import { getApi } from '../api';
 import { AuditTrail } from './AuditTrail';
 import { ConflictTable } from './ConflictTable';
-import { ConflictsStore, type Decided } from './conflicts-store';
+import { ConflictsStore, type CaptureAge, type Decided } from './conflicts-store';
 import { DetailPane } from './DetailPane';
 import { keyCommand } from './keyboard';
 import { count, FIELD_LABEL, KIND_LABEL } from './format';
 import { PreviewDialog } from './PreviewDialog';
 import { RuleEditor } from './RuleEditor';
+import { RulesPanel } from './RulesPanel';
 import { isSelected } from './selection';
 import { SHORTCUTS, ShortcutSheet } from './Shortcuts';
 import './conflicts.css';
@@ -30,7 +31,7 @@ export function ConflictsScreen() {
   const rootRef = useRef<HTMLDivElement>(null);
   const typedInputs = useRef(new Map<VisitorField, HTMLInputElement>());
 
-  const { rows, selection, pending, ruleOpen, help, message, openTotal } = s;
+  const { rows, selection, pending, ruleOpen, rulesOpen, help, message, openTotal } = s;
   const total = store.total();
   const selected = store.selectedCount();
   const targetWords = store.targetWords();
@@ -46,7 +47,7 @@ export function ConflictsScreen() {
       refocus();
       return;
     }
-    if (typing || pending || ruleOpen) return;
+    if (typing || pending || ruleOpen || rulesOpen) return;
     const command = keyCommand(e);
     if (!command) return;
     e.preventDefault();
@@ -100,6 +101,15 @@ export function ConflictsScreen() {
           <option value="no">No decision yet</option>
           <option value="yes">Decision chosen</option>
         </select>
+        <select
+          aria-label="Filter by capture age"
+          value={s.stale}
+          onChange={(e) => store.setStale(e.target.value as CaptureAge)}
+        >
+          <option value="any">Any capture</option>
+          <option value="yes">Stale captures</option>
+          <option value="no">Fresh captures</option>
+        </select>
         <label className="check">
           <input
             type="checkbox"
@@ -117,6 +127,7 @@ export function ConflictsScreen() {
           Show base
         </label>
         <span className="spacer" />
+        <button onClick={store.openRules}>Rules &amp; memory…</button>
         <button onClick={store.exportAudit}>Export audit CSV</button>
         <button onClick={() => store.setHelp(true)} aria-label="Keyboard shortcuts">
           ?
@@ -281,6 +292,7 @@ export function ConflictsScreen() {
             store.applyPending();
             refocus();
           }}
+          {...(store.canSaveRule() ? { onSaveRule: store.saveRule } : {})}
           onCancel={() => {
             store.cancelPending();
             refocus();
@@ -288,6 +300,15 @@ export function ConflictsScreen() {
         />
       )}
       {help && <ShortcutSheet onClose={() => store.setHelp(false)} />}
+      {rulesOpen && (
+        <RulesPanel
+          store={store.rules}
+          onClose={() => {
+            store.closeRules();
+            refocus();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -40,6 +40,21 @@ export function typedValue(f: VisitorField, text: string): unknown {
   return text;
 }
 
+/** "9 days" or "5 hours": how much earlier the capture was made. */
+export function daysText(ms: number): string {
+  const days = ms / 86_400_000;
+  if (days >= 1) return `${Math.floor(days)} day${Math.floor(days) === 1 ? '' : 's'}`;
+  const hours = Math.max(0, Math.round(ms / 3_600_000));
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
+/** The field's working pick is the remembered result for its pair of values. */
+function isRemembered(c: ConflictView, working: Resolution | null, f: VisitorField): boolean {
+  if (!Object.hasOwn(c.remembered, f)) return false;
+  const p = pickOf(working, f);
+  return p?.kind === 'typed' && JSON.stringify(p.value) === JSON.stringify(c.remembered[f]);
+}
+
 export function DetailPane(props: {
   conflict: ConflictView | null;
   working: Resolution | null;
@@ -82,6 +97,22 @@ export function DetailPane(props: {
           {c.resolvable.serverVersion ?? '—'}
         </span>
         {c.blocked && <p className="detail-blocked">{c.blocked}</p>}
+        <p className="detail-badges">
+          {c.stale && (
+            <span className="badge badge-stale" data-testid="stale-badge">
+              Stale capture
+              {c.captureGapMs !== null
+                ? ` · ${daysText(c.captureGapMs)} before the server’s change`
+                : ''}
+              : theirs proposed
+            </span>
+          )}
+          {c.draftRule && (
+            <span className="badge badge-rule" data-testid="rule-badge">
+              Proposed by rule “{c.draftRule}”
+            </span>
+          )}
+        </p>
       </header>
       <div className="detail-strategies" role="group" aria-label="Whole-record decision">
         {(['client_wins', 'server_wins', 'merge'] as const).map((s) => (
@@ -123,7 +154,18 @@ export function DetailPane(props: {
                   className={`${conflicting ? 'conflicting' : ''}${i === props.fieldIndex ? ' field-focused' : ''}`}
                   onClick={() => props.onFocusField(i)}
                 >
-                  <th scope="row">{FIELD_LABEL[f]}</th>
+                  <th scope="row">
+                    {FIELD_LABEL[f]}
+                    {isRemembered(c, working, f) && (
+                      <span
+                        className="badge badge-remembered"
+                        data-testid="remembered-badge"
+                        title="Settled this way before for the same pair of values"
+                      >
+                        remembered
+                      </span>
+                    )}
+                  </th>
                   <td className="v-base">{show(sides.base?.[f])}</td>
                   <td className="v-ours">{show(sides.client[f])}</td>
                   <td className="v-theirs">{show(sides.server?.[f])}</td>
@@ -187,7 +229,9 @@ export function DetailPane(props: {
         {!working && <p className="muted">Pick a side per field, or a whole-record decision.</p>}
         {props.suggested && (
           <p className="muted" data-testid="suggested">
-            Proposed from Settings (default strategy per field).
+            {c.stale
+              ? 'Proposed: the server’s values on the contested fields (stale capture).'
+              : 'Proposed from Settings (default strategy per field).'}
           </p>
         )}
         {preview && !preview.ok && <p className="error">⚠ {preview.error.message}</p>}

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BulkPreview } from '../../../shared/ipc/conflicts-contract';
 import type { Strategy } from '../../../shared/resolve/types';
 import { count, FIELD_LABEL, show, STRATEGY_LABEL } from './format';
@@ -16,8 +16,12 @@ export function PreviewDialog(props: {
   busy: boolean;
   onApply: () => void;
   onCancel: () => void;
+  /** "Save as rule": this decision over this filter, replayed on the conflicts later syncs bring. */
+  onSaveRule?: (name: string) => Promise<boolean>;
 }) {
   const { preview: p } = props;
+  const [ruleName, setRuleName] = useState('');
+  const [ruleSaved, setRuleSaved] = useState<string | null>(null);
   const applyRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (p && p.resolvable > 0) applyRef.current?.focus();
@@ -107,6 +111,35 @@ export function PreviewDialog(props: {
             </table>
           )}
         </>
+      )}
+      {props.onSaveRule && (
+        <form
+          className="save-rule"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const name = ruleName.trim();
+            if (name) void props.onSaveRule?.(name).then((ok) => ok && setRuleSaved(name));
+          }}
+        >
+          <label>
+            Save as rule{' '}
+            <input
+              aria-label="Rule name"
+              placeholder="Rule name"
+              maxLength={80}
+              value={ruleName}
+              onChange={(e) => setRuleName(e.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={!ruleName.trim()}>
+            Save as rule
+          </button>
+          {ruleSaved && (
+            <span className="muted" role="status">
+              Saved “{ruleSaved}”: later conflicts like these get this decision as a draft.
+            </span>
+          )}
+        </form>
       )}
       <footer className="modal-actions">
         <button onClick={props.onCancel}>Cancel</button>

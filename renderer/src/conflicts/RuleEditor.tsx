@@ -9,6 +9,8 @@ export function RuleEditor(props: {
   initial: FieldRules;
   onPreview: (rules: FieldRules) => void;
   onCancel: () => void;
+  /** The confirm button's words (default: preview the rule). */
+  actionLabel?: string;
 }) {
   const [rules, setRules] = useState<FieldRules>(props.initial);
   const setField = (f: VisitorField, v: string) => {
@@ -62,7 +64,7 @@ export function RuleEditor(props: {
       <footer className="modal-actions">
         <button onClick={props.onCancel}>Cancel</button>
         <button className="primary" onClick={() => props.onPreview(rules)}>
-          Preview rule
+          {props.actionLabel ?? 'Preview rule'}
         </button>
       </footer>
     </Dialog>

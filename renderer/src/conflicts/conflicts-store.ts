@@ -10,7 +10,8 @@ import type {
 } from '../../../shared/ipc/conflicts-contract';
 import type { ConflictKind } from '../../../shared/protocol';
 import { conflictSides } from '../../../shared/resolve/conflict';
-import { suggestedResolution, type FieldStrategies } from '../../../shared/resolve/defaults';
+import type { FieldStrategies } from '../../../shared/resolve/defaults';
+import { proposedResolution } from '../../../shared/resolve/remembered';
 import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types';
 import type { VisitorField } from '../../../shared/visitor';
 import { download } from '../download';
@@ -19,6 +20,7 @@ import type { Entry } from './ConflictTable';
 import { ConflictRows } from './conflict-rows';
 import { count, describeResolution } from './format';
 import type { KeyCommand } from './keyboard';
+import { RulesStore } from './rules-store';
 import {
   EMPTY_SELECTION,
   range,
@@ -45,11 +47,14 @@ export interface Message {
 }
 
 export type Decided = 'any' | 'yes' | 'no';
+/** Only stale captures, only fresh ones, or both. */
+export type CaptureAge = 'any' | 'yes' | 'no';
 
 interface FilterChoices {
   fields: VisitorField[];
   kinds: ConflictKind[];
   decided: Decided;
+  stale: CaptureAge;
 }
 
 export interface ConflictsSnapshot {
@@ -59,6 +64,7 @@ export interface ConflictsSnapshot {
   fields: VisitorField[];
   kinds: ConflictKind[];
   decided: Decided;
+  stale: CaptureAge;
   sort: ConflictSort;
   grouped: boolean;
   expanded: VisitorField | null;
@@ -69,11 +75,13 @@ export interface ConflictsSnapshot {
   focusIndex: number | null;
   /** A line the table should scroll into view (keyboard moves). */
   scrollIndex: number | null;
-  /** The focused conflict's decision as it is being made, from its draft or the suggestion. */
+  /** The focused conflict's decision as it is being made, from its draft or the proposal. */
   working: Resolution | null;
   fieldIndex: number;
   pending: PendingApply | null;
   ruleOpen: boolean;
+  /** The Rules & memory dialog (its contents are the rules store's). */
+  rulesOpen: boolean;
   lastRules: FieldRules | null;
   strategies: FieldStrategies;
   help: boolean;
@@ -106,6 +114,14 @@ export function withPick(
   return { strategy: 'manual', picks };
 }
 
+/** What an undecided conflict starts from: stale default or Settings, remembered values on top. */
+export function proposalFor(c: ConflictView, strategies: FieldStrategies): Resolution | null {
+  return (
+    proposedResolution(c.resolvable, { strategies, stale: c.stale, remembered: c.remembered })
+      ?.resolution ?? null
+  );
+}
+
 function focusKey(row: ConflictView | null): string {
   return row ? `${row.id}:${JSON.stringify(row.draft)}` : '';
 }
@@ -118,6 +134,8 @@ function focusKey(row: ConflictView | null): string {
  * useSyncExternalStore, like the sync store.
  */
 export class ConflictsStore {
+  /** Saved rules, remembered values and the undo list: the Rules & memory dialog's store. */
+  readonly rules: RulesStore;
   private snap: ConflictsSnapshot;
   private readonly listeners = new Set<() => void>();
   private offs: (() => void)[] = [];
@@ -130,6 +148,7 @@ export class ConflictsStore {
   private started = false;
 
   constructor(private readonly api: Api) {
+    this.rules = new RulesStore(api);
     const sort: ConflictSort = { column: 'createdAt', direction: 'asc' };
     this.snap = {
       text: '',
@@ -137,6 +156,7 @@ export class ConflictsStore {
       fields: [],
       kinds: [],
       decided: 'any',
+      stale: 'any',
       sort,
       grouped: false,
       expanded: null,
@@ -149,6 +169,7 @@ export class ConflictsStore {
       fieldIndex: 0,
       pending: null,
       ruleOpen: false,
+      rulesOpen: false,
       lastRules: null,
       strategies: {},
       help: false,
@@ -171,6 +192,7 @@ export class ConflictsStore {
     this.stop();
     this.started = true;
     this.attachRows(this.snap.rows);
+    this.rules.start();
     const refreshRows = () => this.snap.rows.refresh();
     this.offs = [
       this.api.on('conflicts:changed', () => {
@@ -195,6 +217,7 @@ export class ConflictsStore {
 
   stop = (): void => {
     this.started = false;
+    this.rules.stop();
     this.offs.forEach((off) => off());
     this.offs = [];
     this.rowsOff?.();
@@ -208,13 +231,19 @@ export class ConflictsStore {
 
   /** The filter without the open group's narrowing. */
   private baseFilterOf(s?: FilterChoices): ConflictFilterIn {
-    const src = s ?? { fields: [], kinds: [], decided: 'any' as Decided };
+    const src = s ?? {
+      fields: [],
+      kinds: [],
+      decided: 'any' as Decided,
+      stale: 'any' as CaptureAge,
+    };
     return {
       fields: src.fields,
       kinds: src.kinds,
       company: this.queried.company,
       text: this.queried.text,
       decided: src.decided,
+      stale: src.stale,
     };
   }
 
@@ -294,7 +323,7 @@ export class ConflictsStore {
     return n ? count(n, 'selected conflict') : this.focused() ? 'the focused conflict' : '';
   }
 
-  /** Whether the working decision is still the one Settings' strategies suggest. */
+  /** Whether the working decision is still the proposal (stale default, Settings, remembered values). */
   isSuggested(): boolean {
     const f = this.focused();
     const w = this.snap.working;
@@ -302,7 +331,7 @@ export class ConflictsStore {
       !!f &&
       !f.draft &&
       w !== null &&
-      JSON.stringify(w) === JSON.stringify(suggestedResolution(f.resolvable, this.snap.strategies))
+      JSON.stringify(w) === JSON.stringify(proposalFor(f, this.snap.strategies))
     );
   }
 
@@ -331,6 +360,11 @@ export class ConflictsStore {
 
   setDecided = (decided: Decided): void => {
     this.set({ decided });
+    this.requery(true);
+  };
+
+  setStale = (stale: CaptureAge): void => {
+    this.set({ stale });
     this.requery(true);
   };
 
@@ -412,16 +446,17 @@ export class ConflictsStore {
     );
   }
 
-  /** Another conflict (or its saved draft) in focus: the working decision starts from its draft. */
+  /**
+   * Another conflict (or its saved draft) in focus: the working decision starts from its draft,
+   * or else from its proposal.
+   */
   private syncFocus(): void {
     const focused = this.focused();
     const key = focusKey(focused);
     if (key === this.seenFocus) return;
     this.seenFocus = key;
     this.set({
-      working: focused
-        ? (focused.draft ?? suggestedResolution(focused.resolvable, this.snap.strategies))
-        : null,
+      working: focused ? (focused.draft ?? proposalFor(focused, this.snap.strategies)) : null,
       fieldIndex: 0,
     });
   }
@@ -598,6 +633,25 @@ export class ConflictsStore {
   previewRule = (rules: FieldRules): void => {
     this.set({ ruleOpen: false, lastRules: rules });
     this.openPreview(`Rule for ${this.targetWords()}`, { type: 'rules', rules });
+  };
+
+  openRules = (): void => this.set({ rulesOpen: true });
+
+  closeRules = (): void => this.set({ rulesOpen: false });
+
+  /**
+   * "Save as rule" from a bulk preview: the pending decision over the filter shown now.
+   * Each row's chosen decisions are not a rule, so that preview offers no saving.
+   */
+  canSaveRule(): boolean {
+    const p = this.snap.pending;
+    return !!p && p.decision.type !== 'drafts';
+  }
+
+  saveRule = (name: string): Promise<boolean> => {
+    const d = this.snap.pending?.decision;
+    if (!d || d.type === 'drafts') return Promise.resolve(false);
+    return this.rules.saveRule(name, this.filter(), d);
   };
 
   undo = (): void => {

@@ -37,6 +37,9 @@ export function Dialog(props: {
       onCancel={(e) => {
         // Escape: the parent closes it (and may first refuse, e.g. while a job answers).
         e.preventDefault();
+        // Only this one: React passes `cancel` on to the dialogs around it (a rule editor
+        // opened from the rules dialog), which would close with it.
+        e.stopPropagation();
         props.onClose();
       }}
       onKeyDown={(e) => {

@@ -147,6 +147,16 @@ export function SettingsScreen() {
             )}
           </fieldset>
           <fieldset>
+            <legend>Stale captures</legend>
+            {numberField(
+              'staleCaptureDays',
+              'conflicts.staleCaptureDays',
+              'Stale capture after (days)',
+              'A conflict whose change was made this much earlier than the server’s is flagged, and the server’s values are proposed.',
+              '0.5',
+            )}
+          </fieldset>
+          <fieldset>
             <legend>Conflicts: what to propose first for each field</legend>
             <div className="strategy-grid">
               {VISITOR_FIELDS.map((f) => (

@@ -13,6 +13,7 @@ export interface SettingsDraft {
   baseSeconds: string;
   factor: string;
   maxAttempts: string;
+  staleCaptureDays: string;
   fieldStrategies: FieldStrategies;
 }
 
@@ -23,6 +24,7 @@ export function draftOf(s: Settings): SettingsDraft {
     baseSeconds: String(s.backoff.baseSeconds),
     factor: String(s.backoff.factor),
     maxAttempts: String(s.backoff.maxAttempts),
+    staleCaptureDays: String(s.conflicts.staleCaptureDays),
     fieldStrategies: { ...s.fieldStrategies },
   };
 }
@@ -41,6 +43,7 @@ export function patchOf(
       maxAttempts: num(d.maxAttempts),
     },
     fieldStrategies: d.fieldStrategies,
+    conflicts: { staleCaptureDays: num(d.staleCaptureDays) },
   });
   if (!parsed.success) {
     const fields = issueFields(parsed.error);

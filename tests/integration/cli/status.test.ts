@@ -161,6 +161,9 @@ describe('cli status, conflicts, failed', () => {
           'company',
           'draft',
           'batchId',
+          // reconciliation memory (schema v9): the rule behind a draft, the stale-capture gap
+          'draftRule',
+          'captureGapMs',
         ].sort(),
       );
     expect(

@@ -1,0 +1,207 @@
+import type { Api } from '../../../shared/ipc/client';
+import type {
+  BatchInfo,
+  BulkPreview,
+  ConflictFilterIn,
+  SavedRuleView,
+} from '../../../shared/ipc/conflicts-contract';
+import type { RememberedValue } from '../../../shared/resolve/remembered';
+import type { RuleDecision, RuleMatchIn } from '../../../shared/resolve/saved-rules';
+import { errorText } from '../error-text';
+
+/** A rule's dry run over the conflicts open now, shown before it may turn automatic. */
+export interface DryRun {
+  ruleId: number;
+  preview: BulkPreview | null;
+  error: string | null;
+}
+
+export interface RulesSnapshot {
+  rules: SavedRuleView[] | null;
+  remembered: RememberedValue[] | null;
+  /** Bulk applies and rule batches, newest first, each with why it cannot be undone, if so. */
+  batches: BatchInfo[] | null;
+  dryRun: DryRun | null;
+  /** The last thing done or refused, in words. */
+  notice: { text: string; error: boolean } | null;
+}
+
+/** The filter a rule saved from the workspace matches: the parts of it a rule keeps. */
+export function matchOfFilter(f: ConflictFilterIn): RuleMatchIn {
+  return {
+    kinds: f.kinds ?? [],
+    fields: f.fields ?? [],
+    company: f.company ?? '',
+    captureMethod: f.captureMethod ?? '',
+    stale: f.stale === 'yes' ? true : f.stale === 'no' ? false : null,
+  };
+}
+
+/**
+ * Saved rules, remembered values and the undo list of the conflict
+ * workspace: state and calls, for the screen to show. Plain TypeScript with
+ * subscribe/snapshot for useSyncExternalStore.
+ */
+export class RulesStore {
+  private snap: RulesSnapshot = {
+    rules: null,
+    remembered: null,
+    batches: null,
+    dryRun: null,
+    notice: null,
+  };
+  private readonly listeners = new Set<() => void>();
+  private offs: (() => void)[] = [];
+
+  constructor(private readonly api: Api) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): RulesSnapshot => this.snap;
+
+  start = (): void => {
+    this.stop();
+    // A sync or an apply changes match counts, remembered values and what can be undone.
+    this.offs = [
+      this.api.on('conflicts:changed', this.load),
+      this.api.on('outbox:changed', this.loadBatches),
+    ];
+    this.load();
+  };
+
+  stop = (): void => {
+    this.offs.forEach((off) => off());
+    this.offs = [];
+  };
+
+  load = (): void => {
+    this.api.invoke('rules:list', {}).then((rules) => this.set({ rules }), this.refused);
+    this.api
+      .invoke('remembered:list', {})
+      .then((remembered) => this.set({ remembered }), this.refused);
+    this.loadBatches();
+  };
+
+  loadBatches = (): void => {
+    this.api
+      .invoke('conflicts:batches', { limit: 20 })
+      .then((batches) => this.set({ batches }), this.refused);
+  };
+
+  /** "Save as rule" from a bulk apply or the rule editor: proposed first, always. */
+  saveRule = async (
+    name: string,
+    filter: ConflictFilterIn,
+    decision: RuleDecision,
+  ): Promise<boolean> => {
+    try {
+      const rule = await this.api.invoke('rules:save', {
+        name,
+        match: matchOfFilter(filter),
+        decision,
+        mode: 'proposed',
+      });
+      this.set({ notice: { text: `Saved rule “${rule.name}” (proposed).`, error: false } });
+      this.load();
+      return true;
+    } catch (err) {
+      this.set({ notice: { text: errorText(err), error: true } });
+      return false;
+    }
+  };
+
+  dryRun = async (ruleId: number): Promise<void> => {
+    this.set({ dryRun: { ruleId, preview: null, error: null } });
+    try {
+      const preview = await this.api.invoke('rules:dryRun', { id: ruleId });
+      if (this.snap.dryRun?.ruleId === ruleId)
+        this.set({ dryRun: { ruleId, preview, error: null } });
+    } catch (err) {
+      this.set({ dryRun: { ruleId, preview: null, error: errorText(err) } });
+    }
+  };
+
+  /** Automatic only after its dry run was on screen; back to proposed at any time. */
+  setMode = async (rule: SavedRuleView, mode: 'proposed' | 'automatic'): Promise<void> => {
+    const seen = this.snap.dryRun?.ruleId === rule.id && this.snap.dryRun.preview !== null;
+    await this.update(rule, { mode }, mode === 'automatic' && seen);
+    if (mode === 'automatic') this.set({ dryRun: null });
+  };
+
+  rename = (rule: SavedRuleView, name: string) => this.update(rule, { name }, false);
+  /** A new decision is a new rule to trust: it goes back to proposed until its dry run is seen. */
+  editDecision = (rule: SavedRuleView, decision: RuleDecision) =>
+    this.update(rule, { decision, mode: 'proposed' }, false);
+  setEnabled = (rule: SavedRuleView, enabled: boolean) => this.update(rule, { enabled }, false);
+
+  deleteRule = async (rule: SavedRuleView): Promise<void> => {
+    try {
+      await this.api.invoke('rules:delete', { id: rule.id });
+      this.set({ notice: { text: `Deleted rule “${rule.name}”.`, error: false } });
+      this.load();
+    } catch (err) {
+      this.refused(err);
+    }
+  };
+
+  forget = async (value: RememberedValue): Promise<void> => {
+    try {
+      await this.api.invoke('remembered:forget', { id: value.id });
+      this.load();
+    } catch (err) {
+      this.refused(err);
+    }
+  };
+
+  undo = async (batch: BatchInfo): Promise<void> => {
+    try {
+      const r = await this.api.invoke('conflicts:undo', { batchId: batch.id });
+      this.set({
+        notice: {
+          text: `Undone: ${r.batch.description} · ${r.reopened} open again.`,
+          error: false,
+        },
+      });
+    } catch (err) {
+      this.refused(err);
+    }
+    this.load();
+  };
+
+  dismiss = (): void => this.set({ notice: null });
+
+  private async update(
+    rule: SavedRuleView,
+    patch: {
+      name?: string;
+      enabled?: boolean;
+      mode?: 'proposed' | 'automatic';
+      decision?: RuleDecision;
+    },
+    dryRunSeen: boolean,
+  ): Promise<void> {
+    try {
+      const r = await this.api.invoke('rules:update', { id: rule.id, patch, dryRunSeen });
+      this.set({
+        notice: {
+          text: `Rule “${r.name}”: ${r.enabled ? r.mode : 'disabled'}.`,
+          error: false,
+        },
+      });
+      this.load();
+    } catch (err) {
+      this.refused(err);
+    }
+  }
+
+  private readonly refused = (err: unknown): void =>
+    this.set({ notice: { text: errorText(err), error: true } });
+
+  private set(patch: Partial<RulesSnapshot>): void {
+    this.snap = { ...this.snap, ...patch };
+    this.listeners.forEach((l) => l());
+  }
+}
