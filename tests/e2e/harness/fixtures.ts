@@ -137,7 +137,7 @@ export const test = base.extend<{
     let core = spawnCoreProcess(config);
     // Main's side of the desktop link, as the packaged app serves it: open dialogs answered
     // through app.pickFile, an update feed when the test gives one, every ask and tell recorded.
-    const desktop = { asked: [] as string[], told: [] as string[] };
+    const desktopLog = { asked: [] as string[], told: [] as string[] };
     const serveDesktop = (c: CoreProcess) =>
       serveDesktopLink(
         {
@@ -146,13 +146,13 @@ export const test = base.extend<{
         },
         {
           answer(ask) {
-            desktop.asked.push(ask.op);
+            desktopLog.asked.push(ask.op);
             if (ask.op === 'chooseOpenPath') return Promise.resolve(picks.shift() ?? null);
             if (ask.op === 'updateCheck') return Promise.resolve(updateFeed?.offer ?? null);
             return Promise.resolve(ask.op === 'updateDownload' ? true : null);
           },
-          tell: (t) => void desktop.told.push(t.op),
-          warn: (m) => void desktop.told.push(`refused: ${m}`),
+          tell: (t) => void desktopLog.told.push(t.op),
+          warn: (m) => void desktopLog.told.push(`refused: ${m}`),
         },
       );
     if (config.desktop) serveDesktop(core);
@@ -190,7 +190,7 @@ export const test = base.extend<{
     await use({
       page,
       core: appCore,
-      desktop,
+      desktop: desktopLog,
       sql(query, ...params) {
         const db = new Database(config.dbPath, { readonly: true });
         try {

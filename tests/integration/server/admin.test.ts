@@ -188,6 +188,7 @@ describe('fault hooks', () => {
       dropResponses: null,
       delayResponses: null,
       failOperations: null,
+      refuseChunks: null,
     });
     expect((await api.sync({ operations: [createOp()] })).status).toBe(200);
     const bad = await api.admin('POST', '/api/admin/faults', { crashServer: true });
