@@ -150,7 +150,9 @@ test.describe('table shaping', () => {
     expect(await headers(page, 'Visitors')).toContain('Email');
     await nav(page, 'Conflicts').click();
     expect(await headers(page, 'Conflicts')).not.toContain('Kind');
-    const tables = (await app.core.call('settings:get', {})).settings.tables;
-    expect(Object.keys(tables).sort()).toEqual(['conflicts', 'queue']);
+    // A layout is saved once it rests (400 ms after the last change), so the settings file is polled.
+    const saved = async () =>
+      Object.keys((await app.core.call('settings:get', {})).settings.tables).sort();
+    await expect.poll(saved).toEqual(['conflicts', 'queue']);
   });
 });

@@ -32,7 +32,18 @@ export class TableLayoutStore {
         this.emit();
       },
     );
+    // A column moved just before the window closes is still saved.
+    globalThis.addEventListener?.('pagehide', this.flush);
   }
+
+  /** Saves at once every layout still waiting for its pause. */
+  flush = (): void => {
+    for (const [id, t] of this.timers) {
+      clearTimeout(t);
+      this.timers.delete(id);
+      this.save(id);
+    }
+  };
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
