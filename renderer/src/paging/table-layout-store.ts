@@ -33,7 +33,9 @@ export class TableLayoutStore {
       },
     );
     // A column moved just before the window closes is still saved.
-    globalThis.addEventListener?.('pagehide', this.flush);
+    // (Typed by hand: the store is also unit-tested in plain Node, without the DOM's types.)
+    const page = globalThis as { addEventListener?: (type: string, fn: () => void) => void };
+    page.addEventListener?.('pagehide', this.flush);
   }
 
   /** Saves at once every layout still waiting for its pause. */
