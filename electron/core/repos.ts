@@ -10,6 +10,7 @@ import { ArchiveRepo } from './queue/archive-repo';
 import { QueueRepo } from './queue/queue-repo';
 import { RunsRepo } from './sync/runs-repo';
 import { SyncStateRepo } from './sync/sync-state-repo';
+import { EditBatchesRepo } from './visitors/edit-batches-repo';
 import { VisitorsRepo } from './visitors/visitors-repo';
 
 /**
@@ -19,6 +20,8 @@ import { VisitorsRepo } from './visitors/visitors-repo';
 export interface Repos {
   readonly db: Db;
   readonly visitors: VisitorsRepo;
+  /** The undo log of the visitors' bulk edits. */
+  readonly editBatches: EditBatchesRepo;
   readonly outbox: OutboxRepo;
   readonly attempts: AttemptsRepo;
   readonly conflicts: ConflictsRepo;
@@ -42,6 +45,7 @@ export function createRepos(
   return {
     db,
     visitors: new VisitorsRepo(db),
+    editBatches: new EditBatchesRepo(db),
     outbox: new OutboxRepo(db),
     attempts: new AttemptsRepo(db),
     conflicts: new ConflictsRepo(db, opts.staleThresholdMs),

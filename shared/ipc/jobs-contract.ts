@@ -10,6 +10,8 @@ export const JOB_KINDS = [
   'import',
   'mirror_check',
   'mirror_repair',
+  'visitor_edit',
+  'visitor_edit_undo',
 ] as const;
 export const JobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKindSchema>;

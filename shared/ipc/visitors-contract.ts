@@ -8,6 +8,7 @@ import {
   VisitorPatchSchema,
   VisitorValuesSchema,
 } from '../visitor';
+import { BulkEditSchema } from '../visitor-bulk-edit';
 import { channel, NoArgs } from './channel';
 import { boundedText, CursorKeySchema } from './bounded';
 
@@ -107,6 +108,55 @@ export const OutboxCountsSchema = z.object({
 });
 export type OutboxCounts = z.infer<typeof OutboxCountsSchema>;
 
+/** Which visitors a bulk edit covers: the ticked ones, or all that match a query but the unticked. */
+export const VisitorTargetSchema = z.union([
+  z.strictObject({ localIds: z.array(LocalIdSchema).min(1).max(10_000) }),
+  z.strictObject({
+    matching: VisitorQuerySchema.pick({ search: true, filter: true }),
+    exceptIds: z.array(LocalIdSchema).max(10_000).default([]),
+  }),
+]);
+export type VisitorTargetIn = z.input<typeof VisitorTargetSchema>;
+export type VisitorTarget = z.infer<typeof VisitorTargetSchema>;
+
+export const BulkEditRequestSchema = z.strictObject({
+  target: VisitorTargetSchema,
+  edit: BulkEditSchema,
+});
+
+/** A few records the edit changes (or cannot), for the preview. */
+const EditSampleSchema = z.object({
+  localId: z.string(),
+  name: z.string(),
+  before: z.string(),
+  after: z.string(),
+});
+const EditProblemSchema = z.object({ localId: z.string(), name: z.string(), message: z.string() });
+
+/** What a bulk edit does (preview) or did (apply): counts, and samples of each kind. */
+export const BulkEditSummarySchema = z.object({
+  /** The visitors the target covers. */
+  matched: z.number().int(),
+  /** Those whose field the edit changes: each becomes (or joins) one queued update. */
+  changed: z.number().int(),
+  /** Those that already hold the result. */
+  unchanged: z.number().int(),
+  /** Those the edit would leave invalid, or whose record cannot take an edit now: left as they are. */
+  skipped: z.number().int(),
+  samples: z.array(EditSampleSchema),
+  problems: z.array(EditProblemSchema),
+});
+export type BulkEditSummary = z.infer<typeof BulkEditSummarySchema>;
+
+/** The last bulk edit, while some of it can still be undone. */
+export const BulkEditBatchSchema = z.object({
+  batchId: z.number().int(),
+  description: z.string(),
+  at: z.string(),
+  count: z.number().int(),
+});
+export type BulkEditBatch = z.infer<typeof BulkEditBatchSchema>;
+
 export const visitorsChannels = {
   'visitors:count': channel(
     VisitorQuerySchema.pick({ search: true, filter: true }),
@@ -125,6 +175,27 @@ export const visitorsChannels = {
   'visitors:delete': channel(
     z.strictObject({ localId: LocalIdSchema }),
     z.object({ localId: z.string(), outcome: z.enum(['removed', 'queued']) }),
+  ),
+  /** What a bulk edit would do; writes nothing. */
+  'visitors:bulkPreview': channel(BulkEditRequestSchema, BulkEditSummarySchema),
+  /** The bulk edit, as one job (progress, Cancel: nothing half applied). */
+  'visitors:bulkEdit': channel(
+    BulkEditRequestSchema,
+    BulkEditSummarySchema.extend({ batch: BulkEditBatchSchema.nullable() }),
+  ),
+  /** The newest bulk edit not undone yet, or null. */
+  'visitors:bulkLast': channel(NoArgs, BulkEditBatchSchema.nullable()),
+  /**
+   * Puts back what a bulk edit changed, on every visitor whose change is
+   * still unsent and untouched since; the others are kept, and counted.
+   */
+  'visitors:bulkUndo': channel(
+    z.strictObject({ batchId: z.number().int().positive() }),
+    z.object({
+      restored: z.number().int(),
+      kept: z.number().int(),
+      problems: z.array(EditProblemSchema),
+    }),
   ),
   'outbox:counts': channel(NoArgs, OutboxCountsSchema),
   'outbox:forVisitor': channel(

@@ -85,6 +85,14 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       VALUES ('f1', 'a.csv', 'csv', '[]', 1, 7, 't', 't')`,
       )
       .run(),
+  12: (db) => {
+    db.prepare(
+      `INSERT INTO visitor_edit_batches (at, description, field, count) VALUES ('t', 'Clear Title', 'title', 1)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO visitor_edit_undo (batch_id, local_id, before, after, op_seq) VALUES (1, 'l1', '"CTO"', 'null', 1)`,
+    ).run();
+  },
 };
 
 describe('migrations', () => {

@@ -381,6 +381,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'bulk edits of visitors: what each changed, so it can be undone while unsent',
+    up(db) {
+      db.exec(`
+        CREATE TABLE visitor_edit_batches (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          at           TEXT NOT NULL,
+          description  TEXT NOT NULL,
+          field        TEXT NOT NULL,
+          count        INTEGER NOT NULL,
+          undone_at    TEXT
+        );
+        -- one row per visitor the edit changed: the field's value before and after (JSON),
+        -- and the outbox operation that carries the change (null: the edit left none)
+        CREATE TABLE visitor_edit_undo (
+          batch_id  INTEGER NOT NULL REFERENCES visitor_edit_batches (id) ON DELETE CASCADE,
+          local_id  TEXT NOT NULL,
+          before    TEXT NOT NULL CHECK (json_valid(before)),
+          after     TEXT NOT NULL CHECK (json_valid(after)),
+          op_seq    INTEGER,
+          PRIMARY KEY (batch_id, local_id)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

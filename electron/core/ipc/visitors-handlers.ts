@@ -1,5 +1,6 @@
 import { fail } from '../../../shared/errors';
 import type { visitorsChannels } from '../../../shared/ipc/visitors-contract';
+import { VisitorBulkEdits } from '../visitors/bulk-edit';
 import { VisitorEdits } from '../visitors/visitor-edits';
 import type { CoreContext } from './context';
 import type { HandlersFor } from './dispatch';
@@ -8,9 +9,11 @@ import type { HandlersFor } from './dispatch';
 export function visitorsHandlers(ctx: CoreContext): HandlersFor<typeof visitorsChannels> {
   const { visitors, outbox } = ctx.read;
   const edits = new VisitorEdits(ctx.repos, ctx.clock);
+  const bulk = new VisitorBulkEdits(ctx);
 
-  const changed = (localIds: string[]) => {
-    ctx.events.emit('visitors:changed', { localIds });
+  /** No ids: many visitors changed (a bulk edit), every view reloads. */
+  const changed = (localIds?: string[]) => {
+    ctx.events.emit('visitors:changed', localIds ? { localIds } : {});
     ctx.events.emit('outbox:changed', outbox.counts());
   };
 
@@ -32,6 +35,18 @@ export function visitorsHandlers(ctx: CoreContext): HandlersFor<typeof visitorsC
     'visitors:delete': async ({ localId }) => {
       const result = await ctx.write(() => edits.delete(localId));
       changed([localId]);
+      return result;
+    },
+    'visitors:bulkPreview': ({ target, edit }) => bulk.preview(target, edit),
+    'visitors:bulkEdit': async ({ target, edit }) => {
+      const result = await bulk.apply(target, edit);
+      if (result.changed > 0) changed();
+      return result;
+    },
+    'visitors:bulkLast': () => bulk.last(),
+    'visitors:bulkUndo': async ({ batchId }) => {
+      const result = await bulk.undo(batchId);
+      if (result.restored > 0) changed();
       return result;
     },
     'outbox:counts': () => outbox.counts(),

@@ -4,6 +4,7 @@ import {
   type VisitorCreateData,
   VisitorCreateDataSchema,
   type VisitorPatch,
+  type VisitorValues,
   toValues,
 } from '../../../shared/visitor';
 import { describeIssues } from '../../../shared/errors';
@@ -51,6 +52,14 @@ export class VisitorEdits {
       })
       .immediate();
     return this.visitors.row(localId)!;
+  }
+
+  /**
+   * The record's values replaced by `values`, already checked by the caller
+   * (a bulk edit): coalesced into its queued operation like any edit.
+   */
+  replaceValues(localId: string, values: VisitorValues): void {
+    this.apply(localId, { kind: 'update', values });
   }
 
   delete(localId: string): { localId: string; outcome: 'removed' | 'queued' } {

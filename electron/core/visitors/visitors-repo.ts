@@ -529,6 +529,13 @@ export class VisitorsRepo {
     return r.n;
   }
 
+  /** The local ids of every visitor on show that matches (a bulk edit's "all matching"), by local id. */
+  matchingIds(search: string, filter: VisitorFilter = {}): string[] {
+    const w = visitorWhere(search, filter);
+    const sql = `SELECT local_id FROM visitors v WHERE ${['deleted = 0', ...w.parts].join(' AND ')} ORDER BY local_id`;
+    return this.cached(`ids:${w.key}`, sql).pluck().all(w.params) as string[];
+  }
+
   /**
    * One page in the requested order. With `after` it seeks past that row
    * through the sort index (keyset); without, it skips `offset` rows.
