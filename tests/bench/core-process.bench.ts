@@ -2,8 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApplyResult, BulkPreview } from '../../shared/ipc/conflicts-contract';
 import type { JobProgress } from '../../shared/ipc/jobs-contract';
 import type { Channel, RequestIn } from '../../shared/ipc/contract';
+import { openDatabase } from '../../electron/core/db/open';
 import { DEFAULT_SYNC_SETTINGS } from '../../electron/core/sync/engine';
 import { seedConflicts } from '../fixtures/conflicts';
 import { makeCore } from '../fixtures/core';
@@ -64,9 +66,38 @@ function progressGap(core: CoreProcess, from: number, times: number[]): number {
 async function during<T>(core: CoreProcess, work: Promise<T>) {
   let running = true;
   const latencies = pageLatencies(core, () => running, 100_000);
-  const result = await work;
+  let result: T;
+  try {
+    result = await work;
+  } catch (err) {
+    // The job failed: stop asking for pages (the core is about to stop) and report the job's error.
+    running = false;
+    await latencies.catch(() => undefined);
+    throw err;
+  }
   running = false;
   return { result, ms: await latencies };
+}
+
+/** Why a bulk run decided fewer conflicts than it should have, in words. */
+function shortOf(what: string, r: BulkPreview, batch?: ApplyResult['batch']): string | null {
+  if (r.resolvable === CONFLICTS && batch !== null) return null;
+  const reasons = r.skippedReasons.map((s) => `${s.count} × ${s.reason}`).join('; ');
+  return (
+    `the ${what} decided ${r.resolvable} of ${CONFLICTS} conflicts (${r.targeted} targeted, ` +
+    `${batch === null ? 'no batch recorded, so nothing to undo' : `${r.skipped} skipped`})` +
+    (reasons ? `: ${reasons}` : '')
+  );
+}
+
+/** How many visitors a console database file holds. */
+function mirrorSize(dbPath: string): number {
+  const db = openDatabase(dbPath);
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM visitors').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 /** The reference server in a process of its own (so it does not share this event loop). */
@@ -125,17 +156,26 @@ export const benchmarks: Benchmark[] = [
       const seeding = makeCore({ dbPath: cfg.dbPath });
       seedConflicts(seeding, CONFLICTS);
       seeding.close();
-      mirrorInto(cfg.dbPath, makeVisitors(VISITORS - CONFLICTS, 77));
+      // The other visitors take the ids after the conflicted ones (srv-00050000 on): makeVisitors
+      // numbers from srv-00000000, so its first 50 000 would overwrite the conflicted records with
+      // their version 1, the server's version 2 unseen, and the apply would skip every conflict.
+      mirrorInto(cfg.dbPath, makeVisitors(VISITORS, 77).slice(CONFLICTS));
+      const mirrored = mirrorSize(cfg.dbPath);
+      if (mirrored !== VISITORS) {
+        removeDir(cfg.dir);
+        throw new Error(`the mirror holds ${mirrored} visitors, the bench pages over ${VISITORS}`);
+      }
       const core = spawnCoreProcess(cfg);
       const times: number[] = [];
       const progressAt = () => times.length;
+      let watch: ReturnType<typeof setInterval> | undefined;
       try {
         await core.started;
         core.events.length = 0;
         const target = { filter: {} };
         await pageLatencies(core, () => true, 40); // warm-up
         const idle = await pageLatencies(core, () => true, 400);
-        const watch = setInterval(() => {
+        watch = setInterval(() => {
           while (core.events.length) {
             const e = core.events.shift()!;
             if (e.event === 'jobs:progress' && (e.payload as JobProgress).state === 'running')
@@ -149,15 +189,22 @@ export const benchmarks: Benchmark[] = [
           core.call('conflicts:preview', { target, decision: RULE }),
         );
         const previewGap = progressGap(core, from, times);
+        const previewShort = shortOf('preview', preview.result);
+        if (previewShort) throw new Error(previewShort);
         from = progressAt();
         const apply = await during(core, core.call('conflicts:apply', { target, decision: RULE }));
         const applyGap = progressGap(core, from, times);
+        // The undo below undoes this apply's batch: without one it would only say "There is no
+        // bulk apply to undo."
+        const applyShort = shortOf('apply', apply.result, apply.result.batch);
+        if (applyShort) throw new Error(applyShort);
         from = progressAt();
         const undo = await during(core, core.call('conflicts:undo', {}));
         const undoGap = progressGap(core, from, times);
-        clearInterval(watch);
-        if (apply.result.resolvable !== CONFLICTS)
-          throw new Error('the apply did not resolve them all');
+        if (undo.result.batch.id !== apply.result.batch!.id || undo.result.reopened !== CONFLICTS)
+          throw new Error(
+            `the undo reopened ${undo.result.reopened} of ${CONFLICTS} conflicts (batch ${undo.result.batch.id}, the apply's was ${apply.result.batch!.id})`,
+          );
         const gap = Math.max(previewGap, applyGap, undoGap);
         return [
           row(
@@ -179,6 +226,7 @@ export const benchmarks: Benchmark[] = [
           },
         ];
       } finally {
+        clearInterval(watch);
         await core.stop();
         removeDir(cfg.dir);
       }

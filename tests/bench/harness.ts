@@ -49,6 +49,8 @@ export interface BenchResult {
   met: boolean | null;
   file: string;
   bench: string;
+  /** Only on the one row of a benchmark that threw: its message (its figures are NaN, null in JSON). */
+  error?: string;
 }
 
 export function toResult(row: BenchRow, file: string, bench: string): BenchResult {
@@ -82,6 +84,29 @@ export function toResult(row: BenchRow, file: string, bench: string): BenchResul
     met,
     file,
     bench,
+  };
+}
+
+/**
+ * The row standing for a benchmark that threw: it measured nothing, so it
+ * carries the message instead of figures and counts as not met.
+ */
+export function failedResult(file: string, bench: string, err: unknown): BenchResult {
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    id: `${file.replace(/\.bench\.ts$/, '')} (failed)`,
+    what: `${bench}: failed: ${message}`,
+    value: NaN,
+    unit: '',
+    baseline: NaN,
+    baselineIs: 'not measured, the benchmark failed',
+    ratio: NaN,
+    target: null,
+    goal: null,
+    met: false,
+    file,
+    bench,
+    error: message,
   };
 }
 

@@ -9,16 +9,20 @@
  * machine. A filtered run replaces only the rows of the benchmarks it ran and
  * keeps the others from the previous file, so one area can be re-measured
  * without losing the rest.
+ * A benchmark that throws (or a bench file that does not load) becomes one
+ * row that says so, with its message, marked not met; the other benchmarks
+ * still run, the results are still written, and the run exits with code 1.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
-import { toResult, type Benchmark, type BenchResult } from './harness';
+import { failedResult, toResult, type Benchmark, type BenchResult } from './harness';
 import {
   formatFigure as fmt,
   formatMet,
+  formatRatio,
   formatTarget,
   markdownTable,
   replaceReadmeTable,
@@ -36,21 +40,46 @@ const files = readdirSync(here)
   .sort();
 
 const ran = new Set<string>();
+/** Bench files that did not load: none of their old rows stand for this run. */
+const unloaded = new Set<string>();
 const results: BenchResult[] = [];
 const started = Date.now();
+// A promise a failed benchmark left behind must not end the whole run.
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`unhandled rejection (left behind by a benchmark): ${describe(err)}\n`);
+  process.exitCode = 1;
+});
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { benchmarks?: Benchmark[] };
+  let mod: { benchmarks?: Benchmark[] };
+  try {
+    mod = (await import(pathToFileURL(join(here, file)).href)) as { benchmarks?: Benchmark[] };
+  } catch (err) {
+    if (filter && !file.includes(filter)) continue;
+    process.stderr.write(`${file} did not load: ${describe(err)}\n`);
+    unloaded.add(file);
+    results.push(failedResult(file, '(loading the file)', err));
+    continue;
+  }
   for (const bench of mod.benchmarks ?? []) {
     if (filter && !`${file} ${bench.name}`.includes(filter)) continue;
     process.stderr.write(`running ${file} › ${bench.name}…\n`);
     ran.add(`${file}\0${bench.name}`);
-    for (const row of await bench.run({ full })) results.push(toResult(row, file, bench.name));
+    try {
+      for (const row of await bench.run({ full })) results.push(toResult(row, file, bench.name));
+    } catch (err) {
+      process.stderr.write(`${file} › ${bench.name} failed: ${describe(err)}\n`);
+      results.push(failedResult(file, bench.name, err));
+    }
   }
 }
+const failed = results.filter((r) => r.error !== undefined);
+if (failed.length) process.exitCode = 1;
 
 // Rows of benchmarks this run did not touch stay as the last run left them.
 const previous = readPrevious();
-const kept = filter ? previous.filter((r) => !ran.has(`${r.file}\0${r.bench}`)) : [];
+const kept = filter
+  ? previous.filter((r) => !ran.has(`${r.file}\0${r.bench}`) && !unloaded.has(r.file))
+  : [];
 const all = [...kept, ...results].sort(
   (a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }) || a.what.localeCompare(b.what),
 );
@@ -63,7 +92,7 @@ console.table(
     unit: r.unit,
     baseline: fmt(r.baseline),
     'baseline is': r.baselineIs,
-    ratio: r.ratio.toFixed(2),
+    ratio: formatRatio(r.ratio),
     target: formatTarget(r),
     met: formatMet(r),
   })),
@@ -90,8 +119,13 @@ writeFileSync(
   await prettier.format(readme, { ...prettierOptions, filepath: readmeFile }),
 );
 console.log(
-  `${results.length} rows measured in ${((Date.now() - started) / 1000).toFixed(0)} s; ${all.length} rows written to bench-results/latest.json`,
+  `${results.length - failed.length} rows measured in ${((Date.now() - started) / 1000).toFixed(0)} s; ${all.length} rows written to bench-results/latest.json`,
 );
+for (const r of failed) console.log(`FAILED ${r.file} › ${r.bench}: ${r.error}`);
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
 
 function readPrevious(): BenchResult[] {
   if (!existsSync(outFile)) return [];

@@ -1,9 +1,18 @@
 import type { BenchResult } from './harness';
 
-/** A figure as the table prints it: thousands grouped, small numbers to three digits. */
-export function formatFigure(n: number): string {
+/**
+ * A figure as the table prints it: thousands grouped, small numbers to three
+ * digits; a failed benchmark's missing figure (NaN, null once read back from
+ * JSON) as a dash.
+ */
+export function formatFigure(n: number | null): string {
+  if (n === null || Number.isNaN(n)) return '—';
   if (!Number.isFinite(n)) return String(n);
   return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
+}
+
+export function formatRatio(ratio: number | null): string {
+  return ratio === null || Number.isNaN(ratio) ? '—' : ratio.toFixed(2);
 }
 
 export function formatTarget(r: BenchResult): string {
@@ -17,6 +26,8 @@ export function formatMet(r: BenchResult): string {
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const withUnit = (n: number | null, unit: string) =>
+  unit ? `${formatFigure(n)} ${cell(unit)}` : formatFigure(n);
 
 /**
  * The same table the run prints, as Markdown, headed by when and where it
@@ -33,7 +44,7 @@ export function markdownTable(
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${cell(r.id)} | ${cell(r.what)} | ${formatFigure(r.value)} ${cell(r.unit)} | ${formatFigure(r.baseline)} ${cell(r.unit)}, ${cell(r.baselineIs)} | ${r.ratio.toFixed(2)} | ${formatTarget(r)} | ${formatMet(r)} |`,
+        `| ${cell(r.id)} | ${cell(r.what)} | ${withUnit(r.value, r.unit)} | ${withUnit(r.baseline, r.unit)}, ${cell(r.baselineIs)} | ${formatRatio(r.ratio)} | ${formatTarget(r)} | ${formatMet(r)} |`,
     ),
   ];
   return `${head}\n\n${lines.join('\n')}\n`;

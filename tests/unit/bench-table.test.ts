@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toResult } from '../bench/harness';
+import { failedResult, toResult } from '../bench/harness';
 import { markdownTable, README_END, README_START, replaceReadmeTable } from '../bench/table';
 
 const run = {
@@ -46,6 +46,26 @@ describe('the bench table in Markdown', () => {
     expect(md).toContain(
       '| P-apply | page during apply | 300 ms | 12.0 ms, idle | 25.00 | ≤ 250 ms | NO |',
     );
+  });
+
+  it('prints a benchmark that threw as one row with its message, not met, before and after JSON', () => {
+    const failed = failedResult(
+      'core-process.bench.ts',
+      'page latency',
+      new Error('There is no bulk apply to undo.'),
+    );
+    expect(failed).toMatchObject({
+      id: 'core-process (failed)',
+      met: false,
+      error: 'There is no bulk apply to undo.',
+    });
+    const expected =
+      '| core-process (failed) | page latency: failed: There is no bulk apply to undo. | — | —, not measured, the benchmark failed | — |  | NO |';
+    expect(markdownTable([failed], run)).toContain(expected);
+    // As a later filtered run reads it back from bench-results/latest.json: NaN became null.
+    const readBack = JSON.parse(JSON.stringify(failed)) as typeof failed;
+    expect(readBack.value).toBeNull();
+    expect(markdownTable([readBack], run)).toContain(expected);
   });
 
   it('replaces only what lies between the README markers, and leaves a README without them alone', () => {
