@@ -1,7 +1,7 @@
 import { createColumnHelper, flexRender } from '@tanstack/react-table';
 import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
 import type { VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
 import { useTableLayout } from '../paging/use-table-layout';
@@ -81,10 +81,16 @@ export function VisitorTable(props: {
   ensureRange: (start: number, end: number) => void;
   sort: VisitorSort;
   onSort: (sort: VisitorSort) => void;
+  /** The record open in the panel. */
   selectedId: string | null;
-  onSelect: (localId: string) => void;
+  /** Arrow keys: the next row opens, and is selected (with Shift, added to the selection). */
+  onMove: (index: number, localId: string, shift: boolean) => void;
+  /** Ticked for a bulk edit. */
+  isChecked: (localId: string) => boolean;
+  onRowClick: (index: number, localId: string, e: MouseEvent) => void;
+  onTick: (index: number, localId: string, shift: boolean) => void;
 }) {
-  const { total, getRow, ensureRange, sort, onSort, selectedId, onSelect } = props;
+  const { total, getRow, ensureRange, sort, onSort, selectedId, onMove } = props;
   const { scrollRef, virtualizer, first, last } = useWindowedRows({
     count: total,
     rowHeight: ROW_HEIGHT,
@@ -98,7 +104,7 @@ export function VisitorTable(props: {
     (it) => getRow(it.index) ?? { localId: `loading-${it.index}`, placeholder: true },
   );
   const shaping = useTableLayout('visitors', SPECS);
-  const grid = gridTemplate(shaping.layout);
+  const grid = gridTemplate(shaping.layout, ['34px']);
   const table = useServerSortedTable({
     data,
     columns: columns,
@@ -117,7 +123,7 @@ export function VisitorTable(props: {
     const next = Math.min(total - 1, Math.max(0, index + (e.key === 'ArrowDown' ? 1 : -1)));
     const row = getRow(next);
     if (row) {
-      onSelect(row.localId);
+      onMove(next, row.localId, e.shiftKey);
       virtualizer.scrollToIndex(next);
     }
   };
@@ -125,7 +131,14 @@ export function VisitorTable(props: {
   return (
     <ShapedFrame shaping={shaping}>
       <div className="vtable" role="table" aria-label="Visitors" aria-rowcount={total + 1}>
-        <TableHead table={table} shaping={shaping} grid={grid} />
+        <TableHead
+          table={table}
+          shaping={shaping}
+          grid={grid}
+          leading={
+            <div role="columnheader" className="vtable-cell col-select" aria-label="Selected" />
+          }
+        />
         <div
           className="vtable-body"
           ref={scrollRef}
@@ -148,14 +161,17 @@ export function VisitorTable(props: {
               const row = rows[k];
               if (!row) return null;
               const loaded = isLoaded(row.original);
+              const id = row.original.localId;
+              const checked = loaded && props.isChecked(id);
+              const open = loaded && id === selectedId;
               return (
                 <div
                   key={it.key}
                   role="row"
                   aria-rowindex={it.index + 2}
-                  aria-selected={loaded && row.original.localId === selectedId}
-                  data-local-id={loaded ? row.original.localId : undefined}
-                  className={`vtable-row${loaded ? '' : ' loading'}${loaded && row.original.localId === selectedId ? ' selected' : ''}`}
+                  aria-selected={checked}
+                  data-local-id={loaded ? id : undefined}
+                  className={`vtable-row${loaded ? '' : ' loading'}${checked ? ' selected' : ''}${open ? ' focused' : ''}`}
                   style={{
                     position: 'absolute',
                     top: 0,
@@ -165,8 +181,25 @@ export function VisitorTable(props: {
                     transform: `translateY(${it.start}px)`,
                     gridTemplateColumns: grid,
                   }}
-                  onClick={loaded ? () => onSelect(row.original.localId) : undefined}
+                  onClick={loaded ? (e) => props.onRowClick(it.index, id, e) : undefined}
                 >
+                  <div className="vtable-cell col-select" role="cell">
+                    {loaded && (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${(row.original as VisitorRow).name}`}
+                        checked={checked}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={(e) =>
+                          props.onTick(
+                            it.index,
+                            id,
+                            (e.nativeEvent as unknown as MouseEvent).shiftKey,
+                          )
+                        }
+                      />
+                    )}
+                  </div>
                   {row.getVisibleCells().map((cell) => (
                     <div
                       key={cell.id}

@@ -1,7 +1,18 @@
-import { useCallback, useDeferredValue, useEffect, useState, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import type { VisitorRow } from '../../../shared/ipc/contract';
 import { getApi } from '../api';
 import { errorText } from '../error-text';
+import { formatNumber } from '../intl';
+import { isSelected } from '../paging/selection';
+import { BulkEditDialog } from './BulkEditDialog';
+import { BulkEditStore } from './bulk-edit-store';
 import { RecordPanel } from './RecordPanel';
 import { usePagedRows } from './usePagedRows';
 import { VisitorFilters } from './VisitorFilters';
@@ -17,7 +28,20 @@ export function VisitorsScreen() {
   const sort = q.sort;
   const [panel, setPanel] = useState<Panel>({ mode: 'closed' });
   const [notice, setNotice] = useState<string | null>(null);
-  const { total, error, getRow, ensureRange } = usePagedRows(search, sort, filterOf(q));
+  const filter = filterOf(q);
+  const filterKey = JSON.stringify(filter);
+  const { total, error, getRow, ensureRange } = usePagedRows(search, sort, filter);
+  const [bulk] = useState(() => new BulkEditStore(getApi()));
+  const b = useSyncExternalStore(bulk.subscribe, bulk.snapshot);
+  useEffect(() => bulk.load(), [bulk]);
+  // "All that match" means this search and filter: a new one starts a new selection.
+  useEffect(() => bulk.queryChanged(), [bulk, search, filterKey]);
+  const selected = bulk.count(total ?? 0);
+  const idAt = useCallback((i: number) => getRow(i)?.localId, [getRow]);
+  const query = useMemo(
+    () => ({ search, filter: JSON.parse(filterKey) as ReturnType<typeof filterOf> }),
+    [search, filterKey],
+  );
 
   const select = useCallback((localId: string) => {
     getApi()
@@ -65,6 +89,32 @@ export function VisitorsScreen() {
           New visitor
         </button>
       </div>
+      <div className="bulk-bar" role="toolbar" aria-label="Selection">
+        <span className="count" data-testid="visitor-selected" aria-live="polite">
+          {selected ? `${formatNumber(selected)} selected` : 'None selected'}
+        </span>
+        <button onClick={bulk.selectAll} disabled={!total}>
+          Select all {total ? formatNumber(total) : ''} matching
+        </button>
+        {selected > 0 && (
+          <>
+            <button onClick={bulk.clearSelection}>Clear selection</button>
+            <button className="primary" onClick={bulk.open}>
+              Edit {formatNumber(selected)} selected…
+            </button>
+          </>
+        )}
+        {b.last && (
+          <button onClick={() => void bulk.undo()} disabled={b.busy !== null}>
+            Undo “{b.last.description}”
+          </button>
+        )}
+      </div>
+      {b.notice && (
+        <div className="banner" role="status">
+          {b.notice} <button onClick={bulk.dismissNotice}>Dismiss</button>
+        </div>
+      )}
       {(error ?? notice) && (
         <div className="banner error" role="alert">
           {error ?? notice}
@@ -78,7 +128,17 @@ export function VisitorsScreen() {
           sort={sort}
           onSort={(next) => store.set({ sort: next })}
           selectedId={openId}
-          onSelect={select}
+          isChecked={(id) => isSelected(b.selection, id)}
+          onRowClick={(i, id, e) => {
+            bulk.clickRow(i, id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }, idAt);
+            // A plain click also opens the record; Shift or Ctrl/Cmd only shape the selection.
+            if (!e.shiftKey && !e.ctrlKey && !e.metaKey) select(id);
+          }}
+          onTick={(i, id, shift) => bulk.tickRow(i, id, shift, idAt)}
+          onMove={(i, id, shift) => {
+            bulk.clickRow(i, id, { shift, toggle: false }, idAt);
+            select(id);
+          }}
         />
         {panel.mode !== 'closed' && (
           <RecordPanel
@@ -91,6 +151,15 @@ export function VisitorsScreen() {
           />
         )}
       </div>
+      {b.editing && (
+        <BulkEditDialog
+          store={bulk}
+          snap={b}
+          selected={selected}
+          onPreview={() => void bulk.preview(query.search, query.filter)}
+          onApply={() => void bulk.apply(query.search, query.filter)}
+        />
+      )}
     </div>
   );
 }
