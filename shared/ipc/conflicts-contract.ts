@@ -7,6 +7,7 @@ import {
   RuleMatchSchema,
   RuleModeSchema,
   RuleNameSchema,
+  UseRememberedSchema,
 } from '../resolve/saved-rules';
 import {
   FieldChangeSchema,
@@ -70,10 +71,22 @@ export const ConflictTargetSchema = z.union([
 export type ConflictTarget = z.output<typeof ConflictTargetSchema>;
 export type ConflictTargetIn = z.input<typeof ConflictTargetSchema>;
 
-/** How the targeted conflicts are decided: one strategy, a rule per field, or each one's draft. */
+/**
+ * How the targeted conflicts are decided: one strategy, a rule per field, or
+ * each one's draft. `remembered`: remembered values where there are any take
+ * precedence over the strategy's or the rule's pick for their fields.
+ */
 export const DecisionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('resolution'), resolution: ResolutionSchema }),
-  z.strictObject({ type: z.literal('rules'), rules: FieldRulesSchema }),
+  z.strictObject({
+    type: z.literal('resolution'),
+    resolution: ResolutionSchema,
+    remembered: UseRememberedSchema,
+  }),
+  z.strictObject({
+    type: z.literal('rules'),
+    rules: FieldRulesSchema,
+    remembered: UseRememberedSchema,
+  }),
   z.strictObject({ type: z.literal('drafts') }),
 ]);
 export type Decision = z.infer<typeof DecisionSchema>;
@@ -122,6 +135,8 @@ export const BulkSampleSchema = z.object({
   localEffect: MergePreviewSchema.shape.localEffect,
   changes: z.array(FieldChangeSchema),
   operation: PreviewOperationSchema.nullable(),
+  /** Fields whose result is a remembered value. */
+  remembered: z.array(ConflictFieldSchema),
 });
 
 /** The summary shown before a bulk apply; apply returns the same numbers for what it did. */
@@ -134,6 +149,8 @@ export const BulkPreviewSchema = z.object({
   /** Operations that would be queued for the server. */
   operations: z.number().int(),
   byStrategy: z.record(z.string(), z.number().int()),
+  /** Of the conflicts resolved, those where at least one field takes a remembered value. */
+  remembered: z.number().int(),
   /** Conflicts left open, with why (no decision, invalid result, record being sent…). */
   skipped: z.number().int(),
   skippedReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
@@ -278,8 +295,17 @@ export const conflictChannels = {
     z.strictObject({ id: z.number().int() }),
     z.object({ deleted: z.boolean() }),
   ),
-  /** What the rule would do to the conflicts open now: a preview, nothing changes. */
-  'rules:dryRun': channel(z.strictObject({ id: z.number().int() }), BulkPreviewSchema),
+  /**
+   * What a rule would do to the conflicts open now: a preview, nothing changes.
+   * A saved rule (`id`), or one being edited (`match` and `decision`, not saved yet).
+   */
+  'rules:dryRun': channel(
+    z.union([
+      z.strictObject({ id: z.number().int() }),
+      z.strictObject({ match: RuleMatchSchema, decision: RuleDecisionSchema }),
+    ]),
+    BulkPreviewSchema,
+  ),
   'remembered:list': channel(NoArgs, z.array(RememberedValueSchema)),
   'remembered:forget': channel(
     z.strictObject({ id: z.number().int() }),

@@ -128,7 +128,7 @@ export const QueueFacetsSchema = z.object({
   failed: z.number().int(),
   conflictLoops: z.number().int(),
   codes: z.array(z.object({ code: z.string(), count: z.number().int() })),
-  /** Failed operations that were exported (and may be purged) and that were not. */
+  /** Failed operations that were exported (and may be archived at once) and that were not. */
   exportedFailed: z.number().int(),
   unexportedFailed: z.number().int(),
 });
@@ -336,8 +336,12 @@ export const queueChannels = {
   ),
   /** The window saved the export's file: its operations are marked exported (if unchanged since). */
   'queue:exportSaved': channel(ExportSavedRequestSchema, ExportSavedSchema),
-  /** Removes failed operations that were exported; refuses when none were. */
-  'queue:purge': channel(
+  /**
+   * Moves the failed operations that were exported into the archive (whole,
+   * restorable; purged only from there, after an export of the archive is
+   * saved); refuses when none were exported.
+   */
+  'queue:archiveExported': channel(
     z.strictObject({ expected: z.number().int().nonnegative() }),
     QueueActionResultSchema,
   ),

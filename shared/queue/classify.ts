@@ -54,7 +54,7 @@ const BY_CODE: Readonly<Record<string, ErrorClass>> = {
   [CONFLICT_LOOP_CODE]: 'conflict_loop',
   // an update or delete of a record whose create failed (OutboxRepo.failOrphans)
   create_failed: 'blocked',
-  // a change left behind when its record's create was purged (QueueActions.purge)
+  // a change left behind when its record's create went to the archive (QueueActions.archiveExported)
   create_removed: 'blocked',
 };
 

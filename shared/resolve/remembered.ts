@@ -3,6 +3,7 @@ import { VisitorFieldNameSchema, type VisitorField } from '../visitor';
 import { conflictSides } from './conflict';
 import type { FieldStrategies } from './defaults';
 import { suggestedResolution } from './defaults';
+import { picksOfStrategy } from './rules';
 import { staleDefault } from './stale';
 import type { Picks, Resolution, ResolvableConflict, ResolvedRecord } from './types';
 
@@ -104,3 +105,69 @@ export function proposedResolution(
   for (const f of fields) picks[f] = { kind: 'typed', value: opts.remembered[f] };
   return { resolution: { strategy: 'manual', picks }, remembered: fields, stale: opts.stale };
 }
+
+/** The remembered results for one conflict's contested fields, by field. */
+export type RememberedResults = Partial<Record<VisitorField, unknown>>;
+
+/** The remembered results found for a conflict, given what a look-up by pair key found. */
+export function rememberedFor(
+  c: ResolvableConflict,
+  found: ReadonlyMap<string, unknown>,
+): RememberedResults {
+  const out: RememberedResults = {};
+  for (const { field, key } of lookupKeys(c)) if (found.has(key)) out[field] = found.get(key);
+  return out;
+}
+
+/** A decision, and the fields whose pick in it is a remembered value. */
+export interface Remembering {
+  resolution: Resolution;
+  remembered: VisitorField[];
+}
+
+/**
+ * A decision with the remembered values taking precedence: each contested
+ * field of a field conflict with a remembered result takes it (a typed pick,
+ * checked with the field's schema like any typed value); every other field
+ * keeps the decision's pick. A whole-record strategy becomes the same pick on
+ * every field first, which gives the same record, so only the remembered
+ * fields differ from it. Deletion conflicts have no value pairs: unchanged.
+ */
+export function withRemembered(
+  c: ResolvableConflict,
+  base: Resolution,
+  remembered: RememberedResults,
+): Remembering {
+  const fields =
+    c.kind === 'field' ? c.conflictFields.filter((f) => Object.hasOwn(remembered, f)) : [];
+  if (fields.length === 0) return { resolution: base, remembered: [] };
+  const picks: Picks =
+    base.strategy === 'manual' ? { ...base.picks } : picksOfStrategy(base.strategy);
+  for (const f of fields) picks[f] = { kind: 'typed', value: remembered[f] };
+  return { resolution: { strategy: 'manual', picks }, remembered: fields };
+}
+
+/**
+ * The contested fields whose pick in a decision is the remembered result (a
+ * typed pick of that very value), e.g. a proposal a person then applied: the
+ * audit row says a remembered value was used.
+ */
+export function rememberedPicks(
+  c: ResolvableConflict,
+  r: Resolution,
+  remembered: RememberedResults,
+): VisitorField[] {
+  if (r.strategy !== 'manual' || c.kind !== 'field') return [];
+  return c.conflictFields.filter((f) => {
+    const p = r.picks[f];
+    return (
+      p?.kind === 'typed' &&
+      Object.hasOwn(remembered, f) &&
+      JSON.stringify(p.value) === JSON.stringify(remembered[f])
+    );
+  });
+}
+
+/** Whether a decision has any typed pick (only those can be a remembered value). */
+export const hasTypedPick = (r: Resolution): boolean =>
+  r.strategy === 'manual' && Object.values(r.picks).some((p) => p?.kind === 'typed');

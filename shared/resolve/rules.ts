@@ -17,6 +17,13 @@ const PICK_OF_STRATEGY: Record<FieldRules['default'], PickKind> = {
   merge: 'merged',
 };
 
+/** A whole-record strategy as the same pick on every field (the record it gives is the same). */
+export function picksOfStrategy(strategy: FieldRules['default']): Picks {
+  const picks: Picks = {};
+  for (const f of VISITOR_FIELDS) picks[f] = { kind: PICK_OF_STRATEGY[strategy] };
+  return picks;
+}
+
 /**
  * One bulk rule ("for phone take ours, for interests merge, for title theirs,
  * otherwise merge") turned into the decision for one conflict.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConflictKindSchema, type ConflictKind } from '../protocol';
 import { VISITOR_FIELDS, VisitorFieldNameSchema, type VisitorField } from '../visitor';
+import { withRemembered, type RememberedResults, type Remembering } from './remembered';
 import { resolutionFromRules } from './rules';
 import {
   FieldRulesSchema,
@@ -39,10 +40,26 @@ export const RuleMatchSchema = z.strictObject({
 export type RuleMatch = z.output<typeof RuleMatchSchema>;
 export type RuleMatchIn = z.input<typeof RuleMatchSchema>;
 
+/**
+ * "Use remembered values where there are any": on a field conflict, each
+ * contested field whose pair of values was settled before takes the
+ * remembered result instead of the decision's pick. Optional (absent: no), so
+ * the rules saved before it existed read as they were.
+ */
+export const UseRememberedSchema = z.boolean().optional();
+
 /** A rule decides like a bulk apply: one strategy, or the rule editor's pick per field. */
 export const RuleDecisionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('resolution'), resolution: ResolutionSchema }),
-  z.strictObject({ type: z.literal('rules'), rules: FieldRulesSchema }),
+  z.strictObject({
+    type: z.literal('resolution'),
+    resolution: ResolutionSchema,
+    remembered: UseRememberedSchema,
+  }),
+  z.strictObject({
+    type: z.literal('rules'),
+    rules: FieldRulesSchema,
+    remembered: UseRememberedSchema,
+  }),
 ]);
 export type RuleDecision = z.infer<typeof RuleDecisionSchema>;
 
@@ -81,11 +98,36 @@ export function firstMatchingRule<R extends { match: RuleMatch; enabled: boolean
   return rules.find((r) => r.enabled && ruleMatches(r.match, c)) ?? null;
 }
 
-/** The decision a rule gives one conflict. */
-export function ruleResolution(decision: RuleDecision, c: ResolvableConflict): Resolution {
+/** The decision a rule gives one conflict, before any remembered value. */
+function baseResolution(decision: RuleDecision, c: ResolvableConflict): Resolution {
   return decision.type === 'resolution'
     ? decision.resolution
     : resolutionFromRules(c, decision.rules);
+}
+
+/**
+ * The decision a rule gives one conflict, and the fields whose pick is a
+ * remembered value (only when the rule says to use them). `remembered`: the
+ * remembered results for this conflict's contested fields.
+ */
+export function ruleDecisionFor(
+  decision: RuleDecision,
+  c: ResolvableConflict,
+  remembered: RememberedResults = {},
+): Remembering {
+  const base = baseResolution(decision, c);
+  return decision.remembered
+    ? withRemembered(c, base, remembered)
+    : { resolution: base, remembered: [] };
+}
+
+/** The decision a rule gives one conflict. */
+export function ruleResolution(
+  decision: RuleDecision,
+  c: ResolvableConflict,
+  remembered: RememberedResults = {},
+): Resolution {
+  return ruleDecisionFor(decision, c, remembered).resolution;
 }
 
 /** A rule in words, for lists and audit rows: "title, phone in field conflicts → server wins". */

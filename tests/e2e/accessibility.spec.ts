@@ -62,8 +62,26 @@ test.describe('accessibility', () => {
     const preview = page.getByRole('dialog', { name: 'Preview of the bulk apply' });
     await expect(preview.getByTestId('preview-resolvable')).toHaveText('25');
     await expectNoSeriousA11yViolations(page, 'the bulk preview dialog');
+    await preview.getByLabel('Rule name').fill('Everything: theirs');
+    await preview.getByRole('button', { name: 'Save as rule' }).click();
+    await expect(preview.getByRole('status')).toContainText('Saved “Everything: theirs”');
     await page.keyboard.press('Escape');
     await expect(preview).toBeHidden();
+    await page.getByRole('button', { name: 'Rules & memory…' }).click();
+    await page.getByRole('button', { name: 'Edit…' }).click();
+    const ruleDialog = page.getByRole('dialog', { name: 'Edit rule' });
+    await ruleDialog.getByRole('radio', { name: /^Automatic/ }).check();
+    await ruleDialog.getByRole('button', { name: 'Dry run…' }).click();
+    await expect(ruleDialog.getByTestId('edit-dry-run')).toContainText(
+      'would resolve 25 conflicts',
+    );
+    await expectNoSeriousA11yViolations(page, 'the saved rule editor');
+    await page.keyboard.press('Escape');
+    await expect(ruleDialog).toBeHidden();
+    const panel = page.getByRole('dialog', { name: 'Rules and memory' });
+    await expect(panel).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(panel).toBeHidden();
     await page.getByRole('button', { name: 'Rule per field…' }).click();
     await expectNoSeriousA11yViolations(page, 'the rule editor');
     await page.keyboard.press('Escape');

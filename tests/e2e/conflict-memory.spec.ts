@@ -243,16 +243,111 @@ test.describe('reconciliation memory', () => {
       await page.getByLabel('Filter by capture age').selectOption('no');
       await expect(countText(page)).toContainText('1 conflict match');
 
-      // Editing a rule's decision sends it back to proposed until its dry run is seen again.
+      // V2's company by hand again (its reopened draft): the pair is remembered once more.
+      await rowNamed(page, v2!.name).click();
+      await detail(page)
+        .getByRole('button', { name: /Apply this/ })
+        .click();
+      await expect(countText(page)).toContainText('0 conflicts match');
+
+      // Round 4: the same company pair on V4, another pair on V5. The title rule does not match.
+      serverAhead = 0;
+      await page.getByLabel('Filter by capture age').selectOption('any');
+      const [v4, v5, v6] = all.slice(21, 24);
+      await edit(app, v4!, { company: 'ACME Corp' });
+      await edit(app, v5!, { company: 'Initech Ltd' });
+      await otherDevice(srv, v4!.server_id, { company: 'Acme Corporation' });
+      await otherDevice(srv, v5!.server_id, { company: 'Initech Limited' });
+      const round4 = await core.call('sync:start', {});
+      expect(round4).toMatchObject({ conflicts: 2, autoResolved: 0, openConflicts: 2 });
+      await expect(countText(page)).toContainText('2 conflicts match');
+
+      // The automatic rule, edited whole: what it matches, its decision, remembered values.
       await page.getByRole('button', { name: 'Rules & memory…' }).click();
       await ruleRow.getByRole('button', { name: 'Edit…' }).click();
-      const editor = page.getByRole('dialog', { name: 'Rule per field' });
-      await editor.getByLabel('Rule for Title').selectOption('client');
-      await editor.getByRole('button', { name: 'Save rule' }).click();
-      await expect(ruleRow).toContainText('Proposed');
-      await expect(ruleRow).toContainText('title → client');
-      await ruleRow.getByRole('button', { name: 'Disable' }).click();
-      await expect(ruleRow).toContainText('Disabled');
+      const editor = page.getByRole('dialog', { name: 'Edit rule' });
+      const save = editor.getByRole('button', { name: 'Save rule' });
+      await editor.getByLabel('Rule name').fill('');
+      await expect(editor.getByRole('alert')).toContainText('Name: a rule needs a name');
+      await expect(save).toBeDisabled();
+      const companies = 'Companies: remembered, else ours';
+      await editor.getByLabel('Rule name').fill(companies);
+      const fields = editor.getByRole('group', { name: 'Conflicting fields' });
+      await expect(fields.getByLabel('Title')).toBeChecked();
+      await fields.getByLabel('Title').uncheck();
+      await fields.getByLabel('Company').check();
+      await editor.getByLabel('Default strategy').selectOption('client_wins');
+      await editor.getByLabel('Use remembered values where there are any').check();
+      await expect(editor.getByRole('radio', { name: /^Automatic/ })).toBeChecked();
+      // Automatic with a new match and decision: saved only once its dry run is on screen.
+      await expect(save).toBeDisabled();
+      await editor.getByRole('button', { name: 'Dry run…' }).click();
+      const dryRun = editor.getByTestId('edit-dry-run');
+      await expect(dryRun).toContainText('this rule would resolve 2 conflicts');
+      await expect(dryRun).toContainText('1 conflict with remembered values');
+      await expect(save).toBeEnabled();
+      await app.shot('rule-editor-dry-run');
+      // A change after the dry run is not what it showed: it needs its own.
+      const captureMethod = editor.getByRole('textbox', { name: 'Capture method' });
+      await captureMethod.fill('badge_scan');
+      await expect(save).toBeDisabled();
+      await expect(dryRun).toHaveCount(0);
+      await captureMethod.fill('');
+      await expect(save).toBeEnabled();
+      await save.click();
+      await expect(editor).toHaveCount(0);
+      // Nothing changed on the conflicts open now: an automatic rule acts after a sync.
+      expect(app.sql("SELECT count(*) AS n FROM conflicts WHERE status = 'open'")[0]).toEqual({
+        n: 2,
+      });
+      const companyRow = panel.getByTestId('rule-row').filter({ hasText: companies });
+      await expect(companyRow).toContainText('Automatic');
+      await expect(companyRow).toContainText(
+        'any kind, on company → otherwise client wins, remembered values first',
+      );
+      await expect(companyRow.getByTestId('rule-remembered')).toHaveText('remembered values');
+      await app.shot('rule-edited');
+      await panel.getByRole('button', { name: 'Close' }).click();
+
+      // In bulk too: the rule per field with remembered values, previewed as it applies.
+      await bulkBar(page)
+        .getByRole('button', { name: /Select all 2 matching/ })
+        .click();
+      await bulkBar(page).getByRole('button', { name: 'Rule per field…' }).click();
+      const bulkRule = page.getByRole('dialog', { name: 'Rule per field' });
+      await bulkRule.getByLabel('Default strategy').selectOption('client_wins');
+      await bulkRule.getByLabel('Use remembered values where there are any').check();
+      await bulkRule.getByRole('button', { name: 'Preview rule' }).click();
+      await expect(preview.getByTestId('preview-resolvable')).toHaveText('2');
+      await expect(preview.getByTestId('preview-remembered')).toHaveText('1');
+      await app.shot('preview-with-remembered');
+      await preview.getByRole('button', { name: 'Apply to 2 conflicts' }).click();
+      await expect(countText(page)).toContainText('0 conflicts match');
+      const companyOf = (m: Mirrored) =>
+        app.sql<{ company: string }>(
+          'SELECT company FROM visitors WHERE local_id = ?',
+          m.local_id,
+        )[0]!.company;
+      expect([companyOf(v4!), companyOf(v5!)]).toEqual(['Acme Corporation', 'Initech Ltd']);
+
+      // Round 5: the edited automatic rule resolves the pair to its remembered value after the sync.
+      await edit(app, v6!, { company: 'ACME Corp' });
+      await otherDevice(srv, v6!.server_id, { company: 'Acme Corporation' });
+      const round5 = await core.call('sync:start', {});
+      expect(round5).toMatchObject({ conflicts: 1, autoResolved: 1, openConflicts: 0 });
+      expect(companyOf(v6!)).toBe('Acme Corporation');
+      const ruled = app.sql<{ detail: string }>(
+        "SELECT detail FROM audit WHERE action = 'resolve' AND local_id = ? ORDER BY id DESC LIMIT 1",
+        v6!.local_id,
+      );
+      expect(JSON.parse(ruled[0]!.detail)).toMatchObject({
+        rule: companies,
+        remembered: ['company'],
+      });
+
+      await page.getByRole('button', { name: 'Rules & memory…' }).click();
+      await companyRow.getByRole('button', { name: 'Disable' }).click();
+      await expect(companyRow).toContainText('Disabled');
     } finally {
       await srv.stop();
     }

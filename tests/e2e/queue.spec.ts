@@ -252,7 +252,7 @@ test.describe('retry queue', () => {
     await app.shot('sync-history-chart');
   });
 
-  test('an admin exports failed operations; they may be purged only once the saved file is confirmed', async ({
+  test('an admin exports failed operations; they move to the archive only once the saved file is confirmed', async ({
     app,
     syncServer,
   }, testInfo) => {
@@ -268,8 +268,8 @@ test.describe('retry queue', () => {
     await nav(page, 'Retry queue').click();
     await expect(page.getByTestId('queue-role')).toHaveText('Admin');
     await expect(rowsOf(page)).toHaveCount(2);
-    const purge = page.getByRole('button', { name: /^Purge exported/ });
-    await expect(purge).toHaveText('Purge exported (0)…');
+    const archiveExported = page.getByRole('button', { name: /^Archive exported/ });
+    await expect(archiveExported).toHaveText('Archive exported (0)…');
 
     // a group's action under an active filter acts on what the group counts there
     await page.getByLabel('Filter by status').selectOption('failed');
@@ -280,7 +280,7 @@ test.describe('retry queue', () => {
     const first = page.waitForEvent('download');
     await dialog(page).getByRole('button', { name: 'Export 2 operations as CSV' }).click();
     await first;
-    // the browser was handed the file, but nobody said it was saved: nothing is purgeable yet
+    // the browser was handed the file, but nobody said it was saved: nothing counts as exported
     const confirm = page.getByRole('group', { name: 'Confirm the export' });
     await expect(confirm).toContainText('(2 operations) was handed to the browser to save');
     expect(app.sql('SELECT count(*) AS n FROM outbox WHERE exported_at IS NOT NULL')).toEqual([
@@ -291,10 +291,10 @@ test.describe('retry queue', () => {
     await expect(page.getByTestId('queue-notice')).toHaveText(
       'Nothing was marked exported: export again to save the file.✕',
     );
-    await expect(purge).toHaveText('Purge exported (0)…');
-    await purge.click();
+    await expect(archiveExported).toHaveText('Archive exported (0)…');
+    await archiveExported.click();
     await expect(page.getByTestId('queue-notice')).toContainText(
-      'Purging is allowed only after export: none of the 2 failed operations has been exported yet.',
+      'Export first: none of the 2 failed operations has been exported yet.',
     );
 
     // again, and this time the file is saved and confirmed
@@ -314,19 +314,41 @@ test.describe('retry queue', () => {
       ),
     );
     await expect(confirm).toHaveCount(0);
-    await expect(purge).toHaveText('Purge exported (2)…');
+    await expect(archiveExported).toHaveText('Archive exported (2)…');
     await app.shot('export-confirmed');
 
-    await purge.click();
+    const opIds = app.sql<{ op_id: string }>('SELECT op_id FROM outbox ORDER BY op_id');
+    await archiveExported.click();
     await expect(dialog(page).getByRole('heading')).toHaveText(
-      'Purge 2 exported failed operations?',
+      'Move 2 exported failed operations to the archive?',
     );
-    await dialog(page).getByRole('button', { name: 'Purge 2' }).click();
+    await expect(dialog(page)).toContainText('kept whole');
+    await dialog(page).getByRole('button', { name: 'Archive 2' }).click();
     await expect(page.getByTestId('queue-notice')).toContainText(
-      'Purged 2 exported failed operations.',
+      'Moved 2 exported failed operations to the archive',
     );
     await expect(rowsOf(page)).toHaveCount(0);
     expect(app.sql('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
+    // Nothing was deleted: both are in the archive, whole, and not purgeable there until the
+    // archive's own export is saved.
+    expect(
+      app.sql<{ op_id: string; data: string; exported_at: string | null }>(
+        'SELECT op_id, data, exported_at FROM outbox_archive ORDER BY op_id',
+      ),
+    ).toEqual(
+      opIds.map((o) => ({
+        op_id: o.op_id,
+        data: expect.stringMatching(/^\{"title":"Lead \(bad-[12]\)"\}$/) as string,
+        exported_at: null,
+      })),
+    );
+    await page.getByRole('tab', { name: 'Archive' }).click();
+    await expect(page.getByTestId('archive-row')).toHaveCount(2);
+    await expect(page.getByTestId('archive-total')).toHaveText(
+      '2 archived operations · 0 exported',
+    );
+    await expect(page.getByTestId('archive-row').filter({ hasText: 'Ada Bad' })).toHaveCount(1);
+    await app.shot('exported-then-archived');
     expect(
       app.sql("SELECT title FROM visitors WHERE local_id LIKE 'bad-%' ORDER BY local_id"),
     ).toEqual([{ title: 'Engineer' }, { title: 'Engineer' }]);
@@ -336,6 +358,6 @@ test.describe('retry queue', () => {
           'SELECT action, local_id FROM audit ORDER BY id',
         )
         .map((r) => `${r.action} ${r.local_id}`),
-    ).toEqual(['export null', 'purge bad-1', 'purge bad-2']);
+    ).toEqual(['export null', 'archive_exported bad-1', 'archive_exported bad-2']);
   });
 });

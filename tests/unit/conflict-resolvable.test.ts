@@ -104,6 +104,7 @@ describe('a stored conflict as the resolver reads it', () => {
     expect(resolutionFor({ ...c, draft }, rc, { type: 'drafts' })).toEqual({
       ok: true,
       resolution: draft,
+      remembered: [],
     });
     expect(
       resolutionFor(c, rc, {
@@ -116,6 +117,54 @@ describe('a stored conflict as the resolver reads it', () => {
     });
     expect(
       resolutionFor(c, rc, { type: 'resolution', resolution: { strategy: 'server_wins' } }),
-    ).toEqual({ ok: true, resolution: { strategy: 'server_wins' } });
+    ).toEqual({ ok: true, resolution: { strategy: 'server_wins' }, remembered: [] });
+  });
+
+  it('takes remembered values only where the decision says so, and says for which fields', () => {
+    const c = conflict({
+      conflictFields: ['company', 'title'],
+      clientData: { company: 'ACME Corp', title: 'Ours' },
+      serverData: { company: 'Acme Corporation', title: 'Theirs' },
+    });
+    const rc = resolvableOf(c, visitor(), {});
+    let lookups = 0;
+    const remembered = () => {
+      lookups++;
+      return { company: 'Acme Corp (remembered)' };
+    };
+    const ours = { type: 'resolution', resolution: { strategy: 'client_wins' } } as const;
+    // Not asked for: nothing is even looked up, and ours stays ours.
+    expect(resolutionFor(c, rc, ours, remembered)).toEqual({
+      ok: true,
+      resolution: { strategy: 'client_wins' },
+      remembered: [],
+    });
+    expect(lookups).toBe(0);
+
+    const r = resolutionFor(c, rc, { ...ours, remembered: true }, remembered);
+    expect(r).toMatchObject({ ok: true, remembered: ['company'] });
+    if (!r.ok) throw new Error('decided');
+    const p = previewResolution(rc, r.resolution);
+    expect(
+      p.ok && p.value.record !== 'deleted' && [p.value.record.company, p.value.record.title],
+    ).toEqual(['Acme Corp (remembered)', 'Ours']);
+
+    // A draft whose typed pick is the remembered value (a proposal applied as it was) says so too.
+    const draft = {
+      strategy: 'manual',
+      picks: {
+        company: { kind: 'typed', value: 'Acme Corp (remembered)' },
+        title: { kind: 'server' },
+      },
+    } as const;
+    expect(resolutionFor({ ...c, draft }, rc, { type: 'drafts' }, remembered)).toEqual({
+      ok: true,
+      resolution: draft,
+      remembered: ['company'],
+    });
+    // A draft without a typed pick cannot hold a remembered value: not looked up.
+    lookups = 0;
+    resolutionFor({ ...c, draft: { strategy: 'merge' } }, rc, { type: 'drafts' }, remembered);
+    expect(lookups).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   firstMatchingRule,
+  RuleDecisionSchema,
   RuleMatchSchema,
+  ruleDecisionFor,
   ruleMatches,
   ruleResolution,
   type RuleFacts,
@@ -11,6 +13,9 @@ import {
   pairKey,
   pairsToRemember,
   proposedResolution,
+  rememberedFor,
+  rememberedPicks,
+  withRemembered,
 } from '../../shared/resolve/remembered';
 import { captureGapMs, DAY_MS, isStaleCapture, staleDefault } from '../../shared/resolve/stale';
 import { resolveRecord } from '../../shared/resolve/strategies';
@@ -207,5 +212,96 @@ describe('remembered values', () => {
       stale: true,
     });
     expect(proposedResolution(c, { strategies: {}, stale: false, remembered: {} })).toBeNull();
+  });
+});
+
+describe('remembered values a rule applies', () => {
+  const sides = (r: ReturnType<typeof resolveRecord>) => {
+    if (!r.ok || r.value === 'deleted') throw new Error('no record');
+    return r.value;
+  };
+
+  it("takes precedence over a strategy's pick on its fields only; the rest is the strategy's record", () => {
+    const c = conflict({ clientData: { company: 'ACME Corp', title: 'Lead', phone: '+1' } });
+    for (const strategy of ['server_wins', 'client_wins', 'merge'] as const) {
+      const plain = sides(resolveRecord(c, { strategy }));
+      const r = withRemembered(c, { strategy }, { company: 'Acme Corp (kept)' });
+      expect(r.remembered).toEqual(['company']);
+      expect(r.resolution.strategy).toBe('manual');
+      expect(sides(resolveRecord(c, r.resolution))).toEqual({
+        ...plain,
+        company: 'Acme Corp (kept)',
+      });
+    }
+  });
+
+  it("keeps a manual decision's other picks; ignores uncontested fields and deletion conflicts", () => {
+    const c = conflict();
+    const manual = {
+      strategy: 'manual',
+      picks: { company: { kind: 'client' }, title: { kind: 'server' } },
+    } as const;
+    expect(withRemembered(c, manual, { title: 'Chief', phone: '+9' })).toEqual({
+      resolution: {
+        strategy: 'manual',
+        picks: { company: { kind: 'client' }, title: { kind: 'typed', value: 'Chief' } },
+      },
+      remembered: ['title'],
+    });
+    expect(withRemembered(c, manual, {})).toEqual({ resolution: manual, remembered: [] });
+    const gone = conflict({ kind: 'update_deleted', serverData: null });
+    expect(withRemembered(gone, { strategy: 'client_wins' }, { company: 'x' })).toEqual({
+      resolution: { strategy: 'client_wins' },
+      remembered: [],
+    });
+  });
+
+  it('a rule uses them only when it says so', () => {
+    const c = conflict();
+    const theirs = { type: 'resolution', resolution: { strategy: 'server_wins' } } as const;
+    const found = { company: 'Acme Corp (kept)' };
+    expect(ruleDecisionFor(theirs, c, found)).toEqual({
+      resolution: { strategy: 'server_wins' },
+      remembered: [],
+    });
+    const withIt = ruleDecisionFor({ ...theirs, remembered: true }, c, found);
+    expect(withIt.remembered).toEqual(['company']);
+    expect(ruleResolution({ ...theirs, remembered: true }, c, found)).toEqual(withIt.resolution);
+    expect(sides(resolveRecord(c, withIt.resolution))).toMatchObject({
+      company: 'Acme Corp (kept)',
+      title: 'Head',
+    });
+  });
+
+  it('finds the results for a conflict from a look-up by pair key', () => {
+    const c = conflict();
+    const found = new Map([[pairKey('title', 'Lead', 'Head'), 'Chief']]);
+    expect(rememberedFor(c, found)).toEqual({ title: 'Chief' });
+    expect(rememberedFor(c, new Map())).toEqual({});
+  });
+
+  it('tells which picks of a decision are the remembered results', () => {
+    const c = conflict();
+    const r = {
+      strategy: 'manual',
+      picks: {
+        company: { kind: 'typed', value: 'Acme Corporation' },
+        title: { kind: 'typed', value: 'Typed by hand' },
+      },
+    } as const;
+    expect(rememberedPicks(c, r, { company: 'Acme Corporation', title: 'Chief' })).toEqual([
+      'company',
+    ]);
+    expect(rememberedPicks(c, { strategy: 'merge' }, { company: 'Acme Corporation' })).toEqual([]);
+  });
+
+  it('reads decisions stored before the flag existed, and stores it only when set', () => {
+    const old = { type: 'rules', rules: { fields: { title: 'server' }, default: 'merge' } };
+    expect(RuleDecisionSchema.parse(old)).toEqual(old);
+    expect(RuleDecisionSchema.parse({ ...old, remembered: true })).toEqual({
+      ...old,
+      remembered: true,
+    });
+    expect(RuleDecisionSchema.safeParse({ ...old, remembered: 'yes' }).success).toBe(false);
   });
 });

@@ -9,7 +9,9 @@ export type AuditAction =
   | 'retry'
   | 'edit_retry'
   | 'export'
+  /** Written before "purge exported" archived instead of deleting; still read in old trails. */
   | 'purge'
+  | 'archive_exported'
   | 'to_conflict'
   | 'restore'
   | 'archive_export'

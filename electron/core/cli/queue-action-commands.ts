@@ -34,7 +34,7 @@ const USAGE: Record<Verb, string> = {
 
 Makes the matching retrying or failed operations due now, with a fresh budget of
 attempts; the next "sync" sends them. Conflict loops (resolved in the app's
-Conflicts workspace) and changes whose create was purged are left as they are.
+Conflicts workspace) and changes whose create is in the archive are left as they are.
 A failed create brings back the changes that waited on it.
 
 ${SELECT_HELP}
@@ -64,7 +64,8 @@ left as they were (skipped); 2 usage error or database that cannot be opened.`,
 Writes the matching retrying or failed operations to a file for the server team:
 CSV or JSON by the extension of --out (.csv or .json), written whole (a
 temporary file, flushed, renamed). Only once the file is saved are the
-operations marked exported, which lets a purge remove them later. Without
+operations marked exported, which lets the app's "Archive exported" move them
+into the archive. Without
 --out the JSON goes to stdout and nothing is marked.
 
 ${SELECT_HELP.replace('  -h, --help', '  --out <file>         where to save the file (.csv or .json)\n  -h, --help')}

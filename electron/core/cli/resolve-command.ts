@@ -12,7 +12,7 @@ const STRATEGIES = ['server_wins', 'client_wins', 'merge'] as const;
 type BulkStrategy = (typeof STRATEGIES)[number];
 const PICKS: Record<string, PickKind> = { ours: 'client', theirs: 'server', merged: 'merged' };
 
-const USAGE = `usage: npm run cli -- resolve --db <file> [filters] (--strategy <s> | --pick <field>=<side>…) [options]
+const USAGE = `usage: npm run cli -- resolve --db <file> [filters] (--strategy <s> | --pick <field>=<side>…) [--remembered] [options]
 
 Resolves the matching open conflicts in one transaction, like a bulk apply in
 the workspace (one audited batch, undoable in the app until it is pushed).
@@ -29,6 +29,11 @@ decision:
                              (default merge)
   --pick <field>=<side>      ours, theirs or merged for that field where it is
                              contested (repeatable), as the rule editor's rule
+  --remembered               use remembered values where there are any: a
+                             contested field whose pair of values (ours,
+                             theirs) was settled before takes that result
+                             instead of the strategy's or the pick's side;
+                             saved with the rule (--save)
 
 options:
   --dry-run                  print what it would do and change nothing
@@ -39,8 +44,9 @@ options:
                              after each sync, as one undoable batch)
   --json                     the summary as JSON on stdout: { dryRun, filter,
                              decision, targeted, resolvable, recordsChanging,
-                             operations, byStrategy, skipped, skippedReasons,
-                             batch, rule }
+                             operations, byStrategy, remembered (conflicts
+                             where a remembered value was used), skipped,
+                             skippedReasons, samples, batch, rule }
   -h, --help                 this text
 
 Exit codes: 0 every matching conflict was resolved (or would be, with
@@ -83,10 +89,16 @@ export function decisionFrom(values: FlagValues, usage = USAGE): RuleDecision {
       usage,
     );
   const picks = list(values.pick);
+  // Present only when asked for, so a decision without it reads as before.
+  const remembered = values.remembered === true ? { remembered: true } : {};
   if (picks.length === 0) {
     if (strategy === undefined)
       throw new UsageError('give --strategy or at least one --pick', usage);
-    return { type: 'resolution', resolution: { strategy: strategy as BulkStrategy } };
+    return {
+      type: 'resolution',
+      resolution: { strategy: strategy as BulkStrategy },
+      ...remembered,
+    };
   }
   const fields: FieldRules['fields'] = {};
   for (const p of picks) {
@@ -96,7 +108,11 @@ export function decisionFrom(values: FlagValues, usage = USAGE): RuleDecision {
       throw new UsageError(`--pick must be <field>=ours|theirs|merged, got "${p}"`, usage);
     fields[fieldOf(m[1]!, '--pick', usage)] = side;
   }
-  return { type: 'rules', rules: { fields, default: (strategy as BulkStrategy) ?? 'merge' } };
+  return {
+    type: 'rules',
+    rules: { fields, default: (strategy as BulkStrategy) ?? 'merge' },
+    ...remembered,
+  };
 }
 
 export const resolveCommand: Command = {
@@ -109,6 +125,7 @@ export const resolveCommand: Command = {
     'conflict-field': { type: 'string', multiple: true },
     strategy: { type: 'string' },
     pick: { type: 'string', multiple: true },
+    remembered: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     save: { type: 'string' },
     auto: { type: 'boolean' },
@@ -191,6 +208,14 @@ function describe(
       [
         ['records changing', String(r.recordsChanging)],
         ['operations queued', `${r.operations}${dryRun ? ' (would be)' : ''}`],
+        ...(r.remembered
+          ? [
+              ['remembered values', `used on ${plural(r.remembered, 'conflict')}`] as [
+                string,
+                string,
+              ],
+            ]
+          : []),
         ...r.skippedReasons.map(
           (s) => ['left open', `${s.count}: ${s.reason}`] as [string, string],
         ),

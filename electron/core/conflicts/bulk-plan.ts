@@ -2,13 +2,18 @@ import type { OutboxRow } from '../../../shared/ipc/contract';
 import type { Decision } from '../../../shared/ipc/conflicts-contract';
 import { conflictSides } from '../../../shared/resolve/conflict';
 import { previewResolution } from '../../../shared/resolve/preview';
+import { lookupKeys, rememberedFor } from '../../../shared/resolve/remembered';
 import type {
   MergePreview,
   PreviewOperation,
   Resolution,
   ResolvableConflict,
 } from '../../../shared/resolve/types';
-import { VisitorValuesSchema, type VisitorValues } from '../../../shared/visitor';
+import {
+  VisitorValuesSchema,
+  type VisitorField,
+  type VisitorValues,
+} from '../../../shared/visitor';
 import type { VisitorRecord } from '../visitors/visitors-repo';
 import type { ConflictRow } from './conflicts-repo';
 import { resolutionFor, resolvableOf } from './resolvable';
@@ -46,6 +51,8 @@ export type Plan =
       ops: readonly QueuedOp[];
       resolvable: ResolvableConflict;
       resolution: Resolution;
+      /** Fields whose pick is a remembered value. */
+      remembered: VisitorField[];
       preview: MergePreview;
     }
   | { ok: false; conflict: ConflictRow; reason: string };
@@ -101,15 +108,31 @@ export const inFlight = (ops: readonly QueuedOp[]) => ops.some((op) => op.status
 
 const supersedable = (op: QueuedOp) => op.status === 'pending' || op.status === 'retrying';
 
+/**
+ * The remembered results of some pair keys, by key. Preview and apply read
+ * them as they stood when the run began (see RememberedSnapshot), so a value
+ * an earlier page of the same apply teaches does not change what later ones do.
+ */
+export type RememberedLookup = (keys: readonly string[]) => ReadonlyMap<string, unknown>;
+
+const NOTHING_REMEMBERED: RememberedLookup = () => new Map();
+
 /** The decision one conflict gets, against its record as the decisions before it left it. */
-export function planConflict(c: ConflictRow, decision: Decision, record: RecordState): Plan {
+export function planConflict(
+  c: ConflictRow,
+  decision: Decision,
+  record: RecordState,
+  remembered: RememberedLookup = NOTHING_REMEMBERED,
+): Plan {
   const { visitor, ops } = record;
   if (!visitor) return { ok: false, conflict: c, reason: GONE };
   if (inFlight(ops)) return { ok: false, conflict: c, reason: BEING_SENT };
   const stale = staleness(c, visitor);
   if (stale) return { ok: false, conflict: c, reason: stale };
   const resolvable = resolvableOf(c, visitor, queuedEdits(ops));
-  const chosen = resolutionFor(c, resolvable, decision);
+  const chosen = resolutionFor(c, resolvable, decision, () =>
+    rememberedFor(resolvable, remembered(lookupKeys(resolvable).map((k) => k.key))),
+  );
   if (!chosen.ok) return { ok: false, conflict: c, reason: chosen.reason };
   const preview = previewResolution(resolvable, chosen.resolution);
   if (!preview.ok) return { ok: false, conflict: c, reason: preview.error.message };
@@ -120,6 +143,7 @@ export function planConflict(c: ConflictRow, decision: Decision, record: RecordS
     ops,
     resolvable,
     resolution: chosen.resolution,
+    remembered: chosen.remembered,
     preview: preview.value,
   };
 }

@@ -1,8 +1,13 @@
 import type { Decision } from '../../../shared/ipc/conflicts-contract';
 import { fromConflictData } from '../../../shared/resolve/conflict';
-import { resolutionFromRules } from '../../../shared/resolve/rules';
+import {
+  hasTypedPick,
+  rememberedPicks,
+  type RememberedResults,
+} from '../../../shared/resolve/remembered';
+import { ruleDecisionFor } from '../../../shared/resolve/saved-rules';
 import type { Resolution, ResolvableConflict } from '../../../shared/resolve/types';
-import type { VisitorValues } from '../../../shared/visitor';
+import type { VisitorField, VisitorValues } from '../../../shared/visitor';
 import type { VisitorRecord } from '../visitors/visitors-repo';
 import type { ConflictRow } from './conflicts-repo';
 
@@ -56,15 +61,24 @@ export function resolutionFor(
   c: ConflictRow,
   rc: ResolvableConflict,
   decision: Decision,
-): { ok: true; resolution: Resolution } | { ok: false; reason: string } {
+  /** The remembered results for this conflict's contested fields (looked up only when needed). */
+  rememberedOf: () => RememberedResults = () => ({}),
+):
+  { ok: true; resolution: Resolution; remembered: VisitorField[] } | { ok: false; reason: string } {
   switch (decision.type) {
     case 'resolution':
-      return { ok: true, resolution: decision.resolution };
     case 'rules':
-      return { ok: true, resolution: resolutionFromRules(rc, decision.rules) };
+      return {
+        ok: true,
+        ...ruleDecisionFor(decision, rc, decision.remembered ? rememberedOf() : {}),
+      };
     case 'drafts':
-      return c.draft
-        ? { ok: true, resolution: c.draft }
-        : { ok: false, reason: 'No decision chosen yet' };
+      if (!c.draft) return { ok: false, reason: 'No decision chosen yet' };
+      // A draft proposed with remembered values keeps saying so when applied.
+      return {
+        ok: true,
+        resolution: c.draft,
+        remembered: hasTypedPick(c.draft) ? rememberedPicks(rc, c.draft, rememberedOf()) : [],
+      };
   }
 }

@@ -38,14 +38,16 @@ export function ruleView(r: SavedRule): SavedRuleView {
 }
 
 function describeDecision(d: RuleDecision): string {
+  const remembered = d.remembered ? ', remembered values first' : '';
   if (d.type === 'resolution') {
-    if (d.resolution.strategy !== 'manual') return d.resolution.strategy.replace('_', ' ');
-    return Object.entries(d.resolution.picks)
+    if (d.resolution.strategy !== 'manual')
+      return `${d.resolution.strategy.replace('_', ' ')}${remembered}`;
+    return `${Object.entries(d.resolution.picks)
       .map(([f, p]) => `${f} → ${p.kind}`)
-      .join(', ');
+      .join(', ')}${remembered}`;
   }
   const fields = Object.entries(d.rules.fields).map(([f, k]) => `${f} → ${k}`);
-  return [...fields, `otherwise ${d.rules.default.replace('_', ' ')}`].join(', ');
+  return `${[...fields, `otherwise ${d.rules.default.replace('_', ' ')}`].join(', ')}${remembered}`;
 }
 
 /** The name a rule's batch goes by in the undo list and the audit trail. */
@@ -137,9 +139,16 @@ export class RuleBook {
     return this.deps.write(() => this.deps.repos.rules.delete(id));
   }
 
-  /** What the rule would do to the conflicts open (and undecided) now; nothing changes. */
-  dryRun(id: number): Promise<BulkPreview> {
-    const r = this.get(id);
+  /**
+   * What a rule would do to the conflicts open (and undecided) now; nothing
+   * changes. A saved rule by its id, or a rule as it is being edited (its
+   * match and decision), so a changed rule's dry run is seen before it is
+   * saved automatic.
+   */
+  dryRun(
+    rule: { id: number } | { match: RuleMatch; decision: RuleDecision },
+  ): Promise<BulkPreview> {
+    const r = 'id' in rule ? this.get(rule.id) : rule;
     return this.deps.workspace.preview(
       { filter: filterOfMatch(r.match), exceptIds: [] },
       r.decision,
@@ -171,7 +180,10 @@ export class RuleBook {
       } else {
         const drafts = ids.map((id) => {
           const view = this.deps.workspace.get(id);
-          return { id, resolution: ruleResolution(rule.decision, view.resolvable) };
+          return {
+            id,
+            resolution: ruleResolution(rule.decision, view.resolvable, view.remembered),
+          };
         });
         const n = await this.deps.write(() =>
           this.deps.repos.db.transaction(() => {

@@ -37,6 +37,7 @@ import {
 } from './bulk-plan';
 import type { ConflictRow, ConflictsRepo } from './conflicts-repo';
 import type { RememberedRepo } from './remembered-repo';
+import { RememberedSnapshot } from './remembered-snapshot';
 import { resolvableOf } from './resolvable';
 
 const SAMPLE_SIZE = 12;
@@ -285,6 +286,7 @@ export class ConflictWorkspace {
       recordsChanging: 0,
       operations: 0,
       byStrategy: {},
+      remembered: 0,
       skipped: 0,
       skippedReasons: [],
       samples: [],
@@ -302,8 +304,10 @@ export class ConflictWorkspace {
     // record is taken from the database before the page writes.
     const page: Decided[] = [];
     const inPage = new Set<string>();
+    // Remembered values as they stood when the run began, read only by decisions that can use them.
+    const remembered = readsRemembered(decision) ? new RememberedSnapshot(this.remembered) : null;
     const flush = () => {
-      if (batchId !== null && page.length) this.write(page, batchId, at, rule);
+      if (batchId !== null && page.length) this.write(page, batchId, at, rule, remembered);
       page.length = 0;
       inPage.clear();
     };
@@ -319,7 +323,7 @@ export class ConflictWorkspace {
           visitor: visitors.get(c.localId) ?? null,
           ops: ops.get(c.localId) ?? [],
         };
-        const p = planConflict(c, decision, record);
+        const p = planConflict(c, decision, record, remembered?.lookup);
         if (!p.ok) {
           summary.skipped++;
           reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
@@ -335,6 +339,7 @@ export class ConflictWorkspace {
         summary.resolvable++;
         summary.byStrategy[p.resolution.strategy] =
           (summary.byStrategy[p.resolution.strategy] ?? 0) + 1;
+        if (p.remembered.length) summary.remembered++;
         if (p.preview.localEffect !== 'none') changing.add(c.localId);
         if (effect.op) summary.operations++;
         if (
@@ -347,6 +352,7 @@ export class ConflictWorkspace {
             localEffect: p.preview.localEffect,
             changes: p.preview.localChanges,
             operation: p.preview.operation,
+            remembered: p.remembered,
           });
         }
       }
@@ -374,11 +380,18 @@ export class ConflictWorkspace {
    * one INSERT ... SELECT over json_each, where SQLite parses the JSON the
    * page was sent as and renders it again.
    */
-  private write(page: readonly Decided[], batchId: number, at: string, rule: string | null): void {
+  private write(
+    page: readonly Decided[],
+    batchId: number,
+    at: string,
+    rule: string | null,
+    snapshot: RememberedSnapshot | null,
+  ): void {
     const staleMs = this.conflicts.staleMs;
     // What staff settled a contested pair of values to is proposed next time (rerere):
     // the page's pairs in one pass, the latest decision on a pair winning.
     const pairs = page.flatMap(({ plan: p }) => pairsToRemember(p.resolvable, p.preview.record));
+    snapshot?.pin(pairs.map((x) => x.key));
     const undo = page.map(({ plan: p, effect: e, opId }) => ({
       c: p.conflict.id,
       l: p.conflict.localId,
@@ -425,6 +438,8 @@ export class ConflictWorkspace {
           },
           ...(rule ? { rule } : {}),
           ...(c.draftRule ? { proposedBy: c.draftRule } : {}),
+          // The fields whose result is a remembered value (rerere), when any.
+          ...(p.remembered.length ? { remembered: p.remembered } : {}),
         },
         before: p.visitor.values,
         after: p.preview.record,
@@ -458,11 +473,15 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Whether a decision can take remembered values: when it says so, or a draft's typed pick is one. */
+const readsRemembered = (d: Decision): boolean => d.type === 'drafts' || d.remembered === true;
+
 function describe(d: Decision): string {
   if (d.type === 'drafts') return 'Chosen decisions';
-  if (d.type === 'resolution') return `Strategy: ${d.resolution.strategy.replace('_', ' ')}`;
+  const also = d.remembered ? ', remembered values first' : '';
+  if (d.type === 'resolution') return `Strategy: ${d.resolution.strategy.replace('_', ' ')}${also}`;
   const fields = Object.entries(d.rules.fields).map(([f, k]) => `${f} → ${k}`);
-  return `Rule: ${[...fields, `otherwise ${d.rules.default.replace('_', ' ')}`].join(', ')}`;
+  return `Rule: ${[...fields, `otherwise ${d.rules.default.replace('_', ' ')}`].join(', ')}${also}`;
 }
 
 function draftStateOf(rc: ResolvableConflict, draft: Resolution | null): DraftState {

@@ -50,7 +50,7 @@ export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflict
     'rules:save': (input) => rules.save(input),
     'rules:update': ({ id, patch, dryRunSeen }) => rules.update(id, patch, dryRunSeen),
     'rules:delete': async ({ id }) => ({ deleted: await rules.delete(id) }),
-    'rules:dryRun': ({ id }) => rules.dryRun(id),
+    'rules:dryRun': (rule) => rules.dryRun(rule),
     'remembered:list': () => remembered.list(),
     'remembered:forget': async ({ id }) => ({
       forgotten: await ctx.write(() => ctx.repos.remembered.forget(id)),

@@ -118,10 +118,10 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
       ctx.events.emit('queue:changed', { action: 'export', count: r.count });
       return r;
     },
-    'queue:purge': async ({ expected }) => {
-      const by = await asAdmin('purge failed operations');
-      const r = await ctx.write(() => actions.purge(expected, by));
-      changed('purge', r);
+    'queue:archiveExported': async ({ expected }) => {
+      const by = await asAdmin('archive exported failed operations');
+      const r = await ctx.write(() => actions.archiveExported(expected, by));
+      changed('archive_exported', r);
       return { ...reply(r), syncStarted: false };
     },
     'queue:editPreview': ({ edit, ...target }) => previews.preview(target, edit),

@@ -334,7 +334,7 @@ export class OutboxRepo {
 
   /**
    * Changes of a record the server never had, that cannot go: waiting on a
-   * create that failed, or left with no create at all (it was purged). Both
+   * create that failed, or left with no create at all (it went to the archive). Both
    * fail with their reason, so none waits unseen in the outbox.
    */
   failOrphans(createFailed: AppError, createRemoved: AppError, at: string): number {
@@ -537,7 +537,8 @@ export class OutboxRepo {
   }
 
   /**
-   * Discard or purge: the operations leave the outbox (the caller rolls the
+   * Discard or archive: the operations leave the outbox, after the caller
+   * copied them into the archive (and it rolls the
    * mirror back). Pending ones are only ever passed as dependents of a
    * discarded create, counted and audited by the caller; never one in flight.
    */
@@ -551,9 +552,10 @@ export class OutboxRepo {
   }
 
   /**
-   * Changes left behind when their record's create was purged: they can never
-   * be sent, so they fail with the reason (and stay in the queue to be exported,
-   * purged or discarded) instead of waiting unseen.
+   * Changes left behind when their record's create went to the archive: they
+   * cannot be sent, so they fail with the reason (and stay in the queue to be
+   * exported, archived or discarded, or retried once the create is restored)
+   * instead of waiting unseen.
    */
   adminStrand(seqs: readonly number[], error: AppError, at: string): number {
     return this.sql(

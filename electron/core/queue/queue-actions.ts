@@ -22,7 +22,7 @@ import type { ExportStamp, QueueRef, QueueRepo } from './queue-repo';
 const LOOP_REASON =
   'A conflict loop is resolved in the Conflicts workspace, not retried or discarded here.';
 const STRANDED_REASON =
-  'The visitor of this change was never created on the server and its create was purged, so it can never be sent: export it, then purge or discard it.';
+  'The visitor of this change was never created on the server and its create is in the archive, so it cannot be sent: restore the create from the archive first, or discard this change.';
 const MAY_HAVE_ARRIVED =
   'An earlier attempt may have reached the server without its answer reaching the console (no answer, a server error, or a sync cancelled or stopped mid-send), so the server may already hold this operation under its id and would ignore an edit. Retry it as it is, or discard it.';
 
@@ -152,7 +152,7 @@ export class QueueActions {
       .transaction((): Done => {
         const { refs, extra } = this.resolve(target, 'retry');
         const outbox = refs.filter((r) => r.source === 'outbox' && r.seq !== null);
-        // A change whose create was purged can never go out: retrying it would wait forever.
+        // A change whose create is in the archive cannot go out: retrying it would wait forever.
         const stranded = new Set(outbox.filter((r) => this.queue.stranded(r)));
         const ops = [...outbox.filter((r) => !stranded.has(r)), ...extra.map((e) => e.ref)];
         const dependsOn = new Map(extra.map((e) => [e.ref.opId, e.dependsOn]));
@@ -249,12 +249,15 @@ export class QueueActions {
   }
 
   /**
-   * Failed operations that were exported; refuses when none were, or the
-   * count moved. Removes exactly those: a change left behind by a purged
-   * create is never dropped with it (it was not exported); it stays in the
-   * queue as failed (create_removed), to be exported and purged in its turn.
+   * Moves the failed operations that were exported into the archive, whole
+   * (nothing leaves the outbox but into the archive; only the archive's own
+   * purge deletes, after an export of the archive was saved). Refuses when
+   * none were exported, or the count moved. Takes exactly those: a change
+   * left behind by an archived create is never taken with it (it was not
+   * exported); it stays in the queue as failed (create_removed), to be
+   * exported and archived in its turn, or sent once the create is restored.
    */
-  purge(expected: number, by: Actor): Done {
+  archiveExported(expected: number, by: Actor): Done {
     return this.db
       .transaction((): Done => {
         const refs = this.queue.exportedFailed();
@@ -263,16 +266,16 @@ export class QueueActions {
           fail(
             'not_exported',
             unexported > 0
-              ? `None of the ${unexported.toLocaleString('en-US')} failed operations has been exported: export them first, then purge.`
-              : 'There is no exported failed operation to purge.',
+              ? `None of the ${unexported.toLocaleString('en-US')} failed operations has been exported: export them first, then archive them.`
+              : 'There is no exported failed operation to archive.',
           );
         if (refs.length !== expected)
           fail(
             'queue_changed',
-            `The queue changed since you confirmed: ${refs.length.toLocaleString('en-US')} exported failed operations now, not ${expected.toLocaleString('en-US')}. Nothing was removed.`,
+            `The queue changed since you confirmed: ${refs.length.toLocaleString('en-US')} exported failed operations now, not ${expected.toLocaleString('en-US')}. Nothing was archived.`,
             true,
           );
-        return this.remove(refs, [], by, 'purge');
+        return this.remove(refs, [], by, 'archive_exported');
       })
       .immediate();
   }
@@ -280,7 +283,7 @@ export class QueueActions {
   /**
    * Step one of an export: the file's content, and an id to confirm it with.
    * Nothing is marked exported here; confirmExport does that once the file
-   * is saved (a cancelled or failed save leaves nothing purgeable).
+   * is saved (a cancelled or failed save leaves nothing marked).
    */
   buildExport(target: QueueTarget, format: 'csv' | 'json'): BuiltExport {
     return this.db.transaction((): BuiltExport => {
@@ -361,15 +364,16 @@ export class QueueActions {
   }
 
   /**
-   * Drops the operations and rolls each record back to the server's version
-   * (plus what is still queued). `extra` are the dependents resolve() added:
-   * removed, counted and audited like the rest, never dropped unseen.
+   * Moves the operations into the archive and rolls each record back to the
+   * server's version (plus what is still queued). `extra` are the dependents
+   * resolve() added: archived, counted and audited like the rest, never
+   * dropped unseen.
    */
   private remove(
     refs: QueueRef[],
     extra: Dependent[],
     by: Actor,
-    action: 'discard' | 'purge',
+    action: 'discard' | 'archive_exported',
   ): Done {
     const matched = refs.filter((r) => r.source === 'outbox' && r.seq !== null);
     const dependsOn = new Map(extra.map((e) => [e.ref.opId, e.dependsOn]));
@@ -381,18 +385,25 @@ export class QueueActions {
       [...byRecord.keys()].map((id) => [id, this.visitors.get(id)?.values ?? null]),
     );
     const datas = new Map(ops.map((r) => [r.opId, this.outbox.bySeq(r.seq!)?.data ?? null]));
-    // A discard keeps every operation whole in the archive (payload, attempts, who, when);
-    // a purge removes only what an export file that was saved already holds.
-    const discardId = action === 'discard' ? randomUUID() : null;
-    if (discardId)
-      this.archive.archive(
-        ops.map((r) => r.seq!),
-        by,
-        at,
-        discardId,
-        dependsOn,
-      );
+    // Every operation leaves whole, into the archive (payload, attempts, who, when), in the same
+    // transaction: there it can be restored, exported, and purged only after a saved export.
+    const discardId = randomUUID();
+    const archived = this.archive.archive(
+      ops.map((r) => r.seq!),
+      by,
+      at,
+      discardId,
+      dependsOn,
+    );
     const count = this.outbox.adminRemove(ops.map((r) => r.seq!));
+    // Both statements take the same rows (failed, retrying or pending); anything else is a bug
+    // that would lose an operation, so the transaction is undone rather than committed.
+    if (archived !== count)
+      fail(
+        'archive_mismatch',
+        `Only ${archived.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} operations could be archived. Nothing was removed.`,
+        false,
+      );
     for (const [localId, removed] of byRecord) {
       const serverId = this.visitors.get(localId)?.serverId ?? null;
       const { values: after, leftBehind } = this.rollBack(localId, at);
@@ -406,7 +417,9 @@ export class QueueActions {
             serverName: by.serverName,
             ...(dependsOn.has(r.opId) ? { dependsOn: dependsOn.get(r.opId) } : {}),
             ...(leftBehind.length && r.action === 'create' ? { leftBehind } : {}),
-            ...(discardId ? { archived: true, discardId } : {}),
+            archived: true,
+            discardId,
+            ...(r.exportedAt ? { exportedAt: r.exportedAt } : {}),
           },
           before: { payload: datas.get(r.opId), mirror: before.get(localId) },
           after: { mirror: after },

@@ -317,7 +317,7 @@ export class QueueRepo {
     };
   }
 
-  /** Failed operations that were exported: what a purge may remove. */
+  /** Failed operations that were exported: what "archive exported" moves to the archive. */
   exportedFailed(): QueueRef[] {
     const sql = `SELECT 'outbox' AS source, op_id, seq, action, local_id, server_id, status, exported_at
       FROM outbox WHERE status = 'failed' AND exported_at IS NOT NULL ORDER BY seq`;
@@ -386,7 +386,7 @@ export class QueueRepo {
 
   /**
    * A change that can never be sent: its record was never created on the
-   * server and no create for it is queued any more (it was purged).
+   * server and no create for it is queued any more (it went to the archive).
    */
   stranded(ref: Pick<QueueRef, 'action' | 'localId' | 'serverId'>): boolean {
     if (ref.action === 'create' || ref.serverId !== null) return false;

@@ -15,6 +15,7 @@ const ACTION_LABEL: Record<string, string> = {
   edit_retry: 'Edited and retried',
   export: 'Exported',
   purge: 'Purged',
+  archive_exported: 'Archived after export',
   to_conflict: 'Turned into a conflict',
   restore: 'Restored from the archive',
   archive_export: 'Archive exported',

@@ -277,7 +277,7 @@ export function ConflictsScreen() {
       </footer>
       {ruleOpen && (
         <RuleEditor
-          initial={s.lastRules ?? rulesFromStrategies(s.strategies)}
+          initial={s.lastRules ?? { rules: rulesFromStrategies(s.strategies), remembered: false }}
           onCancel={store.closeRule}
           onPreview={store.previewRule}
         />

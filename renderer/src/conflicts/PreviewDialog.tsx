@@ -58,6 +58,12 @@ export function PreviewDialog(props: {
               <dt>Left open</dt>
               <dd data-testid="preview-skipped">{formatNumber(p.skipped)}</dd>
             </div>
+            {p.remembered > 0 && (
+              <div>
+                <dt>With remembered values</dt>
+                <dd data-testid="preview-remembered">{formatNumber(p.remembered)}</dd>
+              </div>
+            )}
           </dl>
           {Object.keys(p.byStrategy).length > 0 && (
             <p className="muted">
@@ -97,6 +103,9 @@ export function PreviewDialog(props: {
                               <div key={c.field}>
                                 <b>{FIELD_LABEL[c.field]}</b>: <del>{show(c.before)}</del> →{' '}
                                 <ins>{show(c.after)}</ins>
+                                {s.remembered.includes(c.field) && (
+                                  <span className="badge badge-remembered">remembered</span>
+                                )}
                               </div>
                             ))}
                     </td>

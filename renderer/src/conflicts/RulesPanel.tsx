@@ -1,10 +1,9 @@
 import { useState, useSyncExternalStore } from 'react';
 import type { SavedRuleView } from '../../../shared/ipc/conflicts-contract';
-import type { FieldRules } from '../../../shared/resolve/types';
 import { Dialog } from '../dialog/Dialog';
-import { RuleEditor } from './RuleEditor';
 import { count, FIELD_LABEL, show } from './format';
 import type { RulesStore } from './rules-store';
+import { SavedRuleEditor } from './SavedRuleEditor';
 
 /**
  * Saved rules, remembered values and the applies that can still be undone:
@@ -87,7 +86,8 @@ export function RulesPanel(props: { store: RulesStore; onClose: () => void }) {
         <h3>Remembered values</h3>
         <p className="muted">
           What a field was settled to for a pair of values; the next conflict with the same pair is
-          proposed the same result (never applied without a click).
+          proposed the same result (never applied without a click, unless a rule says to use
+          remembered values).
         </p>
         {s.remembered?.length === 0 && <p className="muted">Nothing remembered yet.</p>}
         <ul className="remembered-list">
@@ -109,6 +109,7 @@ export function RulesPanel(props: { store: RulesStore; onClose: () => void }) {
       <footer className="modal-actions">
         <button onClick={props.onClose}>Close</button>
       </footer>
+      {s.editing && <SavedRuleEditor store={store} editing={s.editing} />}
     </Dialog>
   );
 }
@@ -123,16 +124,6 @@ function RuleRow(props: {
 }) {
   const { rule: r, store, dryRun } = props;
   const [name, setName] = useState<string | null>(null);
-  const [editing, setEditing] = useState(false);
-  // The rule editor's format; a whole-record strategy is the same rule with no field named.
-  const rules: FieldRules =
-    r.decision.type === 'rules'
-      ? r.decision.rules
-      : {
-          fields: {},
-          default:
-            r.decision.resolution.strategy === 'manual' ? 'merge' : r.decision.resolution.strategy,
-        };
   return (
     <>
       <tr data-testid="rule-row" className={r.enabled ? '' : 'disabled'}>
@@ -155,23 +146,19 @@ function RuleRow(props: {
             </form>
           )}
         </td>
-        <td className="rule-summary">{r.summary}</td>
+        <td className="rule-summary">
+          {r.summary}
+          {r.decision.remembered && (
+            <span className="badge badge-remembered" data-testid="rule-remembered">
+              remembered values
+            </span>
+          )}
+        </td>
         <td>{r.enabled ? (r.mode === 'automatic' ? 'Automatic' : 'Proposed') : 'Disabled'}</td>
         <td data-testid="rule-matched">{r.matched.toLocaleString('en-US')}</td>
         <td className="rule-actions">
           <button onClick={() => setName(name === null ? r.name : null)}>Rename</button>
-          <button onClick={() => setEditing(true)}>Edit…</button>
-          {editing && (
-            <RuleEditor
-              initial={rules}
-              actionLabel="Save rule"
-              onCancel={() => setEditing(false)}
-              onPreview={(next) => {
-                setEditing(false);
-                void store.editDecision(r, { type: 'rules', rules: next });
-              }}
-            />
-          )}
+          <button onClick={() => store.startEdit(r)}>Edit…</button>
           {r.mode === 'proposed' ? (
             <button onClick={() => void store.dryRun(r.id)}>Dry run…</button>
           ) : (

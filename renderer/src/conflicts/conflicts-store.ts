@@ -82,7 +82,8 @@ export interface ConflictsSnapshot {
   ruleOpen: boolean;
   /** The Rules & memory dialog (its contents are the rules store's). */
   rulesOpen: boolean;
-  lastRules: FieldRules | null;
+  /** The rule per field last previewed, with its remembered-values choice. */
+  lastRules: { rules: FieldRules; remembered: boolean } | null;
   strategies: FieldStrategies;
   help: boolean;
   batch: BatchInfo | null;
@@ -630,9 +631,14 @@ export class ConflictsStore {
 
   closeRule = (): void => this.set({ ruleOpen: false });
 
-  previewRule = (rules: FieldRules): void => {
-    this.set({ ruleOpen: false, lastRules: rules });
-    this.openPreview(`Rule for ${this.targetWords()}`, { type: 'rules', rules });
+  previewRule = ({ rules, remembered }: { rules: FieldRules; remembered: boolean }): void => {
+    this.set({ ruleOpen: false, lastRules: { rules, remembered } });
+    this.openPreview(`Rule for ${this.targetWords()}`, {
+      type: 'rules',
+      rules,
+      // Present only when chosen, so a rule saved from this preview reads as before without it.
+      ...(remembered ? { remembered: true } : {}),
+    });
   };
 
   openRules = (): void => this.set({ rulesOpen: true });

@@ -8,11 +8,21 @@ import type {
 import type { RememberedValue } from '../../../shared/resolve/remembered';
 import type { RuleDecision, RuleMatchIn } from '../../../shared/resolve/saved-rules';
 import { errorText } from '../error-text';
+import { draftOf, editState, type DraftDryRun, type RuleDraft } from './rule-draft';
 
 /** A rule's dry run over the conflicts open now, shown before it may turn automatic. */
 export interface DryRun {
   ruleId: number;
   preview: BulkPreview | null;
+  error: string | null;
+}
+
+/** A saved rule open in the rule dialog: the draft, its dry run, and a refusal if any. */
+export interface RuleEditing {
+  rule: SavedRuleView;
+  draft: RuleDraft;
+  dryRun: DraftDryRun | null;
+  saving: boolean;
   error: string | null;
 }
 
@@ -22,6 +32,7 @@ export interface RulesSnapshot {
   /** Bulk applies and rule batches, newest first, each with why it cannot be undone, if so. */
   batches: BatchInfo[] | null;
   dryRun: DryRun | null;
+  editing: RuleEditing | null;
   /** The last thing done or refused, in words. */
   notice: { text: string; error: boolean } | null;
 }
@@ -48,6 +59,7 @@ export class RulesStore {
     remembered: null,
     batches: null,
     dryRun: null,
+    editing: null,
     notice: null,
   };
   private readonly listeners = new Set<() => void>();
@@ -132,9 +144,6 @@ export class RulesStore {
   };
 
   rename = (rule: SavedRuleView, name: string) => this.update(rule, { name }, false);
-  /** A new decision is a new rule to trust: it goes back to proposed until its dry run is seen. */
-  editDecision = (rule: SavedRuleView, decision: RuleDecision) =>
-    this.update(rule, { decision, mode: 'proposed' }, false);
   setEnabled = (rule: SavedRuleView, enabled: boolean) => this.update(rule, { enabled }, false);
 
   deleteRule = async (rule: SavedRuleView): Promise<void> => {
@@ -173,16 +182,66 @@ export class RulesStore {
 
   dismiss = (): void => this.set({ notice: null });
 
+  // ---- the rule dialog: name, what it matches, its decision and mode ----------------------
+
+  startEdit = (rule: SavedRuleView): void =>
+    this.set({ editing: { rule, draft: draftOf(rule), dryRun: null, saving: false, error: null } });
+
+  cancelEdit = (): void => this.set({ editing: null });
+
+  /** A change to the draft; a dry run of another match or decision no longer counts (see editState). */
+  changeEdit = (patch: Partial<RuleDraft>): void => {
+    const e = this.snap.editing;
+    if (e) this.set({ editing: { ...e, draft: { ...e.draft, ...patch }, error: null } });
+  };
+
+  /** The edited rule's dry run over the conflicts open now, before it is saved. */
+  dryRunEdit = async (): Promise<void> => {
+    const e = this.snap.editing;
+    if (!e) return;
+    const { key, checked } = editState(e.rule, e.draft, e.dryRun);
+    if (!key || !checked) return;
+    this.set({ editing: { ...e, dryRun: { key, preview: null, error: null } } });
+    try {
+      const preview = await this.api.invoke('rules:dryRun', {
+        match: checked.match,
+        decision: checked.decision,
+      });
+      const cur = this.snap.editing;
+      if (cur?.dryRun?.key === key)
+        this.set({ editing: { ...cur, dryRun: { key, preview, error: null } } });
+    } catch (err) {
+      const cur = this.snap.editing;
+      if (cur?.dryRun?.key === key)
+        this.set({ editing: { ...cur, dryRun: { key, preview: null, error: errorText(err) } } });
+    }
+  };
+
+  /** Saves what changed; automatic with a new match or decision only once its dry run was shown. */
+  saveEdit = async (): Promise<void> => {
+    const e = this.snap.editing;
+    if (!e || e.saving) return;
+    const state = editState(e.rule, e.draft, e.dryRun);
+    if (!state.canSave) return;
+    this.set({ editing: { ...e, saving: true } });
+    const ok = await this.update(e.rule, state.patch, state.needsDryRun && state.dryRunShown);
+    const cur = this.snap.editing;
+    if (ok) this.set({ editing: null });
+    else if (cur)
+      this.set({ editing: { ...cur, saving: false, error: this.snap.notice?.text ?? null } });
+  };
+
   private async update(
     rule: SavedRuleView,
     patch: {
       name?: string;
       enabled?: boolean;
       mode?: 'proposed' | 'automatic';
+      match?: RuleMatchIn;
       decision?: RuleDecision;
     },
     dryRunSeen: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       const r = await this.api.invoke('rules:update', { id: rule.id, patch, dryRunSeen });
       this.set({
@@ -192,8 +251,10 @@ export class RulesStore {
         },
       });
       this.load();
+      return true;
     } catch (err) {
       this.refused(err);
+      return false;
     }
   }
 

@@ -18,7 +18,7 @@ const VERB: Record<QueueActionKind, string> = {
   retry: 'Retry',
   discard: 'Discard',
   export: 'Export',
-  purge: 'Purge',
+  archiveExported: 'Archive',
 };
 
 /** The admins' console for what did not go through: layout over the queue store. */
@@ -90,8 +90,8 @@ export function QueueScreen() {
           Check role again
         </button>
         {canAct && facets && facets.failed > 0 && (
-          <button className="q-danger" onClick={store.askPurge}>
-            Purge exported ({formatNumber(facets.exportedFailed)})…
+          <button onClick={store.askArchiveExported}>
+            Archive exported ({formatNumber(facets.exportedFailed)})…
           </button>
         )}
       </div>
@@ -254,7 +254,7 @@ export function QueueScreen() {
           data-testid="export-confirm"
         >
           <p>
-            {`${unconfirmed.filename} (${plural(unconfirmed.count, 'operation')}) was handed to the browser to save. Once the file is saved, confirm it: only then are the operations marked exported, and may be purged.`}
+            {`${unconfirmed.filename} (${plural(unconfirmed.count, 'operation')}) was handed to the browser to save. Once the file is saved, confirm it: only then are the operations marked exported, and may be archived at once.`}
           </p>
           <button disabled={busy} onClick={() => void store.settleExport(true)}>
             The file is saved
@@ -315,16 +315,16 @@ export function QueueScreen() {
       {pending && (
         <ConfirmDialog
           title={
-            pending.kind === 'purge'
-              ? `Purge ${plural(pending.count, 'exported failed operation')}?`
+            pending.kind === 'archiveExported'
+              ? `Move ${plural(pending.count, 'exported failed operation')} to the archive?`
               : `${VERB[pending.kind]} ${plural(pending.count, 'operation')}?`
           }
           confirmLabel={
-            pending.kind === 'purge'
-              ? `Purge ${formatNumber(pending.count)}`
+            pending.kind === 'archiveExported'
+              ? `Archive ${formatNumber(pending.count)}`
               : `${VERB[pending.kind]} ${plural(pending.count, 'operation')}${pending.format ? ` as ${pending.format.toUpperCase()}` : ''}`
           }
-          danger={pending.kind === 'discard' || pending.kind === 'purge'}
+          danger={pending.kind === 'discard' || pending.kind === 'archiveExported'}
           busy={busy}
           onCancel={store.cancelPending}
           onConfirm={() => void store.confirm()}
@@ -352,13 +352,15 @@ export function QueueScreen() {
             <p>
               Saves {plural(pending.count, 'operation')} with their errors and payloads as a{' '}
               {(pending.format ?? 'csv').toUpperCase()} file. Once the file is saved, its failed
-              operations may be purged.
+              operations may be moved to the archive at once (“Archive exported”).
             </p>
           )}
-          {pending.kind === 'purge' && (
+          {pending.kind === 'archiveExported' && (
             <p>
-              Removes the {plural(pending.count, 'failed operation')} that were exported, rolling
-              each record back to the server&apos;s version.{' '}
+              The {plural(pending.count, 'failed operation')} that were exported leave the queue for
+              the archive, kept whole (payload, every attempt&apos;s error, who and when), and each
+              record goes back to the server&apos;s version. The archive can restore them; it
+              deletes them only on a purge, after its own export is saved.{' '}
               {facets && facets.unexportedFailed > 0
                 ? `${plural(facets.unexportedFailed, 'failed operation')} not exported yet will be kept.`
                 : ''}

@@ -22,7 +22,7 @@ const NONE: ReadonlySet<string> = new Set();
 /** Runs and other windows change the queue: it is read again at most this often. */
 const REFRESH_MS = 300;
 
-export type QueueActionKind = 'retry' | 'discard' | 'export' | 'purge';
+export type QueueActionKind = 'retry' | 'discard' | 'export' | 'archiveExported';
 
 /** What a failure group's buttons ask for: the first three confirm here, the others open a dialog. */
 export type GroupActionKind = 'retry' | 'discard' | 'export' | 'edit' | 'conflict';
@@ -303,13 +303,16 @@ export class QueueStore {
       );
   };
 
-  /** Purging is allowed only after an export: without one, it says so instead of asking. */
-  askPurge = (): void => {
+  /**
+   * The exported failed operations leave the queue for the archive (restorable there, and
+   * purged only from there): allowed only after an export; without one it says so instead.
+   */
+  askArchiveExported = (): void => {
     const f = this.snap.facets;
     if (!f) return;
     if (f.exportedFailed > 0)
       this.ask(
-        'purge',
+        'archiveExported',
         { select: { filter: { status: 'failed' } }, expected: f.exportedFailed },
         f.exportedFailed,
         '',
@@ -317,7 +320,7 @@ export class QueueStore {
     else
       this.set({
         notice: {
-          text: `Purging is allowed only after export: none of the ${plural(f.unexportedFailed, 'failed operation')} has been exported yet.`,
+          text: `Export first: none of the ${plural(f.unexportedFailed, 'failed operation')} has been exported yet. (Discard moves operations to the archive without an export.)`,
           error: true,
         },
       });
@@ -366,9 +369,11 @@ export class QueueStore {
             notice: null,
           });
         }
-      } else if (p.kind === 'purge') {
-        const r = await this.api.invoke('queue:purge', { expected: p.count });
-        this.say(`Purged ${plural(r.count, 'exported failed operation')}.`);
+      } else if (p.kind === 'archiveExported') {
+        const r = await this.api.invoke('queue:archiveExported', { expected: p.count });
+        this.say(
+          `Moved ${plural(r.count, 'exported failed operation')} to the archive; restore, export or purge them there.`,
+        );
       } else {
         const r = await this.api.invoke(
           p.kind === 'retry' ? 'queue:retry' : 'queue:discard',

@@ -3,7 +3,17 @@ import type { RunningServer } from '../../../server/index';
 import type { BulkPreview, SavedRuleView } from '../../../shared/ipc/conflicts-contract';
 import { SyncSummarySchema, type SyncSummary } from '../../../shared/ipc/contract';
 import { makeCore } from '../../fixtures/core';
-import { cleanUp, cli, count, parseJson, query, server, syncArgs, tempDir } from './helpers';
+import {
+  adminPost,
+  cleanUp,
+  cli,
+  count,
+  parseJson,
+  query,
+  server,
+  syncArgs,
+  tempDir,
+} from './helpers';
 
 /**
  * resolve, rules and sync's automatic rules, as an admin's script runs them:
@@ -236,5 +246,115 @@ describe('cli resolve, rules and automatic rules in sync', () => {
     expect(openConflicts(db)).toBe(0);
     // Ours wins: each decision is queued for the next sync.
     expect(count(db, "SELECT count(*) AS n FROM outbox WHERE action = 'update'")).toBe(conflicts);
+  }, 120_000);
+
+  it('--remembered: remembered values take precedence where there are any, in the dry run as in the apply, and are saved with the rule', async () => {
+    srv = await server({ seed: 12 });
+    const dir = tempDir();
+    const db = `${dir}/console.sqlite`;
+    expect((await cli(syncArgs(srv, db, '--quiet'))).code).toBe(0);
+    const mirrored = query<{ local_id: string; server_id: string }>(
+      db,
+      'SELECT local_id, server_id FROM visitors ORDER BY server_id LIMIT 4',
+    );
+    // Staff type "ACME Corp" on four visitors; the server calls them "Acme Corporation".
+    const core = makeCore({ dbPath: db });
+    try {
+      for (const m of mirrored)
+        await core.call('visitors:update', {
+          localId: m.local_id,
+          patch: { company: 'ACME Corp' },
+        });
+    } finally {
+      core.close();
+    }
+    await adminPost(srv, '/api/admin/visitors', {
+      visitors: mirrored.map((m) => ({ id: m.server_id, data: { company: 'Acme Corporation' } })),
+    });
+    expect((await syncJson(db)).summary).toMatchObject({ conflicts: 4, openConflicts: 4 });
+
+    // One is settled by hand in the app: the pair is remembered as "Acme Corporation Ltd".
+    const app = makeCore({ dbPath: db });
+    try {
+      const [first] = (await app.call('conflicts:page', { offset: 0, limit: 1 })).rows;
+      await app.call('conflicts:apply', {
+        target: { ids: [first!.id] },
+        decision: {
+          type: 'resolution',
+          resolution: {
+            strategy: 'manual',
+            picks: { company: { kind: 'typed', value: 'Acme Corporation Ltd' } },
+          },
+        },
+      });
+    } finally {
+      app.close();
+    }
+    const args = [
+      'resolve',
+      '--db',
+      db,
+      '--conflict-field',
+      'company',
+      '--strategy',
+      'client_wins',
+    ];
+
+    const dry = await cli([...args, '--remembered', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const preview = parseJson<Resolved>(dry);
+    expect(preview).toMatchObject({
+      dryRun: true,
+      decision: { type: 'resolution', resolution: { strategy: 'client_wins' }, remembered: true },
+      targeted: 3,
+      resolvable: 3,
+      remembered: 3,
+      byStrategy: { manual: 3 },
+    });
+    expect(preview.samples.map((x) => x.remembered)).toEqual([
+      ['company'],
+      ['company'],
+      ['company'],
+    ]);
+    expect(openConflicts(db)).toBe(3);
+    const text = await cli([...args, '--remembered', '--dry-run']);
+    expect(text.stdout).toMatch(/remembered values\s+used on 3 conflicts/);
+    // Without the flag the same decision keeps ours: nothing remembered is used.
+    const plain = parseJson<Resolved>(await cli([...args, '--dry-run', '--json']));
+    expect(plain).toMatchObject({ remembered: 0, byStrategy: { client_wins: 3 } });
+
+    const done = await cli([
+      ...args,
+      '--remembered',
+      '--save',
+      'Companies as remembered',
+      '--json',
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    const applied = parseJson<Resolved>(done);
+    const { dryRun: _d, batch: _b, rule, ...numbers } = applied;
+    const { dryRun: _p, batch: _n, rule: _r, ...previewed } = preview;
+    expect(numbers).toEqual(previewed);
+    expect(rule).toMatchObject({
+      name: 'Companies as remembered',
+      decision: { remembered: true },
+      summary: expect.stringContaining('client wins, remembered values first') as string,
+    });
+    expect(
+      query<{ company: string }>(
+        db,
+        'SELECT DISTINCT company FROM visitors WHERE local_id IN (?, ?, ?, ?)',
+        ...mirrored.map((m) => m.local_id),
+      ),
+    ).toEqual([{ company: 'Acme Corporation Ltd' }]);
+    const audit = query<{ detail: string }>(
+      db,
+      "SELECT detail FROM audit WHERE action = 'resolve' ORDER BY id DESC LIMIT 3",
+    ).map((a) => (JSON.parse(a.detail) as { remembered?: string[] }).remembered);
+    expect(audit).toEqual([['company'], ['company'], ['company']]);
+    const listed = await cli(['rules', '--db', db]);
+    expect(listed.stdout).toContain('company → client wins, remembered values first');
+    const help = await cli(['resolve', '--help']);
+    expect(help.stdout).toMatch(/--remembered\s+use remembered values where there are any/);
   }, 120_000);
 });

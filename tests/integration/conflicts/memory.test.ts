@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../server/index';
+import type { RuleMatch } from '../../../shared/resolve/saved-rules';
 import { DAY_MS } from '../../../shared/resolve/stale';
 import type { TestCore } from '../../fixtures/core';
 import { adminPost, consoleFor, rows, server } from '../sync/helpers';
@@ -45,6 +46,9 @@ async function start(seed: number, opts: { clock?: () => number } = {}) {
   await core.sync.sync();
   return rows<Mirrored>(core, 'SELECT local_id, server_id FROM visitors ORDER BY server_id');
 }
+
+/** A pick of the remembered result for the company pair the tests settle. */
+const REMEMBERED_PICK = { company: { kind: 'typed', value: 'Acme Corporation Ltd' } };
 
 const titles = (tag: string) => (m: Mirrored) => ({ title: `${tag} ${m.server_id.slice(-4)}` });
 
@@ -156,6 +160,209 @@ describe('reconciliation memory', () => {
       forgotten: true,
     });
     expect((await c.call('conflicts:get', { id: next[0]!.id })).remembered).toEqual({});
+  }, 60_000);
+
+  it('a rule may use remembered values: proposed as drafts, dry run exactly as applied, automatic, audited', async () => {
+    const mirrored = await start(16);
+    const c = core!;
+    const ours = (m: Mirrored) => ({
+      company: m === mirrored[3] ? 'Initech Ltd' : 'ACME Corp',
+    });
+    const theirs = (m: Mirrored) => ({
+      company: m === mirrored[3] ? 'Initech Limited' : 'Acme Corporation',
+    });
+    // Settled once by hand: "ACME Corp" against "Acme Corporation" is "Acme Corporation Ltd".
+    await collide(c, srv!, mirrored.slice(0, 1), ours, theirs);
+    const [taught] = (await c.call('conflicts:page', { offset: 0, limit: 5 })).rows;
+    await c.call('conflicts:apply', {
+      target: { ids: [taught!.id] },
+      decision: {
+        type: 'resolution',
+        resolution: {
+          strategy: 'manual',
+          picks: { company: { kind: 'typed', value: 'Acme Corporation Ltd' } },
+        },
+      },
+    });
+
+    // A rule stored by a console from before the flag: read as it was, and replayed.
+    const oldDecision = { type: 'resolution', resolution: { strategy: 'server_wins' } };
+    c.db
+      .prepare(
+        `INSERT INTO resolve_rules (name, match, decision, mode, enabled, created_at, updated_at)
+        VALUES ('Old phones', ?, ?, 'proposed', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
+      )
+      .run(
+        JSON.stringify({
+          kinds: [],
+          fields: ['phone'],
+          company: '',
+          captureMethod: '',
+          stale: null,
+        }),
+        JSON.stringify(oldDecision),
+      );
+    const decision = {
+      type: 'resolution',
+      resolution: { strategy: 'client_wins' },
+      remembered: true,
+    } as const;
+    const rule = await c.call('rules:save', {
+      name: 'Companies: remembered, else ours',
+      match: { fields: ['company'] },
+      decision,
+    });
+    expect(rule.summary).toBe('any kind, on company → client wins, remembered values first');
+    const listed = await c.call('rules:list', {});
+    expect(listed.map((r) => [r.name, r.decision])).toEqual([
+      ['Old phones', oldDecision],
+      ['Companies: remembered, else ours', decision],
+    ]);
+
+    // Proposed: the pair settled before arrives as that field's pick, the other as ours.
+    await collide(c, srv!, mirrored.slice(1, 4), ours, theirs);
+    const page = (await c.call('conflicts:page', { offset: 0, limit: 10 })).rows;
+    expect(page.map((r) => [r.localId, r.draftRule, r.draft])).toEqual([
+      [
+        mirrored[1]!.local_id,
+        rule.name,
+        { strategy: 'manual', picks: expect.objectContaining(REMEMBERED_PICK) as unknown },
+      ],
+      [
+        mirrored[2]!.local_id,
+        rule.name,
+        { strategy: 'manual', picks: expect.objectContaining(REMEMBERED_PICK) as unknown },
+      ],
+      [mirrored[3]!.local_id, rule.name, { strategy: 'client_wins' }],
+    ]);
+    // Every other field keeps the strategy's pick (ours).
+    expect(page[0]!.draft).toMatchObject({ picks: { title: { kind: 'client' } } });
+
+    // Its dry run over the undecided conflicts, then the same apply: the same numbers.
+    await c.call('conflicts:setDraft', { target: { filter: {} }, resolution: null });
+    const dry = await c.call('rules:dryRun', { id: rule.id });
+    expect(dry).toMatchObject({ targeted: 3, resolvable: 3, remembered: 2, skipped: 0 });
+    expect(dry.samples.map((x) => x.remembered)).toEqual([['company'], ['company'], []]);
+    const { batch, ...applied } = await c.call('conflicts:apply', {
+      target: { filter: { fields: ['company'], decided: 'no' } },
+      decision,
+      throughId: dry.throughId,
+    });
+    expect(applied).toEqual(dry);
+    expect(batch).not.toBeNull();
+    const company = (m: Mirrored) =>
+      rows<{ company: string }>(
+        c,
+        'SELECT company FROM visitors WHERE local_id = ?',
+        m.local_id,
+      )[0]!.company;
+    expect(mirrored.slice(1, 4).map(company)).toEqual([
+      'Acme Corporation Ltd',
+      'Acme Corporation Ltd',
+      'Initech Ltd',
+    ]);
+    const details = () =>
+      rows<{ local_id: string; detail: string }>(
+        c,
+        "SELECT local_id, detail FROM audit WHERE action = 'resolve' ORDER BY id",
+      ).map((a) => [a.local_id, (JSON.parse(a.detail) as { remembered?: string[] }).remembered]);
+    expect(details().slice(1)).toEqual([
+      [mirrored[1]!.local_id, ['company']],
+      [mirrored[2]!.local_id, ['company']],
+      [mirrored[3]!.local_id, undefined],
+    ]);
+
+    // Automatic: the next sync's conflicts on that pair are resolved to the remembered value.
+    await expect(
+      c.call('rules:update', { id: rule.id, patch: { mode: 'automatic' } }),
+    ).rejects.toMatchObject({ code: 'dry_run_first' });
+    await c.call('rules:update', { id: rule.id, patch: { mode: 'automatic' }, dryRunSeen: true });
+    const round3 = await collide(c, srv!, mirrored.slice(4, 6), ours, theirs);
+    expect(round3).toMatchObject({ conflicts: 2, autoResolved: 2, openConflicts: 0 });
+    expect(mirrored.slice(4, 6).map(company)).toEqual([
+      'Acme Corporation Ltd',
+      'Acme Corporation Ltd',
+    ]);
+    const last = rows<{ detail: string }>(
+      c,
+      "SELECT detail FROM audit WHERE action = 'resolve' ORDER BY id DESC LIMIT 1",
+    );
+    expect(JSON.parse(last[0]!.detail)).toMatchObject({
+      rule: rule.name,
+      remembered: ['company'],
+      resolution: { strategy: 'manual', picks: REMEMBERED_PICK },
+    });
+    // The old rule was left as it was stored.
+    expect((await c.call('rules:list', {}))[0]).toMatchObject({
+      name: 'Old phones',
+      decision: oldDecision,
+      matched: 0,
+    });
+  }, 90_000);
+
+  it("a rule's match is edited like it is saved; a changed automatic rule needs the dry run of the change", async () => {
+    const mirrored = await start(12);
+    const c = core!;
+    const rule = await c.call('rules:save', {
+      name: 'Titles: theirs',
+      match: { fields: ['title'] },
+      decision: { type: 'resolution', resolution: { strategy: 'server_wins' } },
+    });
+    await c.call('rules:update', { id: rule.id, patch: { mode: 'automatic' }, dryRunSeen: true });
+    // Open now: phone conflicts (which the rule does not match yet), none on title.
+    await collide(
+      c,
+      srv!,
+      mirrored.slice(0, 3),
+      (m) => ({ phone: `+1 555 01${m.server_id.slice(-2)}` }),
+      (m) => ({ phone: `+1 555 02${m.server_id.slice(-2)}` }),
+    );
+    const phones: RuleMatch = {
+      kinds: ['field'],
+      fields: ['phone'],
+      company: '',
+      captureMethod: '',
+      stale: null,
+    };
+    // The dry run of the edit, before anything is saved: what the edited rule would do now.
+    const before = await c.call('rules:dryRun', { id: rule.id });
+    expect(before).toMatchObject({ targeted: 0 });
+    const dry = await c.call('rules:dryRun', { match: phones, decision: rule.decision });
+    expect(dry).toMatchObject({ targeted: 3, resolvable: 3, operations: 0 });
+    expect(await c.call('conflicts:count', { filter: {} })).toMatchObject({ open: 3 });
+    // Saving the new match while automatic without that dry run is refused, changing nothing.
+    await expect(
+      c.call('rules:update', { id: rule.id, patch: { match: phones } }),
+    ).rejects.toMatchObject({ code: 'dry_run_first' });
+    expect((await c.call('rules:list', {}))[0]!.match.fields).toEqual(['title']);
+    // The same validation as a rule saved from a bulk apply.
+    await expect(
+      c.call('rules:update', {
+        id: rule.id,
+        patch: { match: { ...phones, company: 'x'.repeat(201) } },
+        dryRunSeen: true,
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('patch.match.company') as string,
+    });
+    const saved = await c.call('rules:update', {
+      id: rule.id,
+      patch: { match: phones, name: 'Phones: theirs' },
+      dryRunSeen: true,
+    });
+    expect(saved).toMatchObject({
+      name: 'Phones: theirs',
+      mode: 'automatic',
+      match: phones,
+      summary: 'field, on phone → server wins',
+    });
+    // Proposed instead: no dry run needed.
+    const proposed = await c.call('rules:update', {
+      id: rule.id,
+      patch: { mode: 'proposed', match: { ...phones, stale: true } },
+    });
+    expect(proposed).toMatchObject({ mode: 'proposed', match: { stale: true } });
   }, 60_000);
 
   it('flags stale captures with the threshold of Settings, and undoes any unsent apply', async () => {

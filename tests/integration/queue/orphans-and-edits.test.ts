@@ -30,7 +30,7 @@ afterEach(async () => {
 
 /** Two cases a second review proved wrong once: now regression tests. */
 describe('retry queue: orphaned changes and editability after a refusal', () => {
-  it('an edit made to a record whose create was purged is never left pending unseen', async () => {
+  it('an edit made to a record whose create went to the archive is never left pending unseen', async () => {
     const created = await core.call('visitors:create', { values: { name: 'Never Synced' } });
     faults({ failOperations: { localIdPrefix: created.localId, error: INVALID } });
     await core.call('sync:start', {});
@@ -46,7 +46,7 @@ describe('retry queue: orphaned changes and editability after a refusal', () => 
       format: 'json',
     });
     await core.call('queue:exportSaved', { exportId: file.exportId });
-    await core.call('queue:purge', { expected: 1 });
+    await core.call('queue:archiveExported', { expected: 1 });
     srv.faults.clear();
 
     // The record is still in the mirror (stranded), so the user can edit it again.

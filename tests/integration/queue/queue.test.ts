@@ -193,7 +193,7 @@ describe('retry queue', () => {
       ['queue:editRetry', { opId, text: '{"title":"y"}' }],
       ['queue:export', { select: { opIds: [opId] }, expected: 1, format: 'csv' }],
       ['queue:exportSaved', { exportId: 'an-export' }],
-      ['queue:purge', { expected: 0 }],
+      ['queue:archiveExported', { expected: 0 }],
     ] as const) {
       const r = await core.raw(channel, request);
       expect(r, channel).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -202,17 +202,17 @@ describe('retry queue', () => {
     expect(rows(core, 'SELECT count(*) AS n FROM audit')).toEqual([{ n: 0 }]);
   });
 
-  it('purges failed operations only after they were exported, saying how many', async () => {
+  it('archives exported failed operations only after they were exported, saying how many', async () => {
     for (const id of ['bad-1', 'bad-2'])
       await core.call('visitors:update', { localId: id, patch: { title: `T ${id}` } });
     faults({ failOperations: { localIdPrefix: 'bad-', error: INVALID } });
     await core.call('sync:start', {});
-    expect(await core.raw('queue:purge', { expected: 2 })).toMatchObject({
+    expect(await core.raw('queue:archiveExported', { expected: 2 })).toMatchObject({
       ok: false,
       error: {
         code: 'not_exported',
         message:
-          'None of the 2 failed operations has been exported: export them first, then purge.',
+          'None of the 2 failed operations has been exported: export them first, then archive them.',
       },
     });
     const csv = await core.call('queue:export', {
@@ -221,7 +221,7 @@ describe('retry queue', () => {
       format: 'csv',
     });
     expect(csv).toMatchObject({ count: 2, saved: 'window', marked: 0 });
-    // nothing is purgeable until the window says the file is saved
+    // nothing counts as exported until the window says the file is saved
     expect((await core.call('queue:facets', {})).exportedFailed).toBe(0);
     expect(await core.call('queue:exportSaved', { exportId: csv.exportId })).toEqual({
       count: 2,
@@ -244,17 +244,66 @@ describe('retry queue', () => {
       error: { code: 'export_unknown' },
     });
     expect((await core.call('queue:facets', {})).exportedFailed).toBe(2);
-    const purged = await core.call('queue:purge', { expected: 2 });
-    expect(purged.count).toBe(2);
+    const opIds = rows<{ op_id: string }>(core, 'SELECT op_id FROM outbox ORDER BY seq').map(
+      (r) => r.op_id,
+    );
+    const archived = await core.call('queue:archiveExported', { expected: 2 });
+    expect(archived.count).toBe(2);
     expect(rows(core, 'SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
     expect(
       rows(core, "SELECT title FROM visitors WHERE local_id LIKE 'bad-%' ORDER BY local_id"),
     ).toEqual([{ title: 'Engineer' }, { title: 'Engineer' }]);
+    // Nothing was deleted: both are in the archive, whole (payload, attempts, who), restorable,
+    // and not purgeable there until the archive's own export is saved.
+    const { rows: inArchive } = await core.call('queue:archivePage', { offset: 0, limit: 10 });
+    const actor = rows<{ actor: string }>(
+      core,
+      "SELECT actor FROM audit WHERE action = 'archive_exported' LIMIT 1",
+    )[0]!.actor;
+    expect(
+      inArchive
+        .map((a) => ({
+          opId: a.opId,
+          data: a.data,
+          code: a.code,
+          attempts: a.attemptLog.length,
+          archivedBy: a.archivedBy,
+          exportedAt: a.exportedAt,
+        }))
+        .sort((a, b) => opIds.indexOf(a.opId) - opIds.indexOf(b.opId)),
+    ).toEqual(
+      ['bad-1', 'bad-2'].map((id, i) => ({
+        opId: opIds[i],
+        data: { title: `T ${id}` },
+        code: 'validation',
+        attempts: 1,
+        archivedBy: actor,
+        exportedAt: null,
+      })),
+    );
+    expect(await core.call('queue:archiveFacets', {})).toMatchObject({
+      total: 2,
+      exported: 0,
+      unexported: 2,
+    });
+    expect(await core.raw('queue:archivePurge', { expected: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_exported' },
+    });
     expect(rows(core, 'SELECT action FROM audit ORDER BY id')).toEqual([
       { action: 'export' },
       { action: 'export' },
-      { action: 'purge' },
-      { action: 'purge' },
+      { action: 'archive_exported' },
+      { action: 'archive_exported' },
+    ]);
+    expect(
+      rows<{ detail: string }>(
+        core,
+        "SELECT detail FROM audit WHERE action = 'archive_exported' ORDER BY id",
+      ).map((r) => JSON.parse(r.detail) as unknown),
+    ).toEqual([
+      expect.objectContaining({ archived: true, exportedAt: expect.any(String) as string }),
+      expect.objectContaining({ archived: true, exportedAt: expect.any(String) as string }),
     ]);
   });
 
@@ -304,7 +353,7 @@ async function failedCreateWithBlockedUpdate(): Promise<{ localId: string; creat
 }
 
 describe('nothing dropped silently (issue 6 point 8, bulk counts)', () => {
-  it('purge removes only exported failed operations: an unexported dependent one must survive', async () => {
+  it('archive exported takes only exported failed operations: an unexported dependent one stays in the queue', async () => {
     const { localId, createOp } = await failedCreateWithBlockedUpdate();
     // The admin exports ONLY the create (one operation), so one is exported, one is not.
     const file = await core.call('queue:export', {
@@ -316,15 +365,19 @@ describe('nothing dropped silently (issue 6 point 8, bulk counts)', () => {
     await core.call('queue:exportSaved', { exportId: file.exportId }); // the window saved it
     const facets = await core.call('queue:facets', {});
     expect([facets.exportedFailed, facets.unexportedFailed]).toEqual([1, 1]);
-    // Confirmation says "purge 1 exported failed operation".
-    const purged = await core.call('queue:purge', { expected: facets.exportedFailed });
-    expect(purged.count).toBe(1);
+    // Confirmation says "move 1 exported failed operation to the archive".
+    const moved = await core.call('queue:archiveExported', { expected: facets.exportedFailed });
+    expect(moved.count).toBe(1);
+    const archivedCreate = (await core.call('queue:archivePage', { offset: 0, limit: 10 })).rows;
+    expect(archivedCreate.map((a) => [a.opId, a.action, a.localId])).toEqual([
+      [createOp, 'create', localId],
+    ]);
     // The never-exported blocked update must still be there (it was never exported).
     expect(rows(core, "SELECT action, status FROM outbox WHERE action = 'update'")).toEqual([
       { action: 'update', status: 'failed' },
     ]);
-    // …with the reason it can never be sent, and its record, so it stays visible in the queue;
-    // the purge's audit row names it.
+    // …with the reason it cannot be sent, and its record, so it stays visible in the queue;
+    // the create's audit row names it.
     const left = (await core.call('queue:page', { filter: {}, offset: 0, limit: 10 })).rows;
     expect(left.map((r) => [r.action, r.cls, r.code, r.localId])).toEqual([
       ['update', 'blocked', 'create_removed', localId],
@@ -332,12 +385,13 @@ describe('nothing dropped silently (issue 6 point 8, bulk counts)', () => {
     const detail = await core.call('queue:detail', { opId: left[0]!.opId });
     expect(detail).toMatchObject({
       editable: false,
-      notEditableReason: expect.stringContaining('its create was purged') as string,
+      notEditableReason: expect.stringContaining('its create is in the archive') as string,
     });
     expect(
-      rows<{ detail: string }>(core, "SELECT detail FROM audit WHERE action = 'purge'").map(
-        (r) => JSON.parse(r.detail) as unknown,
-      ),
+      rows<{ detail: string }>(
+        core,
+        "SELECT detail FROM audit WHERE action = 'archive_exported'",
+      ).map((r) => JSON.parse(r.detail) as unknown),
     ).toEqual([expect.objectContaining({ action: 'create', leftBehind: [left[0]!.opId] })]);
     // A retry could never send it: skipped, with why, and nothing changes.
     const retried = await core.call('queue:retry', {
@@ -347,20 +401,28 @@ describe('nothing dropped silently (issue 6 point 8, bulk counts)', () => {
     expect(retried).toMatchObject({
       count: 0,
       skipped: 1,
-      skippedReason: expect.stringContaining('can never be sent') as string,
+      skippedReason: expect.stringContaining('cannot be sent') as string,
     });
-    // Exported and purged in its turn, the local-only record goes with it.
+    // Exported and archived in its turn, the local-only record goes with it; both operations
+    // are in the archive, none lost.
     const second = await core.call('queue:export', {
       select: { filter: {} },
       expected: 1,
       format: 'csv',
     });
     await core.call('queue:exportSaved', { exportId: second.exportId });
-    expect((await core.call('queue:purge', { expected: 1 })).count).toBe(1);
+    expect((await core.call('queue:archiveExported', { expected: 1 })).count).toBe(1);
     expect(rows(core, 'SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
     expect(rows(core, 'SELECT count(*) AS n FROM visitors WHERE local_id = ?', localId)).toEqual([
       { n: 0 },
     ]);
+    const both = (await core.call('queue:archivePage', { offset: 0, limit: 10 })).rows;
+    expect(both.map((a) => [a.action, a.opId]).sort()).toEqual(
+      [
+        ['create', createOp],
+        ['update', left[0]!.opId],
+      ].sort(),
+    );
   });
 
   it('discarding one operation removes exactly the operations it counts and audits', async () => {
@@ -405,7 +467,7 @@ describe('nothing dropped silently (issue 6 point 8, bulk counts)', () => {
     ).toEqual([null, createOp]);
   });
 
-  it('an export whose file was never saved does not make operations purgeable', async () => {
+  it('an export whose file was never saved does not let them leave the queue as exported', async () => {
     // The export marks operations exported when main builds the content, before the
     // window has saved anything (a cancelled Save dialog leaves no file at all).
     await core.call('visitors:update', { localId: 'known-1', patch: { title: 'Lost?' } });
@@ -416,7 +478,7 @@ describe('nothing dropped silently (issue 6 point 8, bulk counts)', () => {
       expected: 1,
       format: 'csv',
     }); // content dropped here, as when the save is cancelled or blocked
-    const r = await core.raw('queue:purge', { expected: 1 });
+    const r = await core.raw('queue:archiveExported', { expected: 1 });
     expect(r).toMatchObject({ ok: false });
     expect(rows(core, 'SELECT count(*) AS n FROM outbox')).toEqual([{ n: 1 }]);
   });
