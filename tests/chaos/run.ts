@@ -8,7 +8,8 @@ import { runScenario, type Outcome } from './scenario';
  * Each run prints one line with its seed; the table at the end sums them.
  * --jobs J runs J at a time (each run has its own server, files and ports);
  * --max-minutes M starts no new run after M minutes (the table says how many ran).
- * Exit 1 if any run lost, duplicated, left stuck or mirrored wrong.
+ * Exit 1 if any run lost, duplicated, left stuck or mirrored wrong, or its
+ * faulted sync did not do what the fault expects of it (e.g. pull-cut: exit 0).
  */
 
 const { values } = parseArgs({
@@ -60,11 +61,11 @@ async function worker(): Promise<void> {
       process.stdout.write(`seed=${seed} fault=${fault.name} ERROR ${(error as Error).message}\n`);
       continue;
     }
-    const ok = o.lost + o.duplicated + o.stuck + o.wrongMirror === 0;
+    const ok = o.lost + o.duplicated + o.stuck + o.wrongMirror === 0 && o.broken.length === 0;
     if (!ok) bad++;
     rows.set(fault.name, [...(rows.get(fault.name) ?? []), o]);
     process.stdout.write(
-      `seed=${seed} fault=${fault.name} lost=${o.lost} duplicated=${o.duplicated} stuck=${o.stuck} wrongMirror=${o.wrongMirror} ${(o.ms / 1000).toFixed(1)}s ${ok ? 'ok' : 'FAIL'} | ${o.notes.join('; ')}${ok ? '' : ` | ${o.details.join('; ')}`}\n`,
+      `seed=${seed} fault=${fault.name} lost=${o.lost} duplicated=${o.duplicated} stuck=${o.stuck} wrongMirror=${o.wrongMirror} ${(o.ms / 1000).toFixed(1)}s ${ok ? 'ok' : 'FAIL'} | ${o.notes.join('; ')}${o.broken.length ? ` | not as expected: ${o.broken.join('; ')}` : ''}${o.lost + o.duplicated + o.stuck + o.wrongMirror ? ` | ${o.details.join('; ')}` : ''}\n`,
     );
   }
 }
@@ -82,6 +83,11 @@ for (const name of chosen) {
     `| ${name} | ${os.length} | ${os.filter((o) => o.notes.some((n) => n.startsWith('fired'))).length} | ${sum(os, 'lost')} | ${sum(os, 'duplicated')} | ${sum(os, 'stuck')} | ${sum(os, 'wrongMirror')} |`,
   );
 }
+const unexpected = [...rows.values()].flat().filter((o) => o.broken.length > 0).length;
+if (unexpected > 0)
+  lines.push(
+    `\n${unexpected} runs: the faulted sync did not do what its fault expects (see above)`,
+  );
 if (skipped > 0) lines.push(`\n${skipped} runs not started: --max-minutes reached`);
 process.stdout.write(`\n${lines.join('\n')}\n`);
 process.exit(bad > 0 ? 1 : 0);

@@ -40,5 +40,7 @@ describe.concurrent('chaos: each fault at a seeded moment, then sync to the end'
           { lost: o.lost, duplicated: o.duplicated, stuck: o.stuck, wrongMirror: o.wrongMirror },
           `seed=${seed} fault=${fault.name}: ${o.details.join('; ')}`,
         ).toEqual({ lost: 0, duplicated: 0, stuck: 0, wrongMirror: 0 });
+        // What the fault expects of the faulted sync itself (pull-cut: it recovers, exit 0).
+        expect(o.broken, `seed=${seed} fault=${fault.name}: ${o.notes.join('; ')}`).toEqual([]);
       });
 });

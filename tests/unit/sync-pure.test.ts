@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF, retryDelayMs } from '../../electron/core/sync/backoff';
 import { chunk, halve } from '../../electron/core/sync/chunker';
 import { baseAfterAck, mergePulled } from '../../electron/core/sync/merge-pulled';
+import { pageRetryDelayMs, type FailedPageRead } from '../../electron/core/sync/page-retry';
 import { parseRetryAfter, shouldGzip } from '../../electron/core/sync/server-api';
 import { EMPTY_VALUES, type VisitorValues } from '../../shared/visitor';
 
@@ -34,6 +35,47 @@ describe('retryDelayMs', () => {
   it('never comes back before the server said to', () => {
     expect(retryDelayMs(1, exact, Math.random, 30_000)).toBe(30_000);
     expect(retryDelayMs(4, exact, Math.random, 10)).toBe(8_000);
+  });
+});
+
+describe('pageRetryDelayMs', () => {
+  const exact = { ...DEFAULT_BACKOFF, jitter: 0 };
+  const read = (over: Partial<FailedPageRead> = {}): FailedPageRead => ({
+    error: { retryable: true },
+    attempts: 1,
+    reached: true,
+    now: 0,
+    retryUntil: 120_000,
+    ...over,
+  });
+  it('waits as the push does after each failed read of the page, and gives up after its attempts', () => {
+    expect([1, 2, 3, 4, 5].map((attempts) => pageRetryDelayMs(read({ attempts }), exact))).toEqual([
+      1_000,
+      2_000,
+      4_000,
+      8_000,
+      null,
+    ]);
+  });
+  it('obeys a Retry-After', () => {
+    expect(
+      pageRetryDelayMs(read({ error: { retryable: true, retryAfterMs: 30_000 } }), exact),
+    ).toBe(30_000);
+  });
+  it('never starts a retry past the run’s limit', () => {
+    expect(pageRetryDelayMs(read({ now: 119_000 }), exact)).toBe(1_000);
+    expect(pageRetryDelayMs(read({ now: 119_001 }), exact)).toBeNull();
+    expect(
+      pageRetryDelayMs(read({ error: { retryable: true, retryAfterMs: 200_000 } }), exact),
+    ).toBeNull();
+  });
+  it('does not retry what is not retryable', () => {
+    expect(pageRetryDelayMs(read({ error: { retryable: false } }), exact)).toBeNull();
+  });
+  it('says at once that nothing answers before anything did, and waits out a server that went away', () => {
+    const unreached = { retryable: true, unreached: true as const };
+    expect(pageRetryDelayMs(read({ error: unreached, reached: false }), exact)).toBeNull();
+    expect(pageRetryDelayMs(read({ error: unreached, reached: true }), exact)).toBe(1_000);
   });
 });
 

@@ -5,7 +5,7 @@ import type { SyncProgress, SyncRunOutcome, SyncSummary } from '../../../shared/
 import { ServerUrlSchema } from '../../../shared/server-url';
 import { TokenSchema } from '../../../shared/token';
 import { startCore } from '../core';
-import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../sync/engine';
+import { DEFAULT_RETRY_WINDOW_MS, DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../sync/engine';
 import {
   EXIT,
   UsageError,
@@ -20,7 +20,7 @@ import { ProgressReporter, describeError, keyValues, plural, seconds, writeJson 
 
 const D = DEFAULT_SYNC_SETTINGS;
 export const TOKEN_ENV = 'VISITOR_CONSOLE_TOKEN';
-const DEFAULT_MAX_WAIT_S = 120;
+const DEFAULT_MAX_WAIT_S = DEFAULT_RETRY_WINDOW_MS / 1000;
 
 const USAGE = `usage: npm run cli -- sync --db <file> --server <url> --token <token> [options]
 
@@ -28,7 +28,10 @@ Pulls the server's changes into the local database, then pushes the outbox in
 chunks, like "Sync now" in the app. Operations that fail with a retryable error
 are tried again when their backoff falls due, in further runs, as long as that
 is within --max-wait; so a sync ends with every operation settled (synced,
-conflict or failed) or still waiting to retry after a bounded wait.
+conflict or failed) or still waiting to retry after a bounded wait. A page of
+the server's changes whose reading fails the same way (cut off, timed out, 5xx,
+429) is read again from where it stopped, with the same backoff, within
+--max-wait too.
 
   --db <file>              the console's SQLite database (created if missing)
   --server <url>           the sync server, http:// or https://
@@ -41,7 +44,7 @@ conflict or failed) or still waiting to retry after a bounded wait.
   --max-attempts <n>       attempts before an operation fails for good (default ${D.backoff.maxAttempts})
   --timeout-ms <ms>        per-request timeout (default ${D.requestTimeoutMs})
   --max-wait <seconds>     how long to keep waiting for retries (default ${DEFAULT_MAX_WAIT_S})
-  --no-wait                one run only; retries are left for the next sync
+  --no-wait                one run only, no waiting; retries are left for the next sync
   --json                   print the summary as JSON on stdout
   -q, --quiet              no progress on stderr
   -h, --help               this text
@@ -250,7 +253,10 @@ export const syncCommand: Command = {
     try {
       core.sync.configure({ serverUrl, token: token.trim() });
       for (;;) {
-        const summary = await core.sync.sync(runs.length === 0 ? 'cli' : 'cli-retry');
+        const summary = await core.sync.sync(runs.length === 0 ? 'cli' : 'cli-retry', {
+          // A page read that failed is retried within the run only while --max-wait lasts.
+          retryUntil: wait ? deadline : Date.now(),
+        });
         runs.push(summary);
         if (interrupted || !wait) break;
         if (serverBlip(summary, runs)) {

@@ -22,6 +22,8 @@ import { relaxed } from '../db/durability';
 import { heldElsewhere, readLease } from './lease';
 import { PoisonSplitter } from './poison-split';
 import { unexpectedError } from '../db/storage-error';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pageRetryDelayMs } from './page-retry';
 
 export interface SyncConnection {
   serverUrl: string;
@@ -41,6 +43,19 @@ export interface SyncSettings {
   /** Gzip pushes as for a remote server even at a loopback address (a local tunnel; tests). */
   offHost?: boolean;
 }
+
+/** What the caller decides for one run. */
+export interface SyncRunOptions {
+  /**
+   * The latest moment (wall-clock ms) at which this run may still start a
+   * retry of a change page that failed retryably; the CLI passes the end of
+   * its --max-wait. Default: DEFAULT_RETRY_WINDOW_MS after the run starts.
+   */
+  retryUntil?: number;
+}
+
+/** How long a run may keep retrying a failed page read unless told otherwise (the CLI's --max-wait default). */
+export const DEFAULT_RETRY_WINDOW_MS = 120_000;
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   chunkSize: 500,
@@ -285,7 +300,7 @@ export class SyncEngine {
   }
 
   /** One run. Refuses while another runs, when offline, or with no server configured. */
-  async sync(trigger = 'manual'): Promise<SyncSummary> {
+  async sync(trigger = 'manual', options: SyncRunOptions = {}): Promise<SyncSummary> {
     if (this.current)
       throw new AppErrorException(
         appError(
@@ -310,6 +325,7 @@ export class SyncEngine {
         ),
       );
     this.acquireLease();
+    const retryUntil = options.retryUntil ?? Date.now() + DEFAULT_RETRY_WINDOW_MS;
     const startedAt = this.deps.clock.now();
     const runId = this.runs.start(trigger, startedAt.toISOString());
     const progress = new Progress(runId, startedAt.getTime(), () =>
@@ -342,7 +358,7 @@ export class SyncEngine {
     const walPages = this.deps.db.pragma('wal_autocheckpoint', { simple: true }) as number;
     this.deps.db.pragma(`wal_autocheckpoint = ${Math.max(walPages, RUN_WAL_PAGES)}`);
     try {
-      await this.pull(api, progress, abort.signal);
+      await this.pull(api, progress, abort.signal, retryUntil);
       lastError = await this.push(api, progress, abort.signal);
       // The rules' own failure (e.g. a bulk apply refused) leaves the conflicts open, said in words.
       if (progress.conflicts && this.deps.afterConflicts)
@@ -458,24 +474,51 @@ export class SyncEngine {
     }
   }
 
-  /** The change feed into the mirror, a transaction per page; any failure stops the run. */
-  private async pull(api: ServerApi, progress: Progress, signal: AbortSignal): Promise<void> {
+  /**
+   * The change feed into the mirror, a transaction per page. A page read that
+   * fails retryably (a cut reply, a timeout, a 5xx, a 429) is read again from
+   * the same cursor after the push's backoff, within the run's limit
+   * (page-retry.ts); anything else stops the run with the error's words.
+   */
+  private async pull(
+    api: ServerApi,
+    progress: Progress,
+    signal: AbortSignal,
+    retryUntil: number,
+  ): Promise<void> {
     const repos = {
       visitors: this.visitors,
       outbox: this.outbox,
       state: this.state,
       conflicts: this.conflicts,
     };
-    const cursor = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
-    let next = api.changes(cursor, this.settings.pageSize, signal);
+    // The cursor of the page in the air: every page before it is written.
+    let asked = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
+    let next = api.changes(asked, this.settings.pageSize, signal);
+    let failures = 0;
+    let reached = false;
     for (;;) {
       const res = await next;
       if (!res.ok) {
         this.stopIfFatal(res.error);
-        // Unreachable, overloaded or broken: pushing now would only spend every
-        // operation's attempts. The run stops; the next one starts from the cursor.
-        throw new StopRun('failed', plain(res.error));
+        failures++;
+        reached ||= !res.error.unreached;
+        const wait = pageRetryDelayMs(
+          { error: res.error, attempts: failures, reached, now: Date.now(), retryUntil },
+          this.settings.backoff,
+          this.deps.random ?? Math.random,
+        );
+        // Unreachable, overloaded or broken beyond the run's patience: pushing now
+        // would only spend every operation's attempts. The run stops; the next one
+        // starts from the cursor of the last page written.
+        if (wait === null) throw new StopRun('failed', plain(res.error));
+        // The ticker goes on reporting progress (and renewing the lease) meanwhile.
+        await this.pause(wait, signal);
+        next = api.changes(asked, this.settings.pageSize, signal);
+        continue;
       }
+      failures = 0;
+      reached = true;
       progress.bytesReceived += res.bytesReceived;
       const page = res.value;
       if (page.hasMore) {
@@ -485,7 +528,8 @@ export class SyncEngine {
         // the server). Pages are still written one by one, in order, each with
         // its cursor: a crash resumes after the last page written, and the page
         // in the air is simply asked for again.
-        next = api.changes(page.cursor, this.settings.pageSize, signal);
+        asked = page.cursor;
+        next = api.changes(asked, this.settings.pageSize, signal);
         await nextTurn();
       }
       const applied = relaxed(this.deps.db, () =>
@@ -495,6 +539,15 @@ export class SyncEngine {
       progress.pulled += applied.written + applied.deleted + applied.keptLocal;
       progress.chunk++;
       if (!page.hasMore) return;
+    }
+  }
+
+  /** Waits before a retry within the run; a cancel ends the wait and the run. */
+  private async pause(ms: number, signal: AbortSignal): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal });
+    } catch {
+      throw new StopRun('cancelled', appError('cancelled', 'The sync was cancelled.'));
     }
   }
 

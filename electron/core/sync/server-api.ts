@@ -31,9 +31,15 @@ export interface ServerConnection {
 
 /**
  * A failed call: `retryAfterMs` when the server said when to come back; `status` when it answered;
- * `serverCode` the code of a 404's protocol error body (a missing record says `not_found`).
+ * `serverCode` the code of a 404's protocol error body (a missing record says `not_found`);
+ * `unreached` when no connection could be made at all (transport.ts).
  */
-export type ApiFailure = AppError & { status?: number; retryAfterMs?: number; serverCode?: string };
+export type ApiFailure = AppError & {
+  status?: number;
+  retryAfterMs?: number;
+  serverCode?: string;
+  unreached?: true;
+};
 export type ApiResult<T> =
   | { ok: true; value: T; bytesSent: number; bytesReceived: number }
   | { ok: false; error: ApiFailure; bytesSent: number };

@@ -10,7 +10,14 @@ export interface HttpReply {
   bytesSent: number;
 }
 
-export type HttpResult = { ok: true; reply: HttpReply } | { ok: false; error: AppError };
+/**
+ * `unreached` when no connection was made at all (nothing listens at the
+ * address, or the name is unknown): unlike a dropped or stalled exchange, the
+ * server was never there to answer.
+ */
+export type TransportError = AppError & { unreached?: true };
+
+export type HttpResult = { ok: true; reply: HttpReply } | { ok: false; error: TransportError };
 
 export interface HttpOptions {
   method: 'GET' | 'POST';
@@ -48,7 +55,14 @@ function guarded(url: URL, opts: HttpOptions): Promise<Attempt> {
             'The token contains characters that cannot be sent to a server (a line break, a space or an invisible character). Enter the token again.',
             false,
           )
-        : appError('network', `The request to ${url.host} could not be made: ${err.message}`, true),
+        : {
+            ...appError(
+              'network',
+              `The request to ${url.host} could not be made: ${err.message}`,
+              true,
+            ),
+            unreached: true as const,
+          },
   }));
 }
 
@@ -155,20 +169,26 @@ function sendOnce(url: URL, opts: HttpOptions): Promise<Attempt> {
   });
 }
 
-function networkError(err: Error & { code?: string }, url: URL): AppError {
+function networkError(err: Error & { code?: string }, url: URL): TransportError {
   const code = err.code ?? '';
   if (code === 'ECONNREFUSED')
-    return appError(
-      'network',
-      `Nothing answers at ${url.host}: is the server running and the address right?`,
-      true,
-    );
+    return {
+      ...appError(
+        'network',
+        `Nothing answers at ${url.host}: is the server running and the address right?`,
+        true,
+      ),
+      unreached: true,
+    };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return appError(
-      'network',
-      `The server name ${url.hostname} could not be found. Check the address and your network.`,
-      true,
-    );
+    return {
+      ...appError(
+        'network',
+        `The server name ${url.hostname} could not be found. Check the address and your network.`,
+        true,
+      ),
+      unreached: true,
+    };
   if (code === 'ECONNRESET' || code === 'EPIPE')
     return appError(
       'network',

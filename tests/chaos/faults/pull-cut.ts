@@ -8,7 +8,8 @@ const OTHER = 150;
 /**
  * A pull interrupted mid-page: the sync pulls before it pushes, so another
  * device first creates 150 records on the server (3 change pages of 50, each
- * 10–18 kB); the k-th page is cut after N bytes.
+ * 10–18 kB); the k-th page is cut after N bytes. The faulted sync reads that
+ * page again from the same cursor within --max-wait, so it itself ends well.
  */
 export const pullCut: Fault = {
   name: 'pull-cut',
@@ -32,6 +33,10 @@ export const pullCut: Fault = {
     const afterBytes = rng.int(200, 6_000);
     ctx.proxy.arm({ route: 'changes', index, action: { kind: 'cut', afterBytes } });
     const s = await ctx.sync().done;
+    ctx.expect(
+      s.code === 0,
+      `the faulted sync exited ${s.code} (expected 0: the cut page read again within the run): ${s.stderr.trim().split('\n').at(-1)}`,
+    );
     ctx.notes.push(
       ctx.proxy.fired()
         ? `fired: change page ${index} cut after ${afterBytes} bytes (sync exit ${s.code}${s.code === 0 ? '' : `: ${s.stderr.trim().split('\n').at(-1)}`})`

@@ -143,6 +143,39 @@ describe('cli sync', () => {
     });
   });
 
+  it('a change page refused with 503 is read again within the run, within --max-wait', async () => {
+    srv = await server({ seed: 5 });
+    const dir = tempDir();
+    const db = `${dir}/console.sqlite`;
+    await importPeople(dir, db, 2);
+    const refusePage = () =>
+      fault(srv!, {
+        failRequests: { count: 1, status: 503, retryAfterSeconds: 2, route: 'changes' },
+      });
+
+    // No waiting, or less patience than the server asks for: the run ends with its words.
+    for (const flags of [['--no-wait'], ['--max-wait', '1']]) {
+      refusePage();
+      const ended = await cli(syncArgs(srv, db, '--json', '--quiet', ...flags));
+      expect(ended.code, flags.join(' ')).toBe(1);
+      expect(parseJson<CliSummary>(ended)).toMatchObject({
+        outcome: 'failed',
+        pulled: 0,
+        created: 0,
+        pending: 2,
+        lastError: { code: 'server' },
+      });
+    }
+
+    // Within the default --max-wait: the same run reads the page again and goes on.
+    refusePage();
+    const r = await cli(syncArgs(srv, db, '--json', '--quiet'));
+    expect(r.code, r.stderr).toBe(0);
+    const s = parseJson<CliSummary>(r);
+    expect(s).toMatchObject({ outcome: 'success', pulled: 5, created: 2, lastError: null });
+    expect(s.runs).toHaveLength(1);
+  });
+
   it('exit 2 when the server is unreachable or refuses the token', async () => {
     const dir = tempDir();
     const db = `${dir}/console.sqlite`;

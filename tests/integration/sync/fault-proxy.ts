@@ -14,13 +14,17 @@ import type { AddressInfo } from 'node:net';
  * - reset: cut the connection before forwarding (the server never sees it)
  * - garbage: forward, then answer 200 with a body that is not JSON
  * - truncate: forward, then send half of the real body and cut the connection
+ * - cut: forward, then send the headers and the first `afterBytes` bytes of the body, and cut
+ * - stall: forward, and never answer (the client's timeout fires)
  */
 export type Fault =
   | { kind: 'pass' }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'reset' }
   | { kind: 'garbage' }
-  | { kind: 'truncate' };
+  | { kind: 'truncate' }
+  | { kind: 'cut'; afterBytes: number }
+  | { kind: 'stall' };
 
 export interface FaultProxy {
   url: string;
@@ -28,6 +32,10 @@ export interface FaultProxy {
   bulkSyncFaults: Fault[];
   /** How many bulk-sync requests came through. */
   bulkSyncs: number;
+  /** Faults for the next change-feed page reads, in order; then everything passes. */
+  changesFaults: Fault[];
+  /** Every change-feed read that came through: its `since` (null for the first) and when. */
+  changes: { since: string | null; at: number }[];
   close(): Promise<void>;
 }
 
@@ -38,14 +46,22 @@ export async function faultProxy(target: string): Promise<FaultProxy> {
     url: '',
     bulkSyncFaults: [],
     bulkSyncs: 0,
+    changesFaults: [],
+    changes: [],
     close: async () => undefined,
   };
   const server: Server = createServer((req, res) => {
     const isBulk = req.url?.startsWith('/api/visitors/bulk-sync') ?? false;
+    const isChanges = req.url?.startsWith('/api/visitors/changes') ?? false;
     let fault: Fault = { kind: 'pass' };
     if (isBulk) {
       proxy.bulkSyncs++;
       fault = proxy.bulkSyncFaults.shift() ?? { kind: 'pass' };
+    }
+    if (isChanges) {
+      const since = new URL(req.url!, 'http://proxy').searchParams.get('since');
+      proxy.changes.push({ since, at: Date.now() });
+      fault = proxy.changesFaults.shift() ?? { kind: 'pass' };
     }
     if (fault.kind === 'reset') {
       req.socket.destroy();
@@ -97,6 +113,14 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault
           return;
         }
         const headers = { ...up.headers };
+        if (fault.kind === 'stall') return;
+        if (fault.kind === 'cut') {
+          if (fault.afterBytes >= body.length)
+            throw new Error('cut: the body is shorter than that');
+          res.writeHead(up.statusCode ?? 502, headers);
+          res.write(body.subarray(0, fault.afterBytes), () => res.socket?.destroy());
+          return;
+        }
         if (fault.kind === 'truncate') {
           res.writeHead(up.statusCode ?? 502, headers);
           res.write(body.subarray(0, Math.floor(body.length / 2)));
