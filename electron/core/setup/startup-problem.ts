@@ -1,6 +1,6 @@
 import { AppErrorException, appError, type AppError } from '../../../shared/errors';
 import { CHANNELS, type Channel } from '../../../shared/ipc/contract';
-import type { SetupState, StartupProblem } from '../../../shared/ipc/setup-contract';
+import type { RebuildResult, SetupState, StartupProblem } from '../../../shared/ipc/setup-contract';
 import type { Handlers } from '../ipc/dispatch';
 import type { DesktopPort } from '../desktop/desktop-port';
 
@@ -9,7 +9,7 @@ import type { DesktopPort } from '../desktop/desktop-port';
  * error code of db/open.ts and db/migrations.ts. Pure.
  */
 export function describeStartupProblem(error: AppError, dbPath: string): StartupProblem {
-  const base = { code: error.code, message: error.message, dbPath };
+  const base = { code: error.code, message: error.message, dbPath, canRebuild: false };
   switch (error.code) {
     case 'db_locked':
       return {
@@ -23,11 +23,11 @@ export function describeStartupProblem(error: AppError, dbPath: string): Startup
     case 'db_corrupt':
       return {
         ...base,
+        canRebuild: true,
         title: 'The database file is damaged',
         steps: [
-          'Open the data folder and move visitors.sqlite somewhere safe (it may help your administrator recover edits that were not synced).',
-          'Choose Try again: the console starts with an empty database and mirrors the server again.',
-          'Edits that were not synced before the damage cannot be recovered by the console.',
+          'Choose Rebuild from the server: the damaged file is kept beside it (never deleted), the console mirrors your server again and puts back every edit not synced yet that it can still read from the damaged file, to be sent by the next sync. What could not be read is listed.',
+          'With no server to rebuild from: open the data folder, move visitors.sqlite somewhere safe, and choose Try again to start with an empty database.',
         ],
       };
     case 'db_newer_schema':
@@ -74,10 +74,16 @@ export function describeStartupProblem(error: AppError, dbPath: string): Startup
  * still gets a contract-shaped reply to every call, so it can show the
  * problem screen instead of a white window. Only the shell's own actions work.
  */
-export function startupProblemHandlers(problem: StartupProblem, desktop: DesktopPort): Handlers {
+export function startupProblemHandlers(
+  problem: StartupProblem,
+  desktop: DesktopPort,
+  /** Rebuilds the damaged file and opens the console on the result (host/core-process.ts). */
+  rebuild?: (token: string | undefined) => Promise<RebuildResult>,
+): Handlers {
   const refuse = () => {
     throw new AppErrorException(appError(problem.code, problem.message, false));
   };
+  let rebuilding = false;
   const state: SetupState = {
     welcome: false,
     connection: { kind: 'none' },
@@ -104,5 +110,18 @@ export function startupProblemHandlers(problem: StartupProblem, desktop: Desktop
     'setup:state': () => state,
     'app:openFolder': async ({ folder }) => ({ opened: await desktop.openFolder(folder) }),
     'app:relaunch': () => ({ relaunching: desktop.relaunch({ resetDatabase: false }) }),
+    'setup:rebuildDatabase': async ({ token }) => {
+      if (!problem.canRebuild || !rebuild) return refuse();
+      if (rebuilding)
+        throw new AppErrorException(
+          appError('rebuild_running', 'A rebuild is already running; wait for it to end.', true),
+        );
+      rebuilding = true;
+      try {
+        return await rebuild(token);
+      } finally {
+        rebuilding = false;
+      }
+    },
   };
 }

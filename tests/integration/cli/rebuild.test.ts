@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -302,6 +302,40 @@ describe('cli rebuild of a damaged database', () => {
     await appliedOnce(kept.filter((o) => o.status !== 'failed'));
     const verify = await cli(remote(db, 'verify', '--json'));
     expect(verify.code, verify.stdout).toBe(0);
+  });
+});
+
+describe('a rebuild that cannot reach the server', () => {
+  it('changes nothing: the damaged file stays where it was, nothing beside it, the reason in words', async () => {
+    srv = await server({ seed: 20 });
+    const dir = tempDir();
+    const db = join(dir, 'console.sqlite');
+    expect((await cli(syncArgs(srv, db, '--quiet'))).code).toBe(0);
+    checkpoint(db);
+    overwriteHeader(db, rng(11));
+    const before = sha(db);
+    const url = srv.url;
+    await srv.stop();
+    srv = undefined;
+    const r = await cli(['rebuild', '--db', db, '--server', url, '--token', 'staff-token']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: The server could not be mirrored \(Nothing answers at/m);
+    expect(r.stderr).toContain(`Nothing was changed: the damaged file is still at ${db}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(sha(db)).toBe(before);
+    expect(readdirSync(dir).filter((f) => /damaged-|rebuilding-/.test(f))).toEqual([]);
+  });
+
+  it('is only offered by the damaged-database screen: a console whose file opened refuses it', async () => {
+    const core = makeCore();
+    try {
+      expect(await core.raw('setup:rebuildDatabase', {})).toMatchObject({
+        ok: false,
+        error: { code: 'not_damaged' },
+      });
+    } finally {
+      core.dispose();
+    }
   });
 });
 
