@@ -2,6 +2,7 @@ import type { Fault } from '../scenario';
 import { clientKill } from './client-kill';
 import { clockSkew } from './clock-skew';
 import { cutResponse } from './cut-response';
+import { damagedMirror } from './damaged-mirror';
 import { duplicate } from './duplicate';
 import { poison } from './poison';
 import { pullCut } from './pull-cut';
@@ -22,4 +23,5 @@ export const FAULTS: readonly Fault[] = [
   poison,
   clockSkew,
   pullCut,
+  damagedMirror,
 ];
