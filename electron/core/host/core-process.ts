@@ -15,7 +15,12 @@ import { rebuildWithSavedConnection } from '../rebuild/rebuild-saved';
 import { linkedBackend, memoryBackend } from '../settings/backend';
 import { SettingsService } from '../settings/settings-service';
 import { TokenVault } from '../settings/token-vault';
-import { describeStartupProblem, startupProblemHandlers } from '../setup/startup-problem';
+import {
+  damagedWhileOpen,
+  describeStartupProblem,
+  problemState,
+  startupProblemHandlers,
+} from '../setup/startup-problem';
 import { notificationFor } from '../sync/notify-policy';
 import { CoreHost } from './core-host';
 import type { ParentLink } from './parent-link';
@@ -43,6 +48,8 @@ export function runCoreProcess(link: ParentLink): void {
   let desktopLink: DesktopLink | null = null;
   let dbPath: string | null = null;
   let resetOnStop = false;
+  /** Set once the core runs: stops using a database a sync found damaged (the problem screen). */
+  let damaged: (() => void) | null = null;
   const notify = (notice: CoreNotice) => link.notify(notice);
 
   process.on('uncaughtException', (err) => {
@@ -63,6 +70,8 @@ export function runCoreProcess(link: ParentLink): void {
       );
       const note = notificationFor(run);
       if (note) desktop.notify(note);
+      // After the run has ended: the engine is done with the file when this turn is over.
+      if (run.lastError?.code === 'database_damaged') setImmediate(() => damaged?.());
     },
   });
 
@@ -135,6 +144,7 @@ export function runCoreProcess(link: ParentLink): void {
         c.settings.onChange(() => c.sync.startBackground());
       }
       host.setHandlers(c.handlers);
+      damaged = () => toProblem(c);
       c.setup.resume().catch((err: unknown) => log.error('could not resume the connection', err));
       notify({ t: 'started', ok: true });
       c.updates.send({ type: 'coreReady' });
@@ -144,7 +154,7 @@ export function runCoreProcess(link: ParentLink): void {
      * salvaged onto a fresh mirror of the saved server; then the console opens on it.
      */
     const rebuild = async (token: string | undefined): Promise<RebuildResult> => {
-      const summary = await rebuildWithSavedConnection({
+      const { summary, connection } = await rebuildWithSavedConnection({
         dbPath: config.dbPath,
         settings: () => new SettingsService(backend).get(),
         vault: new TokenVault({ cipher, file: config.tokenFile }),
@@ -162,7 +172,25 @@ export function runCoreProcess(link: ParentLink): void {
         return { summary, reopened: false };
       }
       live(reopened);
+      // The token that rebuilt it syncs it too (one typed on the screen may be kept for the session only).
+      reopened.sync.configure(connection);
+      reopened.setup.emitState();
       return { summary, reopened: true };
+    };
+    /**
+     * A sync met a page SQLite cannot read: the console stops using the file
+     * (nothing more is written to it) and the window shows the damaged-database
+     * screen, with its rebuild, as for a file that would not open.
+     */
+    const toProblem = (c: Core) => {
+      if (core !== c) return;
+      log.error(`the database ${config.dbPath} is damaged; the console stops using it`);
+      core = null;
+      damaged = null;
+      c.close();
+      const problem = damagedWhileOpen(config.dbPath);
+      host.setHandlers(startupProblemHandlers(problem, desktop, rebuild));
+      host.emit('setup:state', problemState(problem));
     };
     const opened = open();
     if ('code' in opened) {

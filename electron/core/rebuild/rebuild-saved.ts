@@ -3,7 +3,7 @@ import type { RebuildSummary } from '../../../shared/rebuild';
 import type { Settings } from '../../../shared/settings';
 import type { TokenVault } from '../settings/token-vault';
 import { toSyncSettings } from '../settings/sync-settings';
-import type { SyncSettings } from '../sync/engine';
+import type { SyncConnection, SyncSettings } from '../sync/engine';
 import { rebuildDatabase } from './rebuild';
 
 /**
@@ -19,7 +19,7 @@ export async function rebuildWithSavedConnection(deps: {
   token?: string;
   /** Tests only: the engine's settings instead of the person's. */
   syncSettings?: SyncSettings;
-}): Promise<RebuildSummary> {
+}): Promise<{ summary: RebuildSummary; connection: SyncConnection }> {
   const settings = deps.settings();
   const c = settings.connection;
   if (c.kind !== 'server')
@@ -37,11 +37,12 @@ export async function rebuildWithSavedConnection(deps: {
       `The token for ${c.serverUrl} is not saved on this computer${why ? ` (${why})` : ''}. Enter it to rebuild.`,
     );
   }
+  const connection = { serverUrl: c.serverUrl, token };
   const summary = await rebuildDatabase({
     dbPath: deps.dbPath,
-    connection: { serverUrl: c.serverUrl, token },
+    connection,
     settings: deps.syncSettings ?? toSyncSettings(settings),
   });
   if (deps.token) await deps.vault.save(deps.token);
-  return summary;
+  return { summary, connection };
 }

@@ -69,22 +69,9 @@ export function describeStartupProblem(error: AppError, dbPath: string): Startup
   }
 }
 
-/**
- * The handler table of a console whose database would not open: the window
- * still gets a contract-shaped reply to every call, so it can show the
- * problem screen instead of a white window. Only the shell's own actions work.
- */
-export function startupProblemHandlers(
-  problem: StartupProblem,
-  desktop: DesktopPort,
-  /** Rebuilds the damaged file and opens the console on the result (host/core-process.ts). */
-  rebuild?: (token: string | undefined) => Promise<RebuildResult>,
-): Handlers {
-  const refuse = () => {
-    throw new AppErrorException(appError(problem.code, problem.message, false));
-  };
-  let rebuilding = false;
-  const state: SetupState = {
+/** What the window is told while the console runs without its database. */
+export function problemState(problem: StartupProblem): SetupState {
+  return {
     welcome: false,
     connection: { kind: 'none' },
     tokenStorage: { kind: 'session', reason: 'The console did not start.' },
@@ -102,6 +89,39 @@ export function startupProblemHandlers(
     },
     startupProblem: problem,
   };
+}
+
+/**
+ * The words for a file found damaged while the console was working on it
+ * (a sync met a page SQLite could not read): the damaged-database screen's,
+ * with its rebuild.
+ */
+export function damagedWhileOpen(dbPath: string): StartupProblem {
+  return describeStartupProblem(
+    appError(
+      'db_corrupt',
+      `The database file ${dbPath} is damaged: SQLite could not read part of it during a sync. The console stopped using it, so nothing more is written to it.`,
+    ),
+    dbPath,
+  );
+}
+
+/**
+ * The handler table of a console whose database would not open: the window
+ * still gets a contract-shaped reply to every call, so it can show the
+ * problem screen instead of a white window. Only the shell's own actions work.
+ */
+export function startupProblemHandlers(
+  problem: StartupProblem,
+  desktop: DesktopPort,
+  /** Rebuilds the damaged file and opens the console on the result (host/core-process.ts). */
+  rebuild?: (token: string | undefined) => Promise<RebuildResult>,
+): Handlers {
+  const refuse = () => {
+    throw new AppErrorException(appError(problem.code, problem.message, false));
+  };
+  let rebuilding = false;
+  const state = problemState(problem);
   const table = Object.fromEntries(
     CHANNELS.map((c: Channel) => [c, refuse]),
   ) as unknown as Handlers;
