@@ -36,20 +36,24 @@ is damaged). Rebuilds it from the server and keeps the local work:
      applied twice), its values on the mirror as an unsynced edit.
 
 Then run sync to send the operations. The audit trail, undo history, sync
-history and import progress stay in the kept file only.
+history and import progress stay in the kept file only. Close the app (and
+any sync) on this database first. A file SQLite reads whole is refused
+unless --force: compare it with the server with verify instead.
 
   --db <file>          the damaged database (the rebuilt one takes its place)
   --server <url>       the sync server, http:// or https://
   --token <token>      bearer token (or set ${TOKEN_ENV})
   --page-size <n>      records per change-feed page (default ${DEFAULT_SYNC_SETTINGS.pageSize})
   --timeout-ms <ms>    per-request timeout (default ${DEFAULT_SYNC_SETTINGS.requestTimeoutMs})
+  --force              rebuild even a file SQLite's quick_check finds whole
   --json               the summary as JSON on stdout
   -q, --quiet          no progress on stderr
   -h, --help           this text
 
 Exit codes: 0 rebuilt, every row of local work read; 1 rebuilt, but some rows
 could not be read (the summary says which table and how many); 2 usage error,
-no such file, server unreachable or token refused (nothing is changed then).`;
+no such file, a file that is not damaged, server unreachable or token refused
+(nothing is changed then).`;
 
 export const rebuildCommand: Command = {
   name: 'rebuild',
@@ -61,6 +65,7 @@ export const rebuildCommand: Command = {
     token: { type: 'string' },
     'page-size': { type: 'string' },
     'timeout-ms': { type: 'string' },
+    force: { type: 'boolean' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
   },
@@ -93,6 +98,7 @@ export const rebuildCommand: Command = {
       dbPath,
       connection: { serverUrl: url.data, token: token.data },
       settings,
+      onlyIfDamaged: !values.force,
       events: {
         emit(event, payload) {
           if (event === 'sync:progress') progress.progress(payload as SyncProgress);

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { AppErrorException, appError } from '../../../shared/errors';
 import type { RebuildSummary } from '../../../shared/rebuild';
 import { systemClock, type Clock } from '../clock';
+import { quickCheck } from '../db/damage-check';
 import { openDatabase } from '../db/open';
 import type { EventSink } from '../events';
 import { createRepos } from '../repos';
@@ -38,6 +38,13 @@ export interface RebuildOptions {
   clock?: Clock;
   /** The pull's progress events (sync:progress), for the CLI's progress line or a window. */
   events?: EventSink;
+  /**
+   * Refuse a file SQLite's quick_check finds whole (the command line, unless
+   * --force). The damaged-database screen knows the file is damaged: SQLite
+   * said so opening it, or a sync met a bad page (an index out of step with
+   * its table is damage quick_check does not look for).
+   */
+  onlyIfDamaged?: boolean;
 }
 
 /** `20260105T101500Z`: sortable, and a valid file name everywhere (no colons). */
@@ -71,7 +78,16 @@ export async function rebuildDatabase(opts: RebuildOptions): Promise<RebuildSumm
     throw new AppErrorException(
       appError('db_missing', `There is no database at ${dbPath}: nothing to rebuild.`),
     );
-  const work = mkdtempSync(join(tmpdir(), 'vrc-rebuild-'));
+  if (opts.onlyIfDamaged && quickCheck(dbPath).length === 0)
+    throw new AppErrorException(
+      appError(
+        'not_damaged',
+        `SQLite reads ${dbPath} whole (its quick_check found nothing): there is nothing to rebuild. To compare the mirror with the server, use verify (and repair); to rebuild anyway, add --force.`,
+      ),
+    );
+  // Beside the file, not in the system's temporary folder: the copy is as large as the
+  // database, and the folder the database lives in is the one known to hold it.
+  const work = mkdtempSync(join(dirname(dbPath), `${basename(dbPath)}.salvage-`));
   const stamp = fileStamp(started);
   const fresh = `${dbPath}.rebuilding-${stamp}`;
   let done = false;

@@ -305,7 +305,7 @@ describe('cli rebuild of a damaged database', () => {
   });
 });
 
-describe('a rebuild that cannot reach the server', () => {
+describe('a rebuild that changes nothing', () => {
   it('changes nothing: the damaged file stays where it was, nothing beside it, the reason in words', async () => {
     srv = await server({ seed: 20 });
     const dir = tempDir();
@@ -323,7 +323,24 @@ describe('a rebuild that cannot reach the server', () => {
     expect(r.stderr).toContain(`Nothing was changed: the damaged file is still at ${db}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(sha(db)).toBe(before);
-    expect(readdirSync(dir).filter((f) => /damaged-|rebuilding-/.test(f))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => /damaged-|rebuilding-|salvage-/.test(f))).toEqual([]);
+  });
+
+  it('refuses a file SQLite reads whole, unless --force', async () => {
+    srv = await server({ seed: 20 });
+    const dir = tempDir();
+    const db = join(dir, 'console.sqlite');
+    expect((await cli(syncArgs(srv, db, '--quiet'))).code).toBe(0);
+    checkpoint(db);
+    const before = sha(db);
+    const r = await cli(remote(db, 'rebuild'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: SQLite reads .* whole .*there is nothing to rebuild/m);
+    expect(sha(db)).toBe(before);
+    expect(readdirSync(dir).filter((f) => /damaged-|rebuilding-|salvage-/.test(f))).toEqual([]);
+    const forced = await cli(remote(db, 'rebuild', '--force', '--json', '--quiet'));
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(parseJson<RebuildSummary>(forced)).toMatchObject({ visitors: 20, unreadable: [] });
   });
 
   it('is only offered by the damaged-database screen: a console whose file opened refuses it', async () => {
