@@ -83,7 +83,9 @@ export function restoreWork(repos: Repos, salvaged: Salvaged, now: string): Rest
       old: (localId) => salvaged.oldVisitor(localId),
     });
     for (const p of plans) {
-      if (p.rekeyFrom) visitors.rekey(p.rekeyFrom, p.localId);
+      // The local id already taken (never by a record of this server's): the pulled row
+      // stays as it is, and the operations settle against the server as usual.
+      if (p.rekeyFrom && !visitors.rekey(p.rekeyFrom, p.localId)) continue;
       if (p.row) visitors.restore(p.row, now);
     }
     insertRows(db, 'outbox', ops);
