@@ -7,6 +7,7 @@ import { AppErrorException } from '../../shared/errors';
 import { CliError, EXIT, UsageError, parseCommandArgs, type Command } from './cli/args';
 import { importCommand } from './cli/import-command';
 import { repairCommand, verifyCommand } from './cli/mirror-commands';
+import { rebuildCommand } from './cli/rebuild-command';
 import { storageError } from './db/storage-error';
 import { processIo, type Io } from './cli/output';
 import { discardCommand, exportCommand, retryCommand } from './cli/queue-action-commands';
@@ -29,6 +30,7 @@ const COMMANDS: readonly Command[] = [
   exportCommand,
   verifyCommand,
   repairCommand,
+  rebuildCommand,
 ];
 
 const USAGE = `usage: npm run cli -- <command> --db <file> [options]

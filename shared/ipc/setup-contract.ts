@@ -1,6 +1,7 @@
 /** The ways into the console (first run, connection, demo) and its settings: its part of the maps in contract.ts. */
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
+import { RebuildSummarySchema } from '../rebuild';
 import { ConnectionSettingSchema, SettingsPatchSchema, SettingsSchema } from '../settings/schema';
 import { ServerUrlSchema } from '../server-url';
 import { TokenSchema } from '../token';
@@ -78,8 +79,18 @@ export const StartupProblemSchema = z.object({
   message: z.string(),
   steps: z.array(z.string()),
   dbPath: z.string(),
+  /** The file is damaged: the screen offers "Rebuild from the server, keeping unsynced edits". */
+  canRebuild: z.boolean(),
 });
 export type StartupProblem = z.infer<typeof StartupProblemSchema>;
+
+/** A rebuild from the damaged-database screen: what it did, and whether the console opened on the result. */
+export const RebuildResultSchema = z.object({
+  summary: RebuildSummarySchema,
+  /** The console now runs on the rebuilt database (the screen's next step opens it). */
+  reopened: z.boolean(),
+});
+export type RebuildResult = z.infer<typeof RebuildResultSchema>;
 
 export const SetupStateSchema = z.object({
   /** Show the welcome screen (first run, or after leaving the demo). */
@@ -119,6 +130,16 @@ export const setupChannels = {
   'settings:get': channel(NoArgs, SettingsViewSchema),
   'settings:update': channel(z.strictObject({ patch: SettingsPatchSchema }), SettingsViewSchema),
   'settings:reset': channel(NoArgs, SettingsViewSchema),
+  /**
+   * Only while the database is damaged (startupProblem.canRebuild): keeps the
+   * file aside, salvages its local work, mirrors the saved server afresh and
+   * puts the work back (npm run cli -- rebuild). `token` when the saved one is
+   * missing; it is kept like one entered on connecting.
+   */
+  'setup:rebuildDatabase': channel(
+    z.strictObject({ token: TokenSchema.optional() }),
+    RebuildResultSchema,
+  ),
 } as const;
 
 export const setupEvents = {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { appError } from '../../shared/errors';
 import { explainFailure } from '../../electron/core/connection/connection-test';
 import { DEMO_SHAPE, planDemo, type DemoRow } from '../../electron/core/demo/demo-plan';
-import { describeStartupProblem } from '../../electron/core/setup/startup-problem';
+import { noDesktop } from '../../electron/core/desktop/desktop-port';
+import { dispatch } from '../../electron/core/ipc/dispatch';
+import {
+  describeStartupProblem,
+  startupProblemHandlers,
+} from '../../electron/core/setup/startup-problem';
 import type { ApiFailure } from '../../electron/core/sync/server-api';
 
 const HTTPS = new URL('https://sync.example.com');
@@ -127,6 +132,7 @@ describe('the demo’s scripted day', () => {
 describe('the database problem screen', () => {
   it.each([
     ['db_locked', 'in use by another program', 'Close any other'],
+    ['db_corrupt', 'damaged', 'Choose Rebuild from the server'],
     ['db_corrupt', 'damaged', 'move visitors.sqlite somewhere safe'],
     ['db_newer_schema', 'newer version of the console', 'Install the newer version'],
     ['db_disk_full', 'disk is full', 'Free some space'],
@@ -138,5 +144,40 @@ describe('the database problem screen', () => {
     expect(p.message).toBe('The file said no.');
     expect(p.steps.join(' ')).toContain(step);
     expect(p.dbPath).toBe('/data/visitors.sqlite');
+  });
+});
+
+describe('the rebuild on the database problem screen', () => {
+  const rebuilt = { summary: {} as never, reopened: true };
+  const handlers = (code: string, calls: (string | undefined)[]) =>
+    startupProblemHandlers(
+      describeStartupProblem(appError(code, 'The file said no.'), '/data/visitors.sqlite'),
+      noDesktop,
+      (token) => {
+        calls.push(token);
+        return Promise.resolve(rebuilt);
+      },
+    );
+
+  it('is offered for a damaged file only, and passes on a typed token', async () => {
+    expect(describeStartupProblem(appError('db_corrupt', 'x'), '/d').canRebuild).toBe(true);
+    expect(describeStartupProblem(appError('db_locked', 'x'), '/d').canRebuild).toBe(false);
+    const calls: (string | undefined)[] = [];
+    const damaged = handlers('db_corrupt', calls);
+    expect(await dispatch(damaged, 'setup:rebuildDatabase', {})).toEqual({
+      ok: true,
+      value: rebuilt,
+    });
+    await dispatch(damaged, 'setup:rebuildDatabase', { token: 'typed-token' });
+    expect(calls).toEqual([undefined, 'typed-token']);
+  });
+
+  it('is refused for any other problem: moving a newer or locked file is not rebuilt away', async () => {
+    const calls: (string | undefined)[] = [];
+    for (const code of ['db_newer_schema', 'db_locked', 'db_disk_full']) {
+      const r = await dispatch(handlers(code, calls), 'setup:rebuildDatabase', {});
+      expect(r).toMatchObject({ ok: false, error: { code } });
+    }
+    expect(calls).toEqual([]);
   });
 });

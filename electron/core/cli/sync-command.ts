@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppError } from '../../../shared/errors';
@@ -5,6 +6,7 @@ import type { SyncProgress, SyncRunOutcome, SyncSummary } from '../../../shared/
 import { ServerUrlSchema } from '../../../shared/server-url';
 import { TokenSchema } from '../../../shared/token';
 import { startCore } from '../core';
+import { assertReadable } from '../db/damage-check';
 import { DEFAULT_RETRY_WINDOW_MS, DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../sync/engine';
 import {
   EXIT,
@@ -219,6 +221,9 @@ export const syncCommand: Command = {
       1000;
     const wait = !values['no-wait'];
 
+    // A damaged page is otherwise met halfway through a run (or not at all, and
+    // the mirror stays wrong): the file is checked whole before anything is sent.
+    if (existsSync(dbPath)) assertReadable(dbPath);
     const progress = new ProgressReporter(io, !values.quiet);
     const core = rethrowOpenError(() =>
       startCore({

@@ -47,7 +47,7 @@ function describeOpenError(err: unknown, file: string) {
     case 'SQLITE_CORRUPT':
       return appError(
         'db_corrupt',
-        `The database file ${file} is damaged or is not a console database (${detail}). Restore it from a backup or choose another file.`,
+        `The database file ${file} is damaged or is not a console database (${detail}). Rebuild it from the server (the console keeps the damaged file and the edits it can still read from it), restore it from a backup, or choose another file.`,
       );
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':

@@ -27,10 +27,10 @@ export function storageError(err: unknown): AppError | null {
       'The disk reported an error while the console database was being written. Check the disk, then try again.',
       true,
     );
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB')
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
     return appError(
       'database_damaged',
-      'The console database file is damaged. Restore it from a backup, or check and repair the mirror against the server.',
+      'The console database file is damaged. Rebuild it from the server, keeping the edits not synced yet (Rebuild on the console’s damaged-database screen, or npm run cli -- rebuild), or restore it from a backup.',
       false,
     );
   return null;

@@ -1,16 +1,26 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppErrorException, appError, describeIssues } from '../../../shared/errors';
+import { AppErrorException, appError, describeIssues, type AppError } from '../../../shared/errors';
 import type { EventName, EventPayload, SyncRun } from '../../../shared/ipc/contract';
 import type { MessageEndpoint } from '../../../shared/ipc/port-protocol';
+import type { RebuildResult } from '../../../shared/ipc/setup-contract';
+import { describeUnreadable } from '../../../shared/rebuild';
 import { startCore, type Core } from '../core';
 import { demoDataFile } from '../demo/demo';
 import { desktopOverLink, type DesktopLink } from '../desktop/desktop-link';
 import { noDesktop, type DesktopPort } from '../desktop/desktop-port';
 import type { EventSink } from '../events';
 import { openLog, type Log } from '../log/log-file';
+import { rebuildWithSavedConnection } from '../rebuild/rebuild-saved';
 import { linkedBackend, memoryBackend } from '../settings/backend';
-import { describeStartupProblem, startupProblemHandlers } from '../setup/startup-problem';
+import { SettingsService } from '../settings/settings-service';
+import { TokenVault } from '../settings/token-vault';
+import {
+  damagedWhileOpen,
+  describeStartupProblem,
+  problemState,
+  startupProblemHandlers,
+} from '../setup/startup-problem';
 import { notificationFor } from '../sync/notify-policy';
 import { CoreHost } from './core-host';
 import type { ParentLink } from './parent-link';
@@ -38,6 +48,8 @@ export function runCoreProcess(link: ParentLink): void {
   let desktopLink: DesktopLink | null = null;
   let dbPath: string | null = null;
   let resetOnStop = false;
+  /** Set once the core runs: stops using a database a sync found damaged (the problem screen). */
+  let damaged: (() => void) | null = null;
   const notify = (notice: CoreNotice) => link.notify(notice);
 
   process.on('uncaughtException', (err) => {
@@ -58,6 +70,8 @@ export function runCoreProcess(link: ParentLink): void {
       );
       const note = notificationFor(run);
       if (note) desktop.notify(note);
+      // After the run has ended: the engine is done with the file when this turn is over.
+      if (run.lastError?.code === 'database_damaged') setImmediate(() => damaged?.());
     },
   });
 
@@ -93,46 +107,101 @@ export function runCoreProcess(link: ParentLink): void {
         ? linkedBackend(settings, (m) => desktopLink!.tell(m))
         : memoryBackend(settings.value)
       : memoryBackend();
-    try {
-      core = startCore({
+    const cipher = desktopLink && config.cipher ? desktopLink.cipher : null;
+    /** The core on the database file, or why it could not open. */
+    const open = (): Core | AppError => {
+      try {
+        return startCore({
+          dbPath: config.dbPath,
+          events: withRunNotices(desktop),
+          appVersion: config.appVersion,
+          ...(config.syncSettings ? { settings: () => config.syncSettings! } : {}),
+          ...(config.actor ? { actor: config.actor } : {}),
+          ports: {
+            settingsBackend: backend,
+            settingsProblem: settings?.problem ?? null,
+            cipher,
+            tokenFile: config.tokenFile,
+            desktop,
+            ...(config.demoVisitors ? { demoVisitors: config.demoVisitors } : {}),
+          },
+        });
+      } catch (err) {
+        return err instanceof AppErrorException
+          ? err.error
+          : appError('db_open_failed', String(err));
+      }
+    };
+    const live = (c: Core) => {
+      core = c;
+      c.settings.notes.forEach((n) => log.info(n));
+      const problem = c.settings.problem();
+      if (problem) log.warn([problem.message, ...problem.details].join('\n'));
+      c.sync.setOnline(config.online);
+      if (config.background) {
+        c.sync.startBackground();
+        // A new auto-sync interval takes effect at once.
+        c.settings.onChange(() => c.sync.startBackground());
+      }
+      host.setHandlers(c.handlers);
+      damaged = () => toProblem(c);
+      c.setup.resume().catch((err: unknown) => log.error('could not resume the connection', err));
+      notify({ t: 'started', ok: true });
+      c.updates.send({ type: 'coreReady' });
+    };
+    /**
+     * The damaged-database screen's rebuild: the file kept aside, its local work
+     * salvaged onto a fresh mirror of the saved server; then the console opens on it.
+     */
+    const rebuild = async (token: string | undefined): Promise<RebuildResult> => {
+      const { summary, connection } = await rebuildWithSavedConnection({
         dbPath: config.dbPath,
-        events: withRunNotices(desktop),
-        appVersion: config.appVersion,
-        ...(config.syncSettings ? { settings: () => config.syncSettings! } : {}),
-        ...(config.actor ? { actor: config.actor } : {}),
-        ports: {
-          settingsBackend: backend,
-          settingsProblem: settings?.problem ?? null,
-          cipher: desktopLink && config.cipher ? desktopLink.cipher : null,
-          tokenFile: config.tokenFile,
-          desktop,
-          ...(config.demoVisitors ? { demoVisitors: config.demoVisitors } : {}),
-        },
+        settings: () => new SettingsService(backend).get(),
+        vault: new TokenVault({ cipher, file: config.tokenFile }),
+        token,
+        ...(config.syncSettings ? { syncSettings: config.syncSettings } : {}),
       });
-    } catch (err) {
-      const error =
-        err instanceof AppErrorException ? err.error : appError('db_open_failed', String(err));
-      log.error(`the database could not be opened: ${error.code}: ${error.message}`);
-      host.setHandlers(
-        startupProblemHandlers(describeStartupProblem(error, config.dbPath), desktop),
+      log.info(
+        `database rebuilt from ${summary.serverUrl}: damaged file kept as ${summary.keptAs}; ${summary.operations.total} operations and ${summary.conflicts} conflicts kept; could not be read: ${describeUnreadable(summary.unreadable)}`,
       );
-      notify({ t: 'started', ok: false, problem: error.message });
+      const reopened = open();
+      if ('code' in reopened) {
+        log.error(
+          `the rebuilt database could not be opened: ${reopened.code}: ${reopened.message}`,
+        );
+        return { summary, reopened: false };
+      }
+      live(reopened);
+      // The token that rebuilt it syncs it too (one typed on the screen may be kept for the session only).
+      reopened.sync.configure(connection);
+      reopened.setup.emitState();
+      return { summary, reopened: true };
+    };
+    /**
+     * A sync met a page SQLite cannot read: the console stops using the file
+     * (nothing more is written to it) and the window shows the damaged-database
+     * screen, with its rebuild, as for a file that would not open.
+     */
+    const toProblem = (c: Core) => {
+      if (core !== c) return;
+      log.error(`the database ${config.dbPath} is damaged; the console stops using it`);
+      core = null;
+      damaged = null;
+      c.close();
+      const problem = damagedWhileOpen(config.dbPath);
+      host.setHandlers(startupProblemHandlers(problem, desktop, rebuild));
+      host.emit('setup:state', problemState(problem));
+    };
+    const opened = open();
+    if ('code' in opened) {
+      log.error(`the database could not be opened: ${opened.code}: ${opened.message}`);
+      host.setHandlers(
+        startupProblemHandlers(describeStartupProblem(opened, config.dbPath), desktop, rebuild),
+      );
+      notify({ t: 'started', ok: false, problem: opened.message });
       return;
     }
-    const c = core;
-    c.settings.notes.forEach((n) => log.info(n));
-    const problem = c.settings.problem();
-    if (problem) log.warn([problem.message, ...problem.details].join('\n'));
-    c.sync.setOnline(config.online);
-    if (config.background) {
-      c.sync.startBackground();
-      // A new auto-sync interval takes effect at once.
-      c.settings.onChange(() => c.sync.startBackground());
-    }
-    host.setHandlers(c.handlers);
-    c.setup.resume().catch((err: unknown) => log.error('could not resume the connection', err));
-    notify({ t: 'started', ok: true });
-    c.updates.send({ type: 'coreReady' });
+    live(opened);
   };
 
   const stop = () => {

@@ -1,3 +1,4 @@
+import { fail } from '../../../shared/errors';
 import type { setupChannels } from '../../../shared/ipc/setup-contract';
 import type { CoreContext } from './context';
 import type { HandlersFor } from './dispatch';
@@ -15,5 +16,11 @@ export function setupHandlers(ctx: CoreContext): HandlersFor<typeof setupChannel
     'settings:get': () => setup.settingsView(),
     'settings:update': ({ patch }) => setup.updateSettings(patch),
     'settings:reset': () => setup.resetSettings(),
+    // Only the damaged-database screen rebuilds (setup/startup-problem.ts): this database opened.
+    'setup:rebuildDatabase': () =>
+      fail(
+        'not_damaged',
+        'The database opened normally: there is nothing to rebuild. To compare the mirror with the server, use Check the mirror in Settings.',
+      ),
   };
 }

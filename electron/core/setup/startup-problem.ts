@@ -1,6 +1,6 @@
 import { AppErrorException, appError, type AppError } from '../../../shared/errors';
 import { CHANNELS, type Channel } from '../../../shared/ipc/contract';
-import type { SetupState, StartupProblem } from '../../../shared/ipc/setup-contract';
+import type { RebuildResult, SetupState, StartupProblem } from '../../../shared/ipc/setup-contract';
 import type { Handlers } from '../ipc/dispatch';
 import type { DesktopPort } from '../desktop/desktop-port';
 
@@ -9,7 +9,7 @@ import type { DesktopPort } from '../desktop/desktop-port';
  * error code of db/open.ts and db/migrations.ts. Pure.
  */
 export function describeStartupProblem(error: AppError, dbPath: string): StartupProblem {
-  const base = { code: error.code, message: error.message, dbPath };
+  const base = { code: error.code, message: error.message, dbPath, canRebuild: false };
   switch (error.code) {
     case 'db_locked':
       return {
@@ -23,11 +23,11 @@ export function describeStartupProblem(error: AppError, dbPath: string): Startup
     case 'db_corrupt':
       return {
         ...base,
+        canRebuild: true,
         title: 'The database file is damaged',
         steps: [
-          'Open the data folder and move visitors.sqlite somewhere safe (it may help your administrator recover edits that were not synced).',
-          'Choose Try again: the console starts with an empty database and mirrors the server again.',
-          'Edits that were not synced before the damage cannot be recovered by the console.',
+          'Choose Rebuild from the server: the damaged file is kept beside it (never deleted), the console mirrors your server again and puts back every edit not synced yet that it can still read from the damaged file, to be sent by the next sync. What could not be read is listed.',
+          'With no server to rebuild from: open the data folder, move visitors.sqlite somewhere safe, and choose Try again to start with an empty database.',
         ],
       };
     case 'db_newer_schema':
@@ -69,16 +69,9 @@ export function describeStartupProblem(error: AppError, dbPath: string): Startup
   }
 }
 
-/**
- * The handler table of a console whose database would not open: the window
- * still gets a contract-shaped reply to every call, so it can show the
- * problem screen instead of a white window. Only the shell's own actions work.
- */
-export function startupProblemHandlers(problem: StartupProblem, desktop: DesktopPort): Handlers {
-  const refuse = () => {
-    throw new AppErrorException(appError(problem.code, problem.message, false));
-  };
-  const state: SetupState = {
+/** What the window is told while the console runs without its database. */
+export function problemState(problem: StartupProblem): SetupState {
+  return {
     welcome: false,
     connection: { kind: 'none' },
     tokenStorage: { kind: 'session', reason: 'The console did not start.' },
@@ -96,6 +89,39 @@ export function startupProblemHandlers(problem: StartupProblem, desktop: Desktop
     },
     startupProblem: problem,
   };
+}
+
+/**
+ * The words for a file found damaged while the console was working on it
+ * (a sync met a page SQLite could not read): the damaged-database screen's,
+ * with its rebuild.
+ */
+export function damagedWhileOpen(dbPath: string): StartupProblem {
+  return describeStartupProblem(
+    appError(
+      'db_corrupt',
+      `The database file ${dbPath} is damaged: SQLite could not read part of it during a sync. The console stopped using it, so nothing more is written to it.`,
+    ),
+    dbPath,
+  );
+}
+
+/**
+ * The handler table of a console whose database would not open: the window
+ * still gets a contract-shaped reply to every call, so it can show the
+ * problem screen instead of a white window. Only the shell's own actions work.
+ */
+export function startupProblemHandlers(
+  problem: StartupProblem,
+  desktop: DesktopPort,
+  /** Rebuilds the damaged file and opens the console on the result (host/core-process.ts). */
+  rebuild?: (token: string | undefined) => Promise<RebuildResult>,
+): Handlers {
+  const refuse = () => {
+    throw new AppErrorException(appError(problem.code, problem.message, false));
+  };
+  let rebuilding = false;
+  const state = problemState(problem);
   const table = Object.fromEntries(
     CHANNELS.map((c: Channel) => [c, refuse]),
   ) as unknown as Handlers;
@@ -104,5 +130,18 @@ export function startupProblemHandlers(problem: StartupProblem, desktop: Desktop
     'setup:state': () => state,
     'app:openFolder': async ({ folder }) => ({ opened: await desktop.openFolder(folder) }),
     'app:relaunch': () => ({ relaunching: desktop.relaunch({ resetDatabase: false }) }),
+    'setup:rebuildDatabase': async ({ token }) => {
+      if (!problem.canRebuild || !rebuild) return refuse();
+      if (rebuilding)
+        throw new AppErrorException(
+          appError('rebuild_running', 'A rebuild is already running; wait for it to end.', true),
+        );
+      rebuilding = true;
+      try {
+        return await rebuild(token);
+      } finally {
+        rebuilding = false;
+      }
+    },
   };
 }

@@ -423,6 +423,67 @@ export class VisitorsRepo {
     });
   }
 
+  /**
+   * A rebuild: the pulled row of a server record takes the local id its
+   * salvaged operations carry (the server matches a replayed opId with its
+   * localId). False when that local id is taken.
+   */
+  rekey(from: string, to: string): boolean {
+    if (this.byId.get(to)) return false;
+    return (
+      this.lazy('UPDATE visitors SET local_id = ? WHERE local_id = ?').run(to, from).changes === 1
+    );
+  }
+
+  /** A rebuild: a record with salvaged local work, written whole (merge-salvaged.ts decided it). */
+  restore(
+    r: {
+      localId: string;
+      serverId: string | null;
+      serverVersion: number | null;
+      values: VisitorValues;
+      base: VisitorValues | null;
+      lastModified: string | null;
+      dirty: boolean;
+      deleted: boolean;
+    },
+    at: string,
+  ): void {
+    this.lazy(
+      `
+      INSERT INTO visitors (local_id, server_id, server_version, name, company, email, title, phone,
+        interests, notes, capture_method, captured_at, last_modified, base, dirty, deleted,
+        created_at, updated_at)
+      VALUES (@local_id, @server_id, @server_version, @name, @company, @email, @title, @phone,
+        @interests, @notes, @capture_method, @captured_at, @last_modified, @base, @dirty, @deleted,
+        @at, @at)
+      ON CONFLICT (local_id) DO UPDATE SET server_id = excluded.server_id,
+        server_version = excluded.server_version, name = excluded.name, company = excluded.company,
+        email = excluded.email, title = excluded.title, phone = excluded.phone,
+        interests = excluded.interests, notes = excluded.notes,
+        capture_method = excluded.capture_method, captured_at = excluded.captured_at,
+        last_modified = excluded.last_modified, base = excluded.base, dirty = excluded.dirty,
+        deleted = excluded.deleted, updated_at = excluded.updated_at`,
+    ).run({
+      local_id: r.localId,
+      server_id: r.serverId,
+      server_version: r.serverVersion,
+      ...valueParams(r.values),
+      last_modified: r.lastModified,
+      base: r.base === null ? null : JSON.stringify(r.base),
+      dirty: r.dirty ? 1 : 0,
+      deleted: r.deleted ? 1 : 0,
+      at,
+    });
+  }
+
+  /** Visitors on show (not deleted). */
+  liveCount(): number {
+    return (
+      this.lazy('SELECT count(*) AS n FROM visitors WHERE deleted = 0').get() as { n: number }
+    ).n;
+  }
+
   /** The mirror rows of these records, by local id: one statement for a page of conflicts. */
   getMany(localIds: readonly string[]): Map<string, VisitorRecord> {
     const rows = this.lazy(

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import type { StartupProblem } from '../../../shared/ipc/setup-contract';
 import { DbErrorScreen } from '../db-error/DbErrorScreen';
 import { useSetupState } from './use-shell-state';
 import { WelcomeScreen } from './WelcomeScreen';
@@ -10,9 +11,13 @@ import { WelcomeScreen } from './WelcomeScreen';
  * last step can be read.
  */
 export function SetupGate({ children }: { children: ReactNode }) {
-  const { state, error } = useSetupState();
+  const { state, error, refresh } = useSetupState();
   const [welcome, setWelcome] = useState<boolean | null>(null);
   const [seen, setSeen] = useState<boolean | null>(null);
+  // The problem screen stays until the person leaves it: after a rebuild the core
+  // already runs on the new database, but its summary is still to be read.
+  const [problem, setProblem] = useState<StartupProblem | null>(null);
+  if (state?.startupProblem && !problem) setProblem(state.startupProblem);
   // Follow the shell's flag when it changes (the first answer, or a disconnect), not on
   // every event: a late event must not bring back a welcome screen the person just left.
   if (state && state.welcome !== seen) {
@@ -28,7 +33,13 @@ export function SetupGate({ children }: { children: ReactNode }) {
         Opening the console…
       </div>
     );
-  if (state.startupProblem) return <DbErrorScreen problem={state.startupProblem} />;
+  if (problem)
+    return (
+      <DbErrorScreen
+        problem={problem}
+        onOpened={() => void refresh().then(() => setProblem(null))}
+      />
+    );
   if (welcome) return <WelcomeScreen state={state} onDone={() => setWelcome(false)} />;
   return <>{children}</>;
 }

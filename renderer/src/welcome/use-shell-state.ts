@@ -1,9 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SetupState } from '../../../shared/ipc/setup-contract';
 import { errorText } from '../error-text';
 
-/** The shell's state (first run, connection, demo), kept current by its event. */
-export function useSetupState(): { state: SetupState | null; error: string | null } {
+/**
+ * The shell's state (first run, connection, demo), kept current by its event;
+ * `refresh` asks again (the console now runs on a rebuilt database).
+ */
+export function useSetupState(): {
+  state: SetupState | null;
+  error: string | null;
+  refresh: () => Promise<void>;
+} {
   const [state, setState] = useState<SetupState | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -20,5 +27,13 @@ export function useSetupState(): { state: SetupState | null; error: string | nul
       off();
     };
   }, []);
-  return { state, error };
+  const refresh = useCallback(async () => {
+    try {
+      const s = await window.api?.invoke('setup:state', {});
+      if (s) setState(s);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, []);
+  return { state, error, refresh };
 }

@@ -2,6 +2,7 @@ import type { Fault } from '../scenario';
 import { clientKill } from './client-kill';
 import { clockSkew } from './clock-skew';
 import { cutResponse } from './cut-response';
+import { damagedMirror } from './damaged-mirror';
 import { diskFull } from './disk-full';
 import { duplicate } from './duplicate';
 import { poison } from './poison';
@@ -24,4 +25,5 @@ export const FAULTS: readonly Fault[] = [
   clockSkew,
   pullCut,
   diskFull,
+  damagedMirror,
 ];
