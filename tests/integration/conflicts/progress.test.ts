@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../electron/core/clock';
 import { ConflictWorkspace } from '../../../electron/core/conflicts/workspace';
 import { ConflictTargetSchema, DecisionSchema } from '../../../shared/ipc/conflicts-contract';
-import type { JobControl, Jobs } from '../../../electron/core/jobs/jobs';
+import {
+  JOB_PROGRESS_EVERY_MS,
+  type JobControl,
+  type Jobs,
+} from '../../../electron/core/jobs/jobs';
+import type { JobProgress } from '../../../shared/ipc/jobs-contract';
 import { seedConflicts } from '../../fixtures/conflicts';
 import { makeCore, type TestCore } from '../../fixtures/core';
 
@@ -144,5 +149,37 @@ describe('bulk jobs tick inside their steps', () => {
     expect(ticks.some((t) => t.audited > t.reopened)).toBe(true);
     // Set-based: a range is many decisions, not one at a time.
     expect(Math.max(...ticks.map((t) => t.audited - t.reopened))).toBeGreaterThan(1);
+  });
+});
+
+/** Keeps the event loop busy for at least `ms` (other work the job lets through). */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('a job’s progress', () => {
+  it('goes out at the first tick past due, even one right after a long yield', async () => {
+    core = makeCore();
+    const c = core;
+    const running = () =>
+      c.events
+        .filter((e) => e.event === 'jobs:progress')
+        .map((e) => e.payload as JobProgress)
+        .filter((p) => p.state === 'running');
+    const seenAfterYield: number[] = [];
+    await c.jobs.track(
+      { kind: 'bulk_apply', label: 'progress test', unit: 'items', total: 2 },
+      async (job) => {
+        busy(15); // the first slice is over: the next tick yields
+        // Reads served while the job yields, long enough for progress to fall due meanwhile.
+        setImmediate(() => busy(JOB_PROGRESS_EVERY_MS + 20));
+        await job.tick(1);
+        // A fresh slice has just begun: the tick does not yield, but progress is due.
+        await job.tick(2);
+        seenAfterYield.push(...running().map((p) => p.done));
+      },
+    );
+    expect(seenAfterYield).toEqual([2]);
   });
 });
