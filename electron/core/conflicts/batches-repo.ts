@@ -40,10 +40,11 @@ export class BatchesRepo {
   private readonly laterStmt: Statement<[number], { n: number; description: string | null }>;
   private readonly undoneStmt: Statement<[string, number]>;
   private readonly captureStmt: Statement<{ batch: number; items: string }>;
-  private readonly rangesStmt: Statement<
-    { batch: number; size: number },
-    { from_id: number; to_id: number; n: number }
+  private readonly rangeStmt: Statement<
+    { batch: number; before: number; size: number },
+    { from_id: number | null; to_id: number | null; n: number }
   >;
+  private readonly undoCountStmt: Statement<[number], { n: number }>;
   private readonly discardStmt: Statement<[number]>;
   private readonly blockersStmt: Statement<
     { batch: number; at: string },
@@ -77,12 +78,15 @@ export class BatchesRepo {
           FROM outbox o WHERE o.local_id = x.value ->> '$.l' AND +o.status IN ('pending', 'retrying')),
         x.value ->> '$.o', x.value ->> '$.r'
       FROM json_each(@items) x`);
-    // A batch's conflicts in id ranges of `size`, newest first: undo goes through them in this order.
-    this.rangesStmt = db.prepare(`
+    // The next `size` of a batch's decisions below `before`, newest first (a seek on the primary
+    // key): undo goes through them in this order, each range as large as the last one's pace allows.
+    // Not numbered by `(row_number() - 1) / @size`: better-sqlite3 binds numbers as REAL, which made
+    // that a real division and every decision a range of its own.
+    this.rangeStmt = db.prepare(`
       SELECT min(conflict_id) AS from_id, max(conflict_id) AS to_id, count(*) AS n FROM (
-        SELECT conflict_id, (row_number() OVER (ORDER BY conflict_id DESC) - 1) / @size AS part
-        FROM resolve_undo WHERE batch_id = @batch)
-      GROUP BY part ORDER BY part`);
+        SELECT conflict_id FROM resolve_undo WHERE batch_id = @batch AND conflict_id < @before
+        ORDER BY conflict_id DESC LIMIT @size)`);
+    this.undoCountStmt = db.prepare('SELECT count(*) AS n FROM resolve_undo WHERE batch_id = ?');
     // What stands in the way of undoing a batch, counted in SQL (a batch can hold 100 000 rows).
     this.blockersStmt = db.prepare(`
       SELECT
@@ -156,11 +160,23 @@ export class BatchesRepo {
     this.captureStmt.run({ batch: batchId, items });
   }
 
-  /** The batch's decisions as id ranges of at most `size`, newest first, with their counts. */
-  undoRanges(batchId: number, size: number): { fromId: number; toId: number; count: number }[] {
-    return this.rangesStmt
-      .all({ batch: batchId, size })
-      .map((r) => ({ fromId: r.from_id, toId: r.to_id, count: r.n }));
+  /** How many decisions a batch holds undo records of. */
+  undoCount(batchId: number): number {
+    return this.undoCountStmt.get(batchId)!.n;
+  }
+
+  /**
+   * The id range of the batch's next `size` decisions (at most) below
+   * `beforeId`, newest first, with their count; null when none is left.
+   */
+  nextUndoRange(
+    batchId: number,
+    beforeId: number,
+    size: number,
+  ): { fromId: number; toId: number; count: number } | null {
+    const r = this.rangeStmt.get({ batch: batchId, before: beforeId, size })!;
+    if (r.n === 0 || r.from_id === null || r.to_id === null) return null;
+    return { fromId: r.from_id, toId: r.to_id, count: r.n };
   }
 
   /**

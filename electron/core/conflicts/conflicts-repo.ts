@@ -381,16 +381,21 @@ export class ConflictsRepo {
     };
   }
 
-  /** The open conflicts a bulk action targets, in id order, a page at a time. */
+  /**
+   * The open conflicts a bulk action targets, in id order, a page at a time.
+   * `pageSize` is asked before each page: a long job sizes its pages by time
+   * (see StepSize), as it goes.
+   */
   *targeted(
     target: ConflictTarget,
     throughId = Number.MAX_SAFE_INTEGER,
-    pageSize = 2_000,
+    pageSize: () => number = () => 2_000,
   ): Generator<ConflictRow[]> {
     if ('ids' in target) {
       const ids = [...new Set(target.ids)].filter((id) => id <= throughId).sort((a, b) => a - b);
-      for (let i = 0; i < ids.length; i += pageSize) {
-        const chunk = ids.slice(i, i + pageSize);
+      for (let i = 0; i < ids.length;) {
+        const chunk = ids.slice(i, i + pageSize());
+        i += chunk.length;
         const stmt = this.cached(
           'ids',
           `SELECT * FROM conflicts WHERE status = 'open' AND id IN (SELECT value FROM json_each(@ids)) ORDER BY id`,
@@ -407,17 +412,13 @@ export class ConflictsRepo {
     );
     let after = 0;
     for (;;) {
-      const raw = stmt.all({
-        ...w.params,
-        after,
-        through: throughId,
-        limit: pageSize,
-      }) as SqlConflict[];
+      const limit = pageSize();
+      const raw = stmt.all({ ...w.params, after, through: throughId, limit }) as SqlConflict[];
       if (raw.length === 0) return;
       after = raw[raw.length - 1]!.id;
       const rows = raw.filter((r) => !except.has(r.id)).map(rowOf);
       if (rows.length) yield rows;
-      if (raw.length < pageSize) return;
+      if (raw.length < limit) return;
     }
   }
 

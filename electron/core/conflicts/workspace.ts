@@ -18,9 +18,10 @@ import { type Clock, isoNow } from '../clock';
 import type { Db } from '../db/open';
 import { newOpId } from '../ids';
 import type { JobControl, Jobs } from '../jobs/jobs';
+import { StepSize, type StepSizeOptions } from '../jobs/step-size';
 import type { OutboxRepo } from '../outbox/outbox-repo';
 import type { Repos } from '../repos';
-import type { VisitorsRepo } from '../visitors/visitors-repo';
+import type { VisitorRecord, VisitorsRepo } from '../visitors/visitors-repo';
 import type { BatchesRepo, BatchRow } from './batches-repo';
 import {
   BEING_SENT,
@@ -41,14 +42,30 @@ import { RememberedSnapshot } from './remembered-snapshot';
 import { resolvableOf } from './resolvable';
 
 const SAMPLE_SIZE = 12;
-/**
- * Decisions written per set of statements. Each set takes ~10-50 ms, so
- * progress and cancel stay prompt; much larger sets no longer pay (the
- * statements' fixed cost is already small next to the rows' own work).
+/*
+ * The set-based steps of a bulk job, each sized by time as the job goes (see
+ * StepSize): a statement over a page cannot stop halfway for progress, reads
+ * or a cancel. At fixed sizes (50 000 conflicts, 200 000 visitors, idle) a
+ * read of 2 000 conflicts with their records took up to 135 ms and a write
+ * page of 500 decisions up to 250 ms, two to three times that loaded. The
+ * first sizes are about what fits idle; the floors keep a step's fixed cost
+ * small next to its rows' (measured: a preview in read pages of 100 costs
+ * ~10 % more than in pages of 500, and pages of 2 000 were slower too).
  */
-const WRITE_PAGE = 500;
-/** Undo records put back per set of statements (see WRITE_PAGE). */
-const UNDO_PAGE = 1_000;
+/** Conflicts read per page, with their records and queued operations. */
+const READ_STEP = { first: 500, min: 100, max: 5_000 };
+/**
+ * Decisions per write page: its set-based statements (undo records, the
+ * superseded operations' removal, remembered pairs) are the step; the job
+ * ticks between the page's decisions (~140 µs each, one row per table).
+ */
+const WRITE_STEP = { first: 500, min: 50, max: 2_000 };
+/** Decisions put back per range of undo's set-based statements (~40 ms per 1 000 idle). */
+const UNDO_STEP = { first: 500, min: 50, max: 5_000 };
+
+/** The bounds of each kind of step (tests narrow them to put page boundaries everywhere). */
+export type WorkspaceSteps = Record<'read' | 'write' | 'undo', StepSizeOptions>;
+const STEPS: WorkspaceSteps = { read: READ_STEP, write: WRITE_STEP, undo: UNDO_STEP };
 
 /** One decision apply writes. */
 interface Decided {
@@ -76,15 +93,24 @@ export class ConflictWorkspace {
   private readonly read: Repos;
   private readonly clock: Clock;
   private readonly actor: string;
-  private readonly jobs: Jobs;
+  private readonly jobs: Pick<Jobs, 'transaction'>;
+  private readonly steps: WorkspaceSteps;
 
   /**
    * `repos` write (inside jobs, on the core's connection); `read` serves the
    * table and the detail pane from a connection of their own, so they never
    * see a job's uncommitted work or wait for it.
    */
-  constructor(deps: { repos: Repos; read: Repos; clock: Clock; actor: string; jobs: Jobs }) {
+  constructor(deps: {
+    repos: Repos;
+    read: Repos;
+    clock: Clock;
+    actor: string;
+    jobs: Pick<Jobs, 'transaction'>;
+    steps?: Partial<WorkspaceSteps>;
+  }) {
     const { repos } = deps;
+    this.steps = { ...STEPS, ...deps.steps };
     ({ read: this.read, clock: this.clock, actor: this.actor, jobs: this.jobs } = deps);
     ({
       db: this.db,
@@ -234,25 +260,36 @@ export class ConflictWorkspace {
       const blocked = this.undoBlocked(b);
       if (blocked) fail('undo_blocked', blocked, false);
       const at = isoNow(this.clock);
-      // Set-based, newest decisions first: a record decided twice ends as it was before the first.
-      const ranges = this.batches.undoRanges(b.id, UNDO_PAGE);
-      job.setTotal(ranges.reduce((n, r) => n + r.count, 0));
+      // Set-based, a range of decisions at a time, newest first: a record decided twice ends as it
+      // was before the first. A range is one step, sized by time, with a tick between statements.
+      job.setTotal(this.batches.undoCount(b.id));
+      const step = new StepSize(this.steps.undo);
       let done = 0;
       let reopened = 0;
-      for (const r of ranges) {
+      let before = Number.MAX_SAFE_INTEGER;
+      const stretch = async <T>(work: () => T): Promise<T> => {
         await job.tick(done);
-        this.audit.addUndone({
-          at,
-          actor: this.actor,
-          batchId: b.id,
-          fromId: r.fromId,
-          toId: r.toId,
-          detail: { undid: b.description },
-        });
-        this.outbox.undoBatch(b.id, r.fromId, r.toId);
-        this.visitors.restoreFromUndo(b.id, r.fromId, r.toId);
-        reopened += this.conflicts.reopenBatch(b.id, r.fromId, r.toId);
+        return step.time(work);
+      };
+      for (;;) {
+        const r = await stretch(() => this.batches.nextUndoRange(b.id, before, step.size));
+        if (!r) break;
+        await stretch(() =>
+          this.audit.addUndone({
+            at,
+            actor: this.actor,
+            batchId: b.id,
+            fromId: r.fromId,
+            toId: r.toId,
+            detail: { undid: b.description },
+          }),
+        );
+        await stretch(() => this.outbox.undoBatch(b.id, r.fromId, r.toId));
+        await stretch(() => this.visitors.restoreFromUndo(b.id, r.fromId, r.toId));
+        reopened += await stretch(() => this.conflicts.reopenBatch(b.id, r.fromId, r.toId));
+        step.end(r.count);
         done += r.count;
+        before = r.fromId;
       }
       this.remembered.forgetBatch(b.id);
       this.batches.markUndone(b.id, at);
@@ -265,7 +302,8 @@ export class ConflictWorkspace {
    * and each is decided against its record as the ones before it left it
    * (see stateAfter), so two conflicts of one record compose
    * exactly as they do when applied. Apply (`keep`) then writes the decisions
-   * a page at a time (see write); the preview writes nothing.
+   * a page at a time (see write); the preview writes nothing. Where pages
+   * begin and end (sized by time) changes nothing of what is decided.
    */
   private async run(
     target: ConflictTarget,
@@ -300,23 +338,26 @@ export class ConflictWorkspace {
     // garbage collection grow faster than the run.
     const several = this.conflicts.recordsWithSeveralOpen();
     const decided = new Map<string, () => RecordState>();
+    // Conflicts done: skipped, previewed, or decided and written (apply counts a decision when
+    // its page writes it, so the number keeps moving while pages write).
+    let done = 0;
     // Decisions not written yet: one record at most once, as each one's undo
     // record is taken from the database before the page writes.
     const page: Decided[] = [];
     const inPage = new Set<string>();
     // Remembered values as they stood when the run began, read only by decisions that can use them.
     const remembered = readsRemembered(decision) ? new RememberedSnapshot(this.remembered) : null;
-    const flush = () => {
-      if (batchId !== null && page.length) this.write(page, batchId, at, rule, remembered);
+    const writes = new StepSize(this.steps.write);
+    const flush = async () => {
+      if (batchId !== null && page.length)
+        await this.write(page, { id: batchId, at, rule }, { job, done, step: writes }, remembered);
+      done += page.length;
       page.length = 0;
       inPage.clear();
     };
-    for (const conflicts of this.conflicts.targeted(target, throughId)) {
-      const unread = [...new Set(conflicts.map((c) => c.localId))].filter((id) => !decided.has(id));
-      const visitors = this.visitors.getMany(unread);
-      const ops = this.outbox.forVisitors(unread);
+    for (const { conflicts, visitors, ops } of this.readPages(target, throughId, decided)) {
       for (const c of conflicts) {
-        await job.tick(summary.targeted);
+        await job.tick(done);
         summary.targeted++;
         summary.throughId = Math.max(summary.throughId, c.id);
         const record = decided.get(c.localId)?.() ?? {
@@ -325,6 +366,7 @@ export class ConflictWorkspace {
         };
         const p = planConflict(c, decision, record, remembered?.lookup);
         if (!p.ok) {
+          done++;
           summary.skipped++;
           reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
           continue;
@@ -332,10 +374,10 @@ export class ConflictWorkspace {
         const effect = effectOf(p);
         if (several.has(c.localId)) decided.set(c.localId, () => stateAfter(p, effect, at));
         if (keep) {
-          if (inPage.has(c.localId) || page.length >= WRITE_PAGE) flush();
+          if (inPage.has(c.localId) || page.length >= writes.size) await flush();
           page.push({ plan: p, effect, opId: effect.op ? newOpId() : null });
           inPage.add(c.localId);
-        }
+        } else done++;
         summary.resolvable++;
         summary.byStrategy[p.resolution.strategy] =
           (summary.byStrategy[p.resolution.strategy] ?? 0) + 1;
@@ -357,7 +399,7 @@ export class ConflictWorkspace {
         }
       }
     }
-    flush();
+    await flush();
     summary.recordsChanging = changing.size;
     summary.skippedReasons = [...reasons].map(([reason, count]) => ({ reason, count }));
     if (batchId === null) return { summary, batch: null };
@@ -371,6 +413,39 @@ export class ConflictWorkspace {
   }
 
   /**
+   * The targeted conflicts a page at a time, each with its records not
+   * decided in this run yet and their queued operations: one step, sized by
+   * time. `decided` is read as each page is (the run fills it meanwhile).
+   */
+  private *readPages(
+    target: ConflictTarget,
+    throughId: number | undefined,
+    decided: ReadonlyMap<string, unknown>,
+  ): Generator<{
+    conflicts: ConflictRow[];
+    visitors: Map<string, VisitorRecord>;
+    ops: ReturnType<OutboxRepo['forVisitors']>;
+  }> {
+    const step = new StepSize(this.steps.read);
+    const pages = this.conflicts.targeted(target, throughId, () => step.size);
+    for (;;) {
+      const read = step.time(() => {
+        const next = pages.next();
+        if (next.done) return null;
+        const conflicts = next.value;
+        const unread = [...new Set(conflicts.map((c) => c.localId))].filter(
+          (id) => !decided.has(id),
+        );
+        const visitors = this.visitors.getMany(unread);
+        return { conflicts, visitors, ops: this.outbox.forVisitors(unread) };
+      });
+      if (!read) return;
+      step.end(read.conflicts.length);
+      yield read;
+    }
+  }
+
+  /**
    * Writes a page of decisions, each of a different record: first, set-based,
    * the undo records (the rows and superseded operations as they are, as
    * JSON built inside SQLite) and the superseded operations' removal; then
@@ -378,15 +453,16 @@ export class ConflictWorkspace {
    * the conflict and the audit row, each a prepared statement run once. Those
    * rows are wide JSON: measured, binding them per row is twice as fast as
    * one INSERT ... SELECT over json_each, where SQLite parses the JSON the
-   * page was sent as and renders it again.
+   * page was sent as and renders it again. The set-based statements are the
+   * page's step (`pace.step` sizes the next page from them); the job ticks
+   * between its decisions, counting them done from `pace.done` on.
    */
-  private write(
+  private async write(
     page: readonly Decided[],
-    batchId: number,
-    at: string,
-    rule: string | null,
+    { id: batchId, at, rule }: { id: number; at: string; rule: string | null },
+    pace: { job: JobControl; done: number; step: StepSize },
     snapshot: RememberedSnapshot | null,
-  ): void {
+  ): Promise<void> {
     const staleMs = this.conflicts.staleMs;
     // What staff settled a contested pair of values to is proposed next time (rerere):
     // the page's pairs in one pass, the latest decision on a pair winning.
@@ -398,9 +474,12 @@ export class ConflictWorkspace {
       o: opId,
       r: e.visitor.remove ? 1 : 0,
     }));
-    this.batches.captureUndo(batchId, JSON.stringify(undo));
-    this.outbox.supersede(JSON.stringify(page.map((d) => d.plan.conflict.localId)));
-    for (const { plan: p, effect: e, opId } of page) {
+    pace.step.time(() => {
+      this.batches.captureUndo(batchId, JSON.stringify(undo));
+      this.outbox.supersede(JSON.stringify(page.map((d) => d.plan.conflict.localId)));
+    });
+    for (const [i, { plan: p, effect: e, opId }] of page.entries()) {
+      await pace.job.tick(pace.done + i);
       const c = p.conflict;
       if (e.visitor.remove) this.visitors.remove(c.localId);
       else this.visitors.applyDecision(p.visitor, e.visitor, at);
@@ -445,7 +524,9 @@ export class ConflictWorkspace {
         after: p.preview.record,
       });
     }
-    this.remembered.remember(pairs, batchId, at);
+    await pace.job.tick(pace.done + page.length);
+    pace.step.time(() => this.remembered.remember(pairs, batchId, at));
+    pace.step.end(page.length);
   }
 
   private info(b: BatchRow, repos: Pick<Repos, 'batches'> = this): BatchInfo {

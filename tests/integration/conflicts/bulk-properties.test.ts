@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictsRepo } from '../../../electron/core/conflicts/conflicts-repo';
+import { ConflictWorkspace, type WorkspaceSteps } from '../../../electron/core/conflicts/workspace';
 import { VisitorsRepo } from '../../../electron/core/visitors/visitors-repo';
-import type { Decision } from '../../../shared/ipc/conflicts-contract';
+import {
+  ConflictTargetSchema,
+  DecisionSchema,
+  type ApplyResult,
+  type BatchInfo,
+  type BulkPreview,
+  type Decision,
+} from '../../../shared/ipc/conflicts-contract';
 import { makeCore, type TestCore } from '../../fixtures/core';
 import { makeVisitors } from '../../fixtures/visitors';
 
@@ -166,51 +174,89 @@ function comparable(core: TestCore) {
 
 const everything = { filter: {} } as const;
 
+interface Bulk {
+  preview(decision: Decision): Promise<BulkPreview>;
+  apply(decision: Decision): Promise<ApplyResult>;
+  undo(): Promise<{ batch: BatchInfo; reopened: number }>;
+}
+
+/** Bulk actions over everything, as a window calls them. */
+const asCalled = (core: TestCore): Bulk => ({
+  preview: (decision) => core.call('conflicts:preview', { target: everything, decision }),
+  apply: (decision) => core.call('conflicts:apply', { target: everything, decision }),
+  undo: () => core.call('conflicts:undo', {}),
+});
+
+/**
+ * The same, by a workspace whose steps (read pages, write pages, undo
+ * ranges) take 1 to 3 conflicts, however fast: page boundaries everywhere,
+ * which steps sized by time put wherever the machine's pace puts them.
+ */
+const TINY = { first: 2, min: 1, max: 3 };
+const inTinySteps = (core: TestCore): Bulk => {
+  const steps: WorkspaceSteps = { read: TINY, write: TINY, undo: TINY };
+  const ws = new ConflictWorkspace({ ...core, clock, actor: 'test', steps });
+  const target = ConflictTargetSchema.parse(everything);
+  return {
+    preview: (decision) => ws.preview(target, DecisionSchema.parse(decision)),
+    apply: (decision) => ws.apply(target, DecisionSchema.parse(decision), ''),
+    undo: () => ws.undo(),
+  };
+};
+
 describe('bulk apply, preview and undo on random conflicts', () => {
-  it('apply writes what deciding each conflict alone would; preview says exactly that; undo puts everything back', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(recordSpec, { minLength: 1, maxLength: 12 }),
-        decisionArb,
-        async (specs, decision) => {
-          const bulk = await build(specs);
-          const before = state(bulk);
-          const preview = await bulk.call('conflicts:preview', { target: everything, decision });
-          expect(state(bulk)).toEqual(before);
-          const applied = await bulk.call('conflicts:apply', { target: everything, decision });
-          const { batch, ...summary } = applied;
-          expect(summary).toEqual(preview);
-          expect(batch?.count ?? 0).toBe(preview.resolvable);
+  it.each([
+    ['as the core runs them', asCalled],
+    ['in steps of 1 to 3 conflicts', inTinySteps],
+  ])(
+    'apply writes what deciding each conflict alone would; preview says exactly that; undo puts everything back (%s)',
+    async (_, bulkOf) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(recordSpec, { minLength: 1, maxLength: 12 }),
+          decisionArb,
+          async (specs, decision) => {
+            const bulk = await build(specs);
+            const run = bulkOf(bulk);
+            const before = state(bulk);
+            const preview = await run.preview(decision);
+            expect(state(bulk)).toEqual(before);
+            const applied = await run.apply(decision);
+            const { batch, ...summary } = applied;
+            expect(summary).toEqual(preview);
+            expect(batch?.count ?? 0).toBe(preview.resolvable);
 
-          // One conflict at a time, each planned against the database as the ones before left it.
-          const single = await build(specs);
-          for (const { id } of rows(
-            single,
-            "SELECT id FROM conflicts WHERE status = 'open' ORDER BY id",
-          ))
-            await single.call('conflicts:apply', { target: { ids: [id as number] }, decision });
-          expect(comparable(bulk)).toEqual(comparable(single));
+            // One conflict at a time, each planned against the database as the ones before left it.
+            const single = await build(specs);
+            for (const { id } of rows(
+              single,
+              "SELECT id FROM conflicts WHERE status = 'open' ORDER BY id",
+            ))
+              await single.call('conflicts:apply', { target: { ids: [id as number] }, decision });
+            expect(comparable(bulk)).toEqual(comparable(single));
 
-          if (!batch) return;
-          // Undo leaves every row as it was, column for column (seq and opId too);
-          // the reopened conflicts keep their decision as a draft.
-          const undone = await bulk.call('conflicts:undo', {});
-          expect(undone.reopened).toBe(preview.resolvable);
-          const after = state(bulk);
-          expect(after.visitors).toEqual(before.visitors);
-          expect(after.outbox).toEqual(before.outbox);
-          expect(after.conflicts.map(({ draft: _, ...r }) => r)).toEqual(
-            before.conflicts.map(({ draft: _, ...r }) => r),
-          );
-          const undoAudit = rows(
-            bulk,
-            "SELECT count(*) AS n FROM audit WHERE action = 'undo_resolve'",
-          );
-          expect(undoAudit[0]!.n).toBe(preview.resolvable);
-          for (const c of cores.splice(0)) c.dispose();
-        },
-      ),
-      { numRuns: 25, seed: 20261202 },
-    );
-  }, 240_000);
+            if (!batch) return;
+            // Undo leaves every row as it was, column for column (seq and opId too);
+            // the reopened conflicts keep their decision as a draft.
+            const undone = await run.undo();
+            expect(undone.reopened).toBe(preview.resolvable);
+            const after = state(bulk);
+            expect(after.visitors).toEqual(before.visitors);
+            expect(after.outbox).toEqual(before.outbox);
+            expect(after.conflicts.map(({ draft: _, ...r }) => r)).toEqual(
+              before.conflicts.map(({ draft: _, ...r }) => r),
+            );
+            const undoAudit = rows(
+              bulk,
+              "SELECT count(*) AS n FROM audit WHERE action = 'undo_resolve'",
+            );
+            expect(undoAudit[0]!.n).toBe(preview.resolvable);
+            for (const c of cores.splice(0)) c.dispose();
+          },
+        ),
+        { numRuns: 25, seed: 20261202 },
+      );
+    },
+    240_000,
+  );
 });
