@@ -138,11 +138,14 @@ function settleCleanSuccesses(
 
 function settleOne(
   ctx: SettleContext,
-  op: SendableOp,
+  listed: SendableOp,
   result: OperationResult,
   httpStatus: number,
   counts: SettleCounts,
 ): void {
+  // An earlier result of this chunk may have adopted the operation's record into
+  // the create's row (adoptDuplicate): it belongs to that row now.
+  const op = { ...listed, localId: ctx.repos.outbox.bySeq(listed.seq)?.localId ?? listed.localId };
   const at = ctx.now.toISOString();
   const attempt = { opId: op.opId, runId: ctx.runId, chunk: ctx.chunk, at, httpStatus };
   if (result.status === 'success') {
@@ -218,12 +221,14 @@ function acknowledge(
   outbox.delete(op.seq);
   const serverId = result.serverId ?? op.serverId;
   const version = result.version ?? null;
+  const dup =
+    serverId && op.action === 'create' ? adoptDuplicate(ctx, op.localId, serverId, at) : null;
+  // Read after the adoption: the duplicate's operations are this record's now.
   const later = outbox.later(op.localId, op.seq);
   if (op.action === 'delete') {
     if (later.length === 0) visitors.remove(op.localId);
     return;
   }
-  const dup = serverId && op.action === 'create' ? adoptDuplicate(ctx, op.localId, serverId) : null;
   const record = visitors.get(op.localId);
   if (!record) return;
   const laterFields = new Set(later.flatMap((o) => (o.data ? Object.keys(o.data) : [])));
@@ -247,16 +252,29 @@ function acknowledge(
 
 /**
  * A create whose first reply was lost may already have come back through the
- * change feed as a separate row. The acknowledged local record is the one to keep.
+ * change feed as a separate row. The acknowledged local record is the one to
+ * keep, and it takes over what was done to the duplicate meanwhile: its queued
+ * operations, its deletion, and the fields edited on it (both rows are the same
+ * server record, so an edit or a delete made on either is one made on it).
  */
 function adoptDuplicate(
   ctx: SettleContext,
   localId: string,
   serverId: string,
+  at: string,
 ): VisitorRecord | null {
-  const dup = ctx.repos.visitors.byServerId(serverId);
+  const { visitors, outbox } = ctx.repos;
+  const dup = visitors.byServerId(serverId);
   if (!dup || dup.localId === localId) return null;
-  ctx.repos.outbox.moveToRecord(dup.localId, localId);
-  ctx.repos.visitors.remove(dup.localId);
+  const own = visitors.get(localId);
+  outbox.moveToRecord(dup.localId, localId);
+  visitors.remove(dup.localId);
+  if (!own) return dup;
+  if (dup.dirty && dup.base) {
+    // The fields edited on the duplicate (against the server's values it was pulled with).
+    const values = mergePulled(dup.values, dup.base, own.values);
+    visitors.updateValues(localId, values, true, at);
+  }
+  if (dup.deleted) visitors.markDeleted(localId, at);
   return dup;
 }
