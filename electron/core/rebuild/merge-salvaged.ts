@@ -1,5 +1,6 @@
 import type { Action } from '../../../shared/protocol';
 import {
+  EMPTY_VALUES,
   VISITOR_FIELDS,
   VisitorValuesSchema,
   type VisitorField,
@@ -89,20 +90,7 @@ function overlay(into: VisitorValues, data: Record<string, unknown>): VisitorVal
 }
 
 const fromData = (data: Record<string, unknown>): VisitorValues | null => {
-  const v = overlay(
-    {
-      name: '',
-      company: null,
-      email: null,
-      title: null,
-      phone: null,
-      interests: [],
-      notes: null,
-      captureMethod: null,
-      capturedAt: null,
-    },
-    data,
-  );
+  const v = overlay(EMPTY_VALUES, data);
   return v.name === '' ? null : v;
 };
 
