@@ -64,12 +64,15 @@ for (const file of files) {
     if (filter && !`${file} ${bench.name}`.includes(filter)) continue;
     process.stderr.write(`running ${file} › ${bench.name}…\n`);
     ran.add(`${file}\0${bench.name}`);
+    const t0 = Date.now();
     try {
       for (const row of await bench.run({ full })) results.push(toResult(row, file, bench.name));
     } catch (err) {
       process.stderr.write(`${file} › ${bench.name} failed: ${describe(err)}\n`);
       results.push(failedResult(file, bench.name, err));
     }
+    // Where the run's minutes go (the default run must stay within 15).
+    process.stderr.write(`  ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
 }
 const failed = results.filter((r) => r.error !== undefined);
