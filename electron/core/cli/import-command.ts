@@ -8,6 +8,7 @@ import { systemClock } from '../clock';
 import { toAppError } from '../ipc/dispatch';
 import type { Db } from '../db/open';
 import { Importer, REJECTED_LIST_CAP } from '../import/importer';
+import type { StepSizeOptions } from '../jobs/step-size';
 import { strictMapping } from '../import/mapping';
 import { fingerprint, peekColumns } from '../import/source';
 import { createRepos } from '../repos';
@@ -172,6 +173,14 @@ async function cliMapping(
 }
 
 /**
+ * The command's batches stay 500 rows, whatever they take: no window waits on
+ * this process between them, and on a busy machine batches sized to 25 ms
+ * (the app's, IMPORT_STEP) pay a commit and its fsync every few dozen rows
+ * (measured on a loaded 2-core machine: 1.2 to 2.3 times as long in all).
+ */
+const CLI_BATCH: StepSizeOptions = { first: 500, min: 500, max: 500 };
+
+/**
  * The file through the app's importer (electron/core/import/importer.ts):
  * streamed, in batches, resumable, each row through the app's own edit
  * service. A failure that is not a row's (disk full, a bug) stops it with
@@ -193,7 +202,7 @@ export async function importFile(
     const s = await importer.run(
       { path: file.path, name: basename(file.file), format: file.format, fingerprint: file.sha256 },
       mapping,
-      { write: async (fn) => fn(), rejected: onRejected, batch: 500 },
+      { write: async (fn) => fn(), rejected: onRejected, step: CLI_BATCH },
     );
     return { file: file.file, format: file.format, ...s };
   } catch (err) {

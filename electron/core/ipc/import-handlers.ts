@@ -12,8 +12,6 @@ import { fingerprint, peekColumns } from '../import/source';
 import type { CoreContext } from './context';
 import { toAppError, type HandlersFor } from './dispatch';
 
-/** Rows per transaction in the app: short enough that the core answers the window in between. */
-const APP_BATCH = 200;
 /** The window's tables and counts are refreshed at most this often while an import runs. */
 const REFRESH_EVERY_MS = 500;
 
@@ -147,7 +145,6 @@ export function importHandlers(ctx: CoreContext): HandlersFor<typeof importChann
                 write: (fn) => ctx.write(fn),
                 tick: job.tick,
                 committed: () => refresh(false),
-                batch: APP_BATCH,
               })
               .catch((err: unknown) => {
                 const error = toAppError(err);

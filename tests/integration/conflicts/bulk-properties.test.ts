@@ -189,12 +189,12 @@ const asCalled = (core: TestCore): Bulk => ({
 
 /**
  * The same, by a workspace whose steps (read pages, write pages, undo
- * ranges) take 1 to 3 conflicts, however fast: page boundaries everywhere,
+ * ranges and the ranges of its check) take 1 to 3 conflicts, however fast: page boundaries everywhere,
  * which steps sized by time put wherever the machine's pace puts them.
  */
 const TINY = { first: 2, min: 1, max: 3 };
 const inTinySteps = (core: TestCore): Bulk => {
-  const steps: WorkspaceSteps = { read: TINY, write: TINY, undo: TINY };
+  const steps: WorkspaceSteps = { read: TINY, write: TINY, undo: TINY, check: TINY };
   const ws = new ConflictWorkspace({ ...core, clock, actor: 'test', steps });
   const target = ConflictTargetSchema.parse(everything);
   return {

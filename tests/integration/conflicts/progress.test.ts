@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../electron/core/clock';
-import { ConflictWorkspace } from '../../../electron/core/conflicts/workspace';
+import { BatchesRepo } from '../../../electron/core/conflicts/batches-repo';
+import { ConflictWorkspace, type WorkspaceSteps } from '../../../electron/core/conflicts/workspace';
 import { ConflictTargetSchema, DecisionSchema } from '../../../shared/ipc/conflicts-contract';
 import {
   JOB_PROGRESS_EVERY_MS,
@@ -53,14 +54,29 @@ function watched(
   };
 }
 
-function workspaceOf(c: TestCore, jobs: Pick<Jobs, 'transaction'>): ConflictWorkspace {
+function workspaceOf(
+  c: TestCore,
+  jobs: Pick<Jobs, 'transaction'>,
+  opts: { batches?: BatchesRepo; steps?: Partial<WorkspaceSteps> } = {},
+): ConflictWorkspace {
   return new ConflictWorkspace({
-    repos: c.repos,
+    repos: opts.batches ? { ...c.repos, batches: opts.batches } : c.repos,
     read: c.read,
     clock: systemClock,
     actor: 'test',
     jobs,
+    ...(opts.steps ? { steps: opts.steps } : {}),
   });
+}
+
+/** The core's own batches module, counting the statements that look for what blocks an undo. */
+class CountedBlockers extends BatchesRepo {
+  counted = 0;
+  override blockers(...args: Parameters<BatchesRepo['blockers']>) {
+    const found = super.blockers(...args);
+    this.counted++;
+    return found;
+  }
 }
 
 const count = (c: TestCore, sql: string): number => (c.db.prepare(sql).get() as { n: number }).n;
@@ -149,6 +165,73 @@ describe('bulk jobs tick inside their steps', () => {
     expect(ticks.some((t) => t.audited > t.reopened)).toBe(true);
     // Set-based: a range is many decisions, not one at a time.
     expect(Math.max(...ticks.map((t) => t.audited - t.reopened))).toBeGreaterThan(1);
+  });
+});
+
+describe('undo looks for what stands in its way in steps', () => {
+  const CHECK = { first: 64, min: 64, max: 64 };
+
+  it('ticks between the ranges it checks, before it puts anything back', async () => {
+    core = makeCore();
+    seedConflicts(core, N);
+    const c = core;
+    const applied = await workspaceOf(c, c.jobs).apply(everything, RULE, 'to undo');
+    const batches = new CountedBlockers(c.db);
+    const ticks: { counted: number; audited: number }[] = [];
+    const ws = workspaceOf(
+      c,
+      watched(c.jobs, () => {
+        ticks.push({
+          counted: batches.counted,
+          audited: count(c, "SELECT count(*) AS n FROM audit WHERE action = 'undo_resolve'"),
+        });
+      }),
+      { batches, steps: { check: CHECK } },
+    );
+    const undone = await ws.undo(applied.batch!.id);
+    expect(undone.reopened).toBe(N);
+    // Ranges of 64 of the 300 decisions: five counts, with a tick (where progress goes out and a
+    // cancel is seen) before the first and between each two, all before anything is put back.
+    const checking = ticks.filter((t) => t.audited === 0).map((t) => t.counted);
+    expect([...new Set(checking)]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(batches.counted).toBe(5);
+  });
+
+  it('refuses in the words of the whole batch’s count, counted range by range', async () => {
+    core = makeCore();
+    seedConflicts(core, N);
+    const c = core;
+    const applied = await workspaceOf(c, c.jobs).apply(everything, RULE, 'to undo');
+    const ws = workspaceOf(c, c.jobs, { steps: { check: { first: 7, min: 7, max: 7 } } });
+    const refusal = async () => {
+      const r = await ws.undo(applied.batch!.id).then(
+        () => null,
+        (err: { error?: { code: string; message: string } }) => err.error,
+      );
+      // What the conflicts screen says of the batch, counted over the whole of it at once.
+      return { refused: r, listed: ws.lastBatch()?.undoBlocked };
+    };
+
+    // Some operations went out, in ranges all over the batch; some records changed since.
+    c.db.exec('UPDATE outbox SET attempts = 1 WHERE seq % 13 = 0');
+    c.db.exec(
+      "UPDATE visitors SET updated_at = 'later' WHERE local_id IN (SELECT local_id FROM conflicts WHERE id % 11 = 0)",
+    );
+    const sent = count(c, 'SELECT count(*) AS n FROM outbox WHERE attempts > 0');
+    expect(sent).toBeGreaterThan(1);
+    const first = await refusal();
+    expect(first.refused).toMatchObject({ code: 'undo_blocked', message: first.listed });
+    expect(first.listed).toBe(
+      `${sent} operations of this apply already went to the server; undo is only possible before the next sync.`,
+    );
+
+    c.db.exec('UPDATE outbox SET attempts = 0');
+    const edited = count(c, "SELECT count(*) AS n FROM visitors WHERE updated_at = 'later'");
+    const second = await refusal();
+    expect(second.refused).toMatchObject({ code: 'undo_blocked', message: second.listed });
+    expect(second.listed).toBe(
+      `${edited} records changed since (edited or synced); undoing would lose that.`,
+    );
   });
 });
 
