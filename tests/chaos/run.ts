@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import { parseChaosArgs } from './args';
 import { FAULTS } from './faults/index';
+import { describeProperty, runInterleavings, type PropertyResult } from './interleavings';
 import { runScenario, type Outcome } from './scenario';
 
 /**
@@ -8,46 +9,49 @@ import { runScenario, type Outcome } from './scenario';
  * Each run prints one line with its seed; the table at the end sums them.
  * --jobs J runs J at a time (each run has its own server, files and ports);
  * --max-minutes M starts no new run after M minutes (the table says how many ran).
+ * --histories N also runs the interleaving property with N histories (1 000
+ * when every fault runs, none when --fault narrows the run), in a vitest
+ * process that takes one of the J places; --seed S gives it fast-check's seed.
  * Exit 1 if any run lost, duplicated, left stuck or mirrored wrong, or its
- * faulted sync did not do what the fault expects of it (e.g. pull-cut: exit 0).
+ * faulted sync did not do what the fault expects of it (e.g. pull-cut: exit 0),
+ * or the property failed.
  */
 
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string' },
-    seed: { type: 'string' },
-    fault: { type: 'string', multiple: true },
-    jobs: { type: 'string', default: '1' },
-    'max-minutes': { type: 'string' },
-  },
-});
-const names = FAULTS.map((f) => f.name);
-const chosen = values.fault ?? names;
-for (const n of chosen)
-  if (!names.includes(n)) {
-    process.stderr.write(`unknown fault "${n}"; one of: ${names.join(', ')}\n`);
-    process.exit(2);
-  }
-const seeds = values.seed
-  ? [Number(values.seed)]
-  : Array.from({ length: Number(values.seeds ?? '3') }, (_, i) => i + 1);
-if (seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-  process.stderr.write('--seed/--seeds: a whole number\n');
+const parsed = parseChaosArgs(
+  process.argv.slice(2),
+  FAULTS.map((f) => f.name),
+);
+if (!parsed.ok) {
+  process.stderr.write(`${parsed.message}\n`);
   process.exit(2);
 }
+const { faults: chosen, seeds, jobs, maxMinutes, histories, interleavingSeed } = parsed.options;
+const started = Date.now();
 
 const rows = new Map<string, Outcome[]>();
 let bad = 0;
 // Seed-major order: a run cut short by --max-minutes still covers every fault evenly.
-const tasks = seeds.flatMap((seed) =>
-  FAULTS.filter((f) => chosen.includes(f.name)).map((fault) => ({ fault, seed })),
-);
-const stopAt = values['max-minutes']
-  ? Date.now() + Number(values['max-minutes']) * 60_000
-  : Infinity;
+// The property goes first: it is the longest single task, so it starts while
+// the fault runs share the other places.
+type Task = { property: number } | { fault: (typeof FAULTS)[number]; seed: number };
+const tasks: Task[] = [
+  ...(histories > 0 ? [{ property: histories }] : []),
+  ...seeds.flatMap((seed) =>
+    FAULTS.filter((f) => chosen.includes(f.name)).map((fault) => ({ fault, seed })),
+  ),
+];
+const stopAt = maxMinutes === null ? Infinity : Date.now() + maxMinutes * 60_000;
 let skipped = 0;
+let property: PropertyResult | null = null;
 async function worker(): Promise<void> {
   for (let task = tasks.shift(); task; task = tasks.shift()) {
+    if ('property' in task) {
+      process.stdout.write(`interleavings: ${task.property} histories started\n`);
+      property = await runInterleavings(task.property, interleavingSeed);
+      if (!property.passed) bad++;
+      process.stdout.write(`${describeProperty(property)}\n`);
+      continue;
+    }
     const { fault, seed } = task;
     if (Date.now() > stopAt) {
       skipped++;
@@ -69,15 +73,18 @@ async function worker(): Promise<void> {
     );
   }
 }
-await Promise.all(Array.from({ length: Math.max(1, Number(values.jobs)) }, () => worker()));
+await Promise.all(Array.from({ length: jobs }, () => worker()));
 
 const sum = (os: Outcome[], k: 'lost' | 'duplicated' | 'stuck' | 'wrongMirror') =>
   os.reduce((a, o) => a + o[k], 0);
-const lines = [
-  '| fault | seeds | fired | lost | duplicated | stuck | wrong mirror |',
-  '| --- | --: | --: | --: | --: | --: | --: |',
-];
-for (const name of chosen) {
+const lines =
+  seeds.length === 0
+    ? ['no fault runs (--seeds 0)']
+    : [
+        '| fault | seeds | fired | lost | duplicated | stuck | wrong mirror |',
+        '| --- | --: | --: | --: | --: | --: | --: |',
+      ];
+for (const name of seeds.length === 0 ? [] : chosen) {
   const os = rows.get(name) ?? [];
   lines.push(
     `| ${name} | ${os.length} | ${os.filter((o) => o.notes.some((n) => n.startsWith('fired'))).length} | ${sum(os, 'lost')} | ${sum(os, 'duplicated')} | ${sum(os, 'stuck')} | ${sum(os, 'wrongMirror')} |`,
@@ -89,5 +96,12 @@ if (unexpected > 0)
     `\n${unexpected} runs: the faulted sync did not do what its fault expects (see above)`,
   );
 if (skipped > 0) lines.push(`\n${skipped} runs not started: --max-minutes reached`);
+lines.push(
+  '',
+  property === null
+    ? `interleavings: not run (${parsed.options.historiesSkipped})`
+    : describeProperty(property),
+  `${[...rows.values()].flat().length} fault runs in ${((Date.now() - started) / 60_000).toFixed(1)} min, ${jobs} at a time`,
+);
 process.stdout.write(`\n${lines.join('\n')}\n`);
 process.exit(bad > 0 ? 1 : 0);

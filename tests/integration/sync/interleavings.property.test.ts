@@ -255,10 +255,14 @@ async function check(
  * INTERLEAVING_SEED replays one seed fast-check printed.
  */
 const RUNS = Number(process.env.INTERLEAVING_RUNS ?? 25);
+/**
+ * Chosen here as fast-check would, rather than left to it, so the title (and
+ * the fault matrix's summary) says which histories a passing run checked.
+ */
 const SEED =
   process.env.INTERLEAVING_SEED === undefined
-    ? {}
-    : { seed: Number(process.env.INTERLEAVING_SEED) };
+    ? Date.now() ^ (Math.random() * 0x100000000)
+    : Number(process.env.INTERLEAVING_SEED);
 
 /** Histories fast-check once found failing, replayed on every run. */
 const FOUND: Cmd[][] = [
@@ -286,11 +290,11 @@ describe('random interleavings of edits, server edits, faults and restarts', () 
   });
 
   it(
-    `lose nothing and apply nothing twice (${RUNS} histories)`,
+    `lose nothing and apply nothing twice (${RUNS} histories, seed ${SEED})`,
     async () => {
       await fc.assert(fc.asyncProperty(fc.array(cmd, { minLength: 5, maxLength: 30 }), play), {
         numRuns: RUNS,
-        ...SEED,
+        seed: SEED,
       });
     },
     Math.max(300_000, RUNS * 12_000),
