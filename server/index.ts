@@ -11,7 +11,7 @@ import { RateLimiter } from './rate-limit';
 import { seedStore } from './seeding';
 import { simulate } from './simulator';
 import { openStore } from './storage/open';
-import type { VisitorStore } from './storage/types';
+import type { VisitorStore, WriteRetry } from './storage/types';
 import { silentLogger } from './http/server';
 
 export type { ServerOptions } from './config';
@@ -66,6 +66,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const tokens = new TokenRegistry(specs);
   const clock = new ServerClock(options.clock ?? Date.now);
   const ownStore = options.store === undefined;
+  // The store opens before the HTTP server's logger exists; retries are logged through this.
+  let logRetry: (retry: WriteRetry) => void = () => {};
   const store =
     options.store ??
     (await openStore({
@@ -73,6 +75,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.synchronous ? { synchronous: options.synchronous } : {}),
       ...(options.pgPoolSize !== undefined ? { pgPoolSize: options.pgPoolSize } : {}),
       now: () => clock.nextStampFloor(),
+      onRetry: (retry) => logRetry(retry),
     }));
 
   let http: FastifyInstance | undefined;
@@ -106,6 +109,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.compressLoopback ? { compressLoopback: true } : {}),
     });
     http = server;
+    logRetry = (retry) =>
+      app.logger.warn(
+        { reason: retry.reason, attempt: retry.attempt },
+        'write unit clashed with another writer; running it again',
+      );
     await server.listen({ port: config.port, host: config.host });
     const port = (server.server.address() as AddressInfo).port;
     const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,5 +1,5 @@
 import { openSqliteStore } from './sqlite';
-import type { VisitorStore } from './types';
+import type { VisitorStore, WriteRetry } from './types';
 
 /** A PostgreSQL URL, as `--db` takes it. */
 export function isPostgresUrl(db: string): boolean {
@@ -13,6 +13,8 @@ export interface OpenStoreOptions {
   pgPoolSize?: number;
   /** The server's clock (PostgreSQL marks each write transaction with a time from it). */
   now?: () => number;
+  /** PostgreSQL: a write unit is run again after a clash with another writer (for the log). */
+  onRetry?: (retry: WriteRetry) => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function openStore(options: OpenStoreOptions): Promise<VisitorStore
       url: options.db,
       ...(options.pgPoolSize !== undefined ? { poolSize: options.pgPoolSize } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     });
   }
   return openSqliteStore({

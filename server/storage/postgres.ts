@@ -12,6 +12,8 @@ import {
   type VisitorSnapshot,
   type VisitorStore,
   type VisitorWrite,
+  type RetryReason,
+  type WriteRetry,
 } from './types';
 
 /**
@@ -46,6 +48,13 @@ export interface PostgresStoreOptions {
    * lock, so readers know which times are not final yet (writeFloorMs).
    */
   now?: () => number;
+  /**
+   * Called each time a write unit is rolled back and run again after a clash
+   * with another writer, so the server can log it: a steady stream of these
+   * means writers are fighting over the same rows (or keys), not that the
+   * database is slow.
+   */
+  onRetry?: (retry: WriteRetry) => void;
 }
 
 const SCHEMA_VERSION = 1;
@@ -166,7 +175,11 @@ function historyToSnapshot(h: HistoryRow): VisitorSnapshot {
 const BUSY = new Set(['40P01', '40001', '55P03', '57014']);
 // Deadlock, serialization failure, and a unique key another transaction took meanwhile
 // (two instances seeding the same ids): the unit runs again and sees the winner's rows.
-const RETRY_UNIT = new Set(['40P01', '40001', '23505']);
+const RETRY_UNIT = new Map<string, RetryReason>([
+  ['40P01', 'deadlock'],
+  ['40001', 'serialization'],
+  ['23505', 'unique_race'],
+]);
 
 /** Turns PostgreSQL's "try again later" failures into TransientStoreError. */
 export function toStoreError(error: unknown): unknown {
@@ -587,11 +600,19 @@ const MAX_ATTEMPTS = 4;
 export class PostgresVisitorStore implements VisitorStore {
   readonly description: string;
   private closed = false;
+  /** Write units run again since this store opened, by reason (this process only). */
+  readonly retries: Record<RetryReason, number> = {
+    deadlock: 0,
+    serialization: 0,
+    unique_race: 0,
+    replay_race: 0,
+  };
 
   constructor(
     private readonly pool: pg.Pool,
     url: string,
     private readonly now: () => number,
+    private readonly onRetry: (retry: WriteRetry) => void = () => {},
   ) {
     this.description = describeUrl(url);
   }
@@ -668,9 +689,17 @@ export class PostgresVisitorStore implements VisitorStore {
         });
       } catch (error) {
         const code = (error as { code?: unknown })?.code;
-        const clash =
-          error instanceof ReplayRace || (typeof code === 'string' && RETRY_UNIT.has(code));
-        if (clash && attempt < MAX_ATTEMPTS) continue;
+        const reason =
+          error instanceof ReplayRace
+            ? 'replay_race'
+            : typeof code === 'string'
+              ? RETRY_UNIT.get(code)
+              : undefined;
+        if (reason !== undefined && attempt < MAX_ATTEMPTS) {
+          this.retries[reason]++;
+          this.onRetry({ reason, attempt });
+          continue;
+        }
         if (error instanceof ReplayRace) {
           throw new TransientStoreError('database_busy', 'the database is busy; try again');
         }
@@ -761,5 +790,5 @@ export async function openPostgresStore(
     await pool.end().catch(() => {});
     throw error;
   }
-  return new PostgresVisitorStore(pool, options.url, options.now ?? Date.now);
+  return new PostgresVisitorStore(pool, options.url, options.now ?? Date.now, options.onRetry);
 }

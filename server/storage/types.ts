@@ -158,6 +158,15 @@ export interface VisitorStore {
   close(): Promise<void>;
 }
 
+/** Why a write unit was rolled back and run again (PostgreSQL: another writer got in the way). */
+export type RetryReason = 'deadlock' | 'serialization' | 'unique_race' | 'replay_race';
+
+export interface WriteRetry {
+  reason: RetryReason;
+  /** The attempt that failed (1 = the first run). */
+  attempt: number;
+}
+
 /** A storage failure that a later retry can fix (busy, locked, disk full). */
 export class TransientStoreError extends Error {
   readonly code: string;

@@ -18,6 +18,8 @@ export interface Cluster {
   url: string;
   /** The server's log, for failure messages. */
   log(): string;
+  /** The postmaster's process id (its backends are its children), for CPU accounting. */
+  pid(): number;
   stop(): void;
 }
 
@@ -107,6 +109,7 @@ export function startCluster(options: ClusterOptions = {}): Cluster {
   return {
     url: `postgres://postgres@${encodeURIComponent(dir)}/postgres`,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
       if (stopped) return;
       stopped = true;

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_VALUES } from '../../../../shared/visitor';
 import { openStore, startServer } from '../../../../server/index';
-import type { StoreTx, VisitorStore } from '../../../../server/storage/types';
+import type { PostgresVisitorStore } from '../../../../server/storage/postgres';
+import type { StoreTx, VisitorStore, WriteRetry } from '../../../../server/storage/types';
 import { applyOperations } from '../../../../server/sync/apply';
 import { readChangePage } from '../../../../server/sync/changes';
 import { parseBulkSync } from '../../../../server/sync/validate';
@@ -23,9 +24,9 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-async function open(db: string): Promise<VisitorStore> {
+async function open(db: string, onRetry?: (retry: WriteRetry) => void): Promise<VisitorStore> {
   let t = 1_700_000_000_000;
-  const store = await openStore({ db, now: () => t++ });
+  const store = await openStore({ db, now: () => t++, ...(onRetry ? { onRetry } : {}) });
   stores.push(store);
   return store;
 }
@@ -121,7 +122,8 @@ describe('the op-id ledger across instances', () => {
   it('the same operation applied on two instances at once is applied once; the second returns the first result', async () => {
     const db = await freshPostgresDb();
     const a = await open(db);
-    const b = await open(db);
+    const retried: WriteRetry[] = [];
+    const b = await open(db, (retry) => retried.push(retry));
     const opId = randomUUID();
     const parsed = parseBulkSync({ operations: [{ ...createOp(), opId }] }, 10);
     if (!parsed.ok) throw new Error('bad fixture');
@@ -147,6 +149,61 @@ describe('the op-id ledger across instances', () => {
     expect(rb).toEqual(ra);
     expect(attempts).toBe(2); // B's unit ran again after A committed
     expect(await b.read((tx) => tx.stats())).toMatchObject({ visitors: 1, appliedOps: 1 });
+    // Counted and reported, so a stream of clashes is visible in the server's log.
+    expect(retried).toEqual([{ reason: 'replay_race', attempt: 1 }]);
+    expect((b as PostgresVisitorStore).retries).toEqual({
+      deadlock: 0,
+      serialization: 0,
+      unique_race: 0,
+      replay_race: 1,
+    });
+    expect((a as PostgresVisitorStore).retries.replay_race).toBe(0);
+  });
+
+  it('a server logs a write unit it runs again after another writer took its key (warn, with the reason)', async () => {
+    const db = await freshPostgresDb();
+    const lines: string[] = [];
+    api = await startApi({ db, log: (line) => lines.push(line) });
+    const opId = randomUUID();
+    const op = { ...createOp(), opId };
+    const first = {
+      localId: op.localId,
+      serverId: randomUUID(),
+      action: 'create',
+      status: 'success',
+      version: 1,
+    };
+    // Another instance has recorded this opId and not committed yet.
+    const other = new pg.Client({ connectionString: db });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('INSERT INTO applied_ops (key, result, at_ms) VALUES ($1, $2, 0)', [
+        `op:${opId}`,
+        JSON.stringify(first),
+      ]);
+      const reply = api.sync({ operations: [op] });
+      // The server's ledger insert waits on that row; then the other instance commits.
+      const t0 = performance.now();
+      while (performance.now() - t0 < 10_000) {
+        const r = await other.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'visitor-sync-server'",
+        );
+        if ((r.rows[0] as { n: number }).n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query('COMMIT');
+      const r = await reply;
+      expect(r.status).toBe(200);
+      expect(r.body.results).toEqual([first]); // the other instance's result, applied once
+    } finally {
+      await other.end();
+    }
+    const retries = lines
+      .map((l) => JSON.parse(l) as Json)
+      .filter((l) => /running it again/.test(l.msg));
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({ level: 40, reason: 'replay_race', attempt: 1 });
   });
 });
 
