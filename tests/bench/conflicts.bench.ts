@@ -20,13 +20,14 @@ const percentile = (xs: number[], p: number) => {
 };
 
 /** Scrolls `selector` through its height, one step per frame; returns each frame's duration (ms). */
-const SCROLL_SCRIPT = `async (selector) => {
+const SCROLL_SCRIPT = `async (selector, marks) => {
   const el = document.querySelector(selector);
   const frames = [];
   const steps = 240;
   const max = el.scrollHeight - el.clientHeight;
   let last = performance.now();
   for (let i = 0; i < steps; i++) {
+    if (marks) performance.mark('step-' + i); // frame boundaries for trace-frames.ts
     // mostly a steady wheel-like scroll, every 40th frame a jump (dragging the scrollbar)
     el.scrollTop = i % 40 === 39 ? Math.random() * max : el.scrollTop + 400;
     await new Promise((r) => requestAnimationFrame(r));
@@ -104,9 +105,25 @@ export const benchmarks: Benchmark[] = [
           );
         }
 
+        // T7_TRACE=<file>: a Chromium trace of this scroll, to read with trace-frames.ts
+        // (tracing costs the renderer time of its own: not for the figures).
+        const trace = process.env.T7_TRACE;
+        if (trace)
+          await browser.startTracing(page, {
+            path: trace,
+            categories: [
+              'devtools.timeline',
+              'disabled-by-default-devtools.timeline',
+              'disabled-by-default-v8.cpu_profiler',
+              'v8',
+              'blink.user_timing',
+              'toplevel',
+            ],
+          });
         const frames = (await page.evaluate(
-          `(${SCROLL_SCRIPT})('[data-testid=conflicts-scroll]')`,
+          `(${SCROLL_SCRIPT})('[data-testid=conflicts-scroll]', ${trace ? 'true' : 'false'})`,
         )) as number[];
+        if (trace) await browser.stopTracing();
         // Baseline: the same scroll over an empty element of the same height.
         const rawFrames = (await page.evaluate(`(() => {
           const d = document.createElement('div');

@@ -80,6 +80,82 @@ describe('PagedRows', () => {
     expect(f.calls[1]!.request).toMatchObject({ offset: 900, after: undefined });
   });
 
+  it('asks for the count and the first block together when it starts', () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    expect(f.calls.map((c) => [c.channel, c.request.offset])).toEqual([
+      ['visitors:count', undefined],
+      ['visitors:page', 0],
+    ]);
+  });
+
+  it('asks for no block on start when told the rows are not shown yet', () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start({ firstPage: false });
+    expect(f.calls.map((c) => c.channel)).toEqual(['visitors:count']);
+  });
+
+  it('scrolling down, asks for the block ahead by keyset once the one before it is known', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    p.ensureRange(0, 30);
+    await f.flush();
+    p.ensureRange(10, 40); // rows 100… are a screenful or so ahead
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({ offset: 100, after: { key: 'v99', localId: 'id000099' } }),
+    ]);
+    await f.flush();
+    expect(p.getRow(140)?.name).toBe('v140');
+  });
+
+  it('scrolling down, waits for the block before the one ahead rather than seek by OFFSET', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    p.ensureRange(450, 480); // a jump: block 4 by OFFSET
+    p.ensureRange(460, 490); // block 5 is ahead, but block 4 is not known yet
+    expect(f.calls.map((c) => c.request.offset)).toEqual([400]);
+    await f.flush();
+    p.ensureRange(470, 500);
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({ offset: 500, after: { key: 'v499', localId: 'id000499' } }),
+    ]);
+  });
+
+  it('scrolling up, asks for the block ahead above; never past either end', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    p.ensureRange(950, 990); // at the bottom: no block 10 of a 1 000-row set
+    expect(f.calls.map((c) => c.request.offset)).toEqual([900]);
+    await f.flush();
+    p.ensureRange(940, 980);
+    expect(f.calls.map((c) => c.request.offset)).toEqual([800]);
+    await f.flush();
+    p.ensureRange(0, 40); // at the top: nothing above
+    expect(f.calls.map((c) => c.request.offset)).toEqual([]);
+  });
+
+  it('tells which rows a landing page changed: versions of other ranges stay as they were', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    const top = p.getVersionIn(0, 40);
+    p.ensureRange(600, 640);
+    await f.flush();
+    expect(p.getVersionIn(0, 40)).toBe(top);
+    expect(p.getVersionIn(600, 640)).toBeGreaterThan(top);
+    p.refresh(); // a new count changes every range
+    await f.flush();
+    expect(p.getVersionIn(0, 40)).toBeGreaterThan(top);
+  });
+
   it('keeps showing the old rows while a refresh is in flight, then swaps in the new ones', async () => {
     const f = fakeApi(300);
     const p = new PagedRows(f.api, '', sort);

@@ -1,7 +1,14 @@
-import { createColumnHelper, flexRender } from '@tanstack/react-table';
+import { createColumnHelper, flexRender, type Row } from '@tanstack/react-table';
 import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import {
+  memo,
+  useEffect,
+  useMemo,
+  useSyncExternalStore,
+  type CSSProperties,
+  type MouseEvent,
+} from 'react';
 import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-contract';
 import { conflictSides } from '../../../shared/resolve/conflict';
 import type { VisitorField } from '../../../shared/visitor';
@@ -10,13 +17,9 @@ import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
 import { useTableLayout } from '../paging/use-table-layout';
 import { ShapedFrame } from '../paging/ShapedFrame';
 import { formatDateTime, formatNumber } from '../intl';
+import type { Entry } from './conflict-rows';
 
 const ROW_HEIGHT = 40;
-
-/** One line of the list: a conflict, or (grouped by field) a group's head. */
-export type Entry =
-  | { type: 'row'; row: ConflictView }
-  | { type: 'group'; field: VisitorField; count: number; expanded: boolean };
 
 const col = createColumnHelper<ConflictView>();
 
@@ -138,10 +141,131 @@ function columnsFor(showBase: boolean) {
   ];
 }
 
+/** A line's place in the scroller: moved by transform, its size fixed (no layout of the others). */
+function rowStyle(start: number): CSSProperties {
+  return {
+    position: 'absolute',
+    top: 0,
+    transform: `translateY(${start}px)`,
+    height: ROW_HEIGHT,
+    width: '100%',
+  };
+}
+
+interface LineProps {
+  /** The TanStack row: a new object whenever the rows on screen change, so not compared. */
+  row: Row<ConflictView>;
+  index: number;
+  start: number;
+  grid: string;
+  /** Stands for the columns the cells come from (order, visibility, showing the base). */
+  cellsKey: string;
+  selected: boolean;
+  focused: boolean;
+  onRowClick: (index: number, row: ConflictView, e: MouseEvent) => void;
+  onToggle: (index: number, row: ConflictView, shift: boolean) => void;
+}
+
+/**
+ * What a conflict's line shows depends on its conflict (a page that lands
+ * holds new objects only for the rows it brings), its place and the columns,
+ * not on the TanStack row wrapping it, which is rebuilt on every scroll step:
+ * so a line already drawn is not drawn again while the table scrolls or a
+ * page lands (the profile of T7: most of a scroll frame's script was
+ * re-rendering the 40-odd lines on screen when only ten were new).
+ */
+const sameLine = (a: LineProps, b: LineProps) =>
+  a.row.original === b.row.original &&
+  a.index === b.index &&
+  a.start === b.start &&
+  a.grid === b.grid &&
+  a.cellsKey === b.cellsKey &&
+  a.selected === b.selected &&
+  a.focused === b.focused &&
+  a.onRowClick === b.onRowClick &&
+  a.onToggle === b.onToggle;
+
+const ConflictLine = memo(function ConflictLine({
+  row: r,
+  index,
+  start,
+  grid,
+  selected,
+  focused,
+  onRowClick,
+  onToggle,
+}: LineProps) {
+  const row = r.original;
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      aria-rowindex={index + 2}
+      data-conflict-id={row.id}
+      className={`vtable-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      style={{ ...rowStyle(start), gridTemplateColumns: grid }}
+      onClick={(e) => onRowClick(index, row, e)}
+    >
+      <div className="vtable-cell col-select" role="cell">
+        <input
+          type="checkbox"
+          aria-label={`Select ${row.name}`}
+          checked={selected}
+          onClick={(e) => e.stopPropagation()}
+          onChange={(e) =>
+            onToggle(index, row, (e.nativeEvent as MouseEvent['nativeEvent']).shiftKey)
+          }
+        />
+      </div>
+      {r.getVisibleCells().map((cell) => (
+        <div
+          key={cell.id}
+          role="cell"
+          className={`vtable-cell col-${cell.column.id}`}
+          title={
+            FULL_ON_HOVER.has(cell.column.id)
+              ? String(cell.getValue() ?? '') || undefined
+              : undefined
+          }
+        >
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </div>
+      ))}
+    </div>
+  );
+}, sameLine);
+
+const GroupLine = memo(function GroupLine(props: {
+  field: VisitorField;
+  count: number;
+  expanded: boolean;
+  start: number;
+  onGroup: (field: VisitorField) => void;
+}) {
+  const { field, expanded, onGroup } = props;
+  return (
+    <div
+      role="row"
+      aria-expanded={expanded}
+      className="vtable-row group-row"
+      style={rowStyle(props.start)}
+      onClick={() => onGroup(field)}
+    >
+      <div className="vtable-cell" role="cell">
+        {expanded ? '▾' : '▸'} {FIELD_LABEL[field]}{' '}
+        <span className="group-count">{formatNumber(props.count)}</span>
+      </div>
+    </div>
+  );
+});
+
 export function ConflictTable(props: {
   count: number;
   entryAt: (index: number) => Entry | undefined;
   ensureRange: (start: number, end: number) => void;
+  /** Told of every page landing; the table redraws when rowsVersionIn its window changed. */
+  subscribeRows: (listener: () => void) => () => void;
+  rowsVersionIn: (first: number, last: number) => number;
   sort: ConflictSort;
   onSort: (sort: ConflictSort) => void;
   isSelected: (id: number) => boolean;
@@ -154,19 +278,25 @@ export function ConflictTable(props: {
   onGroup: (field: VisitorField) => void;
 }) {
   const { count, entryAt, ensureRange, sort, onSort, showBase, scrollIndex } = props;
-  const { scrollRef, virtualizer } = useWindowedRows({
+  const { rowsVersionIn } = props;
+  const { scrollRef, virtualizer, first, last } = useWindowedRows({
     count: count,
     rowHeight: ROW_HEIGHT,
     overscan: 10,
     ensureRange,
   });
+  useSyncExternalStore(props.subscribeRows, () => rowsVersionIn(first, last));
   const items = virtualizer.getVirtualItems();
   useEffect(() => {
     if (scrollIndex !== null) virtualizer.scrollToIndex(scrollIndex, { align: 'auto' });
   }, [scrollIndex, virtualizer]);
 
   // Only the rows on screen go through TanStack (docs/measured-facts.md: never the whole set).
-  const visible = items.map((it) => ({ index: it.index, entry: entryAt(it.index) }));
+  const visible = items.map((it) => ({
+    index: it.index,
+    start: it.start,
+    entry: entryAt(it.index),
+  }));
   const data = visible.flatMap((v) => (v.entry?.type === 'row' ? [v.entry.row] : []));
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
   const shaping = useTableLayout('conflicts', SPECS);
@@ -180,6 +310,11 @@ export function ConflictTable(props: {
     shaping,
   });
   const byId = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]));
+  // What every row's cells are drawn from besides its conflict: the column set and its order.
+  const cellsKey = `${showBase}:${table
+    .getVisibleLeafColumns()
+    .map((c) => c.id)
+    .join(',')}`;
 
   return (
     <ShapedFrame shaping={shaping}>
@@ -194,81 +329,44 @@ export function ConflictTable(props: {
         />
         <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {visible.map(({ index, entry }) => {
-              const style = {
-                position: 'absolute' as const,
-                top: 0,
-                transform: `translateY(${items.find((i) => i.index === index)!.start}px)`,
-                height: ROW_HEIGHT,
-                width: '100%',
-              };
+            {visible.map(({ index, start, entry }) => {
               if (!entry)
                 return (
-                  <div key={`l${index}`} className="vtable-row loading" style={style} role="row">
+                  <div
+                    key={`l${index}`}
+                    className="vtable-row loading"
+                    style={rowStyle(start)}
+                    role="row"
+                  >
                     <div className="vtable-cell">Loading…</div>
                   </div>
                 );
               if (entry.type === 'group')
                 return (
-                  <div
+                  <GroupLine
                     key={`g${entry.field}`}
-                    role="row"
-                    aria-expanded={entry.expanded}
-                    className="vtable-row group-row"
-                    style={style}
-                    onClick={() => props.onGroup(entry.field)}
-                  >
-                    <div className="vtable-cell" role="cell">
-                      {entry.expanded ? '▾' : '▸'} {FIELD_LABEL[entry.field]}{' '}
-                      <span className="group-count">{formatNumber(entry.count)}</span>
-                    </div>
-                  </div>
+                    field={entry.field}
+                    count={entry.count}
+                    expanded={entry.expanded}
+                    start={start}
+                    onGroup={props.onGroup}
+                  />
                 );
               const r = byId.get(entry.row.id);
               if (!r) return null;
-              const selected = props.isSelected(entry.row.id);
-              const focused = props.focusedId === entry.row.id;
               return (
-                <div
+                <ConflictLine
                   key={`r${entry.row.id}`}
-                  role="row"
-                  aria-selected={selected}
-                  aria-rowindex={index + 2}
-                  data-conflict-id={entry.row.id}
-                  className={`vtable-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
-                  style={{ ...style, gridTemplateColumns: grid }}
-                  onClick={(e) => props.onRowClick(index, entry.row, e)}
-                >
-                  <div className="vtable-cell col-select" role="cell">
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${entry.row.name}`}
-                      checked={selected}
-                      onClick={(e) => e.stopPropagation()}
-                      onChange={(e) =>
-                        props.onToggle(
-                          index,
-                          entry.row,
-                          (e.nativeEvent as MouseEvent['nativeEvent']).shiftKey,
-                        )
-                      }
-                    />
-                  </div>
-                  {r.getVisibleCells().map((cell) => (
-                    <div
-                      key={cell.id}
-                      role="cell"
-                      className={`vtable-cell col-${cell.column.id}`}
-                      title={
-                        FULL_ON_HOVER.has(cell.column.id)
-                          ? String(cell.getValue() ?? '') || undefined
-                          : undefined
-                      }
-                    >
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </div>
-                  ))}
-                </div>
+                  row={r}
+                  index={index}
+                  start={start}
+                  grid={grid}
+                  cellsKey={cellsKey}
+                  selected={props.isSelected(entry.row.id)}
+                  focused={props.focusedId === entry.row.id}
+                  onRowClick={props.onRowClick}
+                  onToggle={props.onToggle}
+                />
               );
             })}
           </div>

@@ -1,4 +1,13 @@
-import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import type { ConflictView } from '../../../shared/ipc/conflicts-contract';
 import type { ConflictKind } from '../../../shared/protocol';
 import { rulesFromStrategies } from '../../../shared/resolve/defaults';
 import { VISITOR_FIELDS, type VisitorField } from '../../../shared/visitor';
@@ -37,6 +46,15 @@ export function ConflictsScreen() {
   const targetWords = store.targetWords();
   const focused = store.focused();
   const refocus = () => rootRef.current?.focus();
+  // The same function on every render: the table's lines are memoised and compare it.
+  const onRowClick = useCallback(
+    (i: number, row: ConflictView, e: MouseEvent) => {
+      // A plain click selects that row alone, as in any desktop list.
+      store.clickRow(i, row, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+      rootRef.current?.focus();
+    },
+    [store],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const t = e.target as HTMLElement;
@@ -231,17 +249,15 @@ export function ConflictsScreen() {
             count={store.entryCount()}
             entryAt={store.entryAt}
             ensureRange={store.ensureRange}
+            subscribeRows={rows.subscribe}
+            rowsVersionIn={store.rowsVersionIn}
             sort={s.sort}
             onSort={store.setSort}
             isSelected={(id) => isSelected(selection, id)}
             focusedId={focused?.id ?? null}
             showBase={s.showBase}
             scrollIndex={s.scrollIndex}
-            onRowClick={(i, row, e) => {
-              // A plain click selects that row alone, as in any desktop list.
-              store.clickRow(i, row, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
-              refocus();
-            }}
+            onRowClick={onRowClick}
             onToggle={store.tickRow}
             onGroup={store.toggleGroup}
           />

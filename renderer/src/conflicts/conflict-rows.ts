@@ -5,7 +5,13 @@ import type {
   ConflictSort,
   ConflictView,
 } from '../../../shared/ipc/conflicts-contract';
+import type { VisitorField } from '../../../shared/visitor';
 import { PagedStore } from '../paging/paged-store';
+
+/** One line of the list: a conflict, or (grouped by field) a group's head. */
+export type Entry =
+  | { type: 'row'; row: ConflictView }
+  | { type: 'group'; field: VisitorField; count: number; expanded: boolean };
 
 /** The workspace's rows for one filter and sort, paged from main (never all 100 000 at once). */
 export class ConflictRows extends PagedStore<ConflictView, ConflictCursor> {

@@ -16,8 +16,7 @@ import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types
 import type { VisitorField } from '../../../shared/visitor';
 import { download } from '../download';
 import { errorText } from '../error-text';
-import type { Entry } from './ConflictTable';
-import { ConflictRows } from './conflict-rows';
+import { ConflictRows, type Entry } from './conflict-rows';
 import { count, describeResolution } from './format';
 import type { KeyCommand } from './keyboard';
 import { RulesStore } from './rules-store';
@@ -89,7 +88,11 @@ export interface ConflictsSnapshot {
   batch: BatchInfo | null;
   message: Message | null;
   openTotal: number | null;
-  /** The rows of the current query; `rowsVersion` changes as its pages arrive. */
+  /**
+   * The rows of the current query. `rowsVersion` changes when a page changes
+   * what the screen around the table shows (the count, an error, the focused
+   * conflict); the table follows every page itself (rowsVersionIn).
+   */
   rows: ConflictRows;
   rowsVersion: number;
 }
@@ -147,6 +150,12 @@ export class ConflictsStore {
   private seenFocus = '';
   private groupsAsked = 0;
   private started = false;
+  /** What of the rows the screen last drew: a page that changes none of it redraws the table alone. */
+  private rowsSeen: {
+    total: number | null;
+    error: string | null;
+    focused: ConflictView | null;
+  } = { total: null, error: null, focused: null };
 
   constructor(private readonly api: Api) {
     this.rules = new RulesStore(api);
@@ -308,6 +317,18 @@ export class ConflictsStore {
     if (to >= from) s.rows.ensureRange(from, to);
   };
 
+  /**
+   * Changes whenever the lines [first, last] of the list change as pages land
+   * (or the count or an error does): the table redraws for those alone.
+   */
+  rowsVersionIn = (first: number, last: number): number => {
+    const s = this.snap;
+    if (!s.grouped) return s.rows.getVersionIn(first, last);
+    const at = this.expandedAt();
+    if (at < 0) return 0;
+    return s.rows.getVersionIn(Math.max(0, first - at - 1), Math.max(0, last - at - 1));
+  };
+
   focused(): ConflictView | null {
     const i = this.snap.focusIndex;
     const e = i === null ? undefined : this.entryAt(i);
@@ -418,10 +439,16 @@ export class ConflictsStore {
     this.rowsOff?.();
     this.rowsOff = rows.subscribe(() => {
       if (rows !== this.snap.rows) return;
-      this.set({ rowsVersion: rows.getVersion() });
+      // Most pages land out of sight of all but the table (T7's profile: redrawing the
+      // toolbar, the bulk bar and the detail pane for each was a share of every such frame).
+      const seen = this.rowsSeen;
+      if (rows.total !== seen.total || rows.error !== seen.error || this.focused() !== seen.focused)
+        this.set({ rowsVersion: rows.getVersion() });
       this.syncFocus();
     });
-    rows.start();
+    // Grouped with no group open, the rows wait for a group: only the heads show.
+    const s = this.snap;
+    rows.start({ firstPage: !s.grouped || s.expanded !== null });
   }
 
   private loadGroups(): void {
@@ -755,6 +782,8 @@ export class ConflictsStore {
 
   private set(patch: Partial<ConflictsSnapshot>): void {
     this.snap = { ...this.snap, ...patch };
+    const rows = this.snap.rows;
+    this.rowsSeen = { total: rows.total, error: rows.error, focused: this.focused() };
     this.listeners.forEach((l) => l());
   }
 }

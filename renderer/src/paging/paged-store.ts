@@ -1,6 +1,8 @@
 import { errorText } from '../error-text';
 
 export const BLOCK_SIZE = 100;
+/** How far past the window (in rows) the scroll direction's next block is asked for. */
+const AHEAD = BLOCK_SIZE;
 
 /** Where a paged table's rows come from: a count and a page, both asked of main. */
 export interface PageSource<Row, Cursor> {
@@ -31,6 +33,9 @@ export class PagedStore<Row, Cursor> {
   private loading = new Set<number>();
   private generation = 0;
   private version = 0;
+  /** The version at which each block last changed, and at which the count or error did. */
+  private stamps = new Map<number, number>();
+  private sharedStamp = 0;
   private wanted: [number, number] = [0, 0];
   /** A refresh's count is on its way; `refreshAgain` asks for one more when it lands. */
   private refreshing = false;
@@ -47,20 +52,51 @@ export class PagedStore<Row, Cursor> {
   /** Changes whenever rows, total or error change. */
   getVersion = (): number => this.version;
 
+  /**
+   * Changes whenever the rows [start, end] (inclusive), the total or the error
+   * change: a table compares it to leave alone a page landing out of its sight.
+   */
+  getVersionIn = (start: number, end: number): number => {
+    let v = this.sharedStamp;
+    for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++)
+      v = Math.max(v, this.stamps.get(b) ?? 0);
+    return v;
+  };
+
   getRow = (index: number): Row | undefined => {
     const b = Math.floor(index / BLOCK_SIZE);
     return (this.blocks.get(b) ?? this.stale.get(b))?.rows[index % BLOCK_SIZE];
   };
 
-  /** Ask for the rows [start, end] (inclusive); called on every scroll. */
+  /**
+   * Ask for the rows [start, end] (inclusive); called on every scroll. The
+   * block a screenful or so ahead in the direction of the scroll is asked for
+   * too, so that rows are there before they scroll in and a page lands while
+   * the rows on screen are already drawn (a page that lands under "Loading…"
+   * rows redraws them all in that frame). Ahead downwards waits until the
+   * block before it is known, so it is still a keyset seek, not an OFFSET.
+   */
   ensureRange = (start: number, end: number): void => {
+    const [was] = this.wanted;
     this.wanted = [start, end];
     for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++)
       this.fetchBlock(b);
+    const ahead = start > was ? end + AHEAD : start < was ? start - AHEAD : -1;
+    if (this.total === null || ahead < 0 || ahead >= this.total) return;
+    const b = Math.floor(ahead / BLOCK_SIZE);
+    if (start < was || this.blocks.has(b - 1)) this.fetchBlock(b);
   };
 
-  /** Count the rows; the table asks for the blocks it shows through ensureRange. */
-  start = (): void => this.count(this.generation);
+  /**
+   * Count the rows and, unless told not to (rows that are not shown yet), ask
+   * for the first block at the same time: the table asks for the blocks it
+   * shows only once it knows the count, so waiting for it would put one round
+   * trip between opening the table and its first rows.
+   */
+  start = ({ firstPage = true }: { firstPage?: boolean } = {}): void => {
+    this.count(this.generation);
+    if (firstPage) this.fetchBlock(Math.floor(this.wanted[0] / BLOCK_SIZE));
+  };
 
   /**
    * Recount and refetch what is on screen, showing the old rows meanwhile.
@@ -117,19 +153,26 @@ export class PagedStore<Row, Cursor> {
       .page(b * BLOCK_SIZE, BLOCK_SIZE, after)
       .then(
         (page) =>
-          this.update(gen, () => {
-            this.blocks.set(b, page);
-            this.stale.delete(b);
-          }),
+          this.update(
+            gen,
+            () => {
+              this.blocks.set(b, page);
+              this.stale.delete(b);
+            },
+            b,
+          ),
         (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
       )
       .finally(() => gen === this.generation && this.loading.delete(b));
   }
 
-  private update(gen: number, change: () => void): void {
+  /** A change of block `block`, or (without one) of the total or the error. */
+  private update(gen: number, change: () => void, block?: number): void {
     if (gen !== this.generation) return;
     change();
     this.version++;
+    if (block === undefined) this.sharedStamp = this.version;
+    else this.stamps.set(block, this.version);
     this.listeners.forEach((l) => l());
   }
 }

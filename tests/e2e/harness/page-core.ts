@@ -3,6 +3,7 @@ import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import type { MessageEndpoint } from '../../../shared/ipc/port-protocol';
 import type { CoreProcess } from '../../fixtures/core-process';
+import { exactJson } from './page-json';
 
 let bridgeSource: string | undefined;
 /** The page's side (bridge.ts), bundled for the browser. */
@@ -27,17 +28,23 @@ export function bridge(): string {
 export async function connectPage(page: Page, core: CoreProcess) {
   let port: MessageEndpoint;
   // What the core sends goes into the page in batches: one evaluate per turn of this
-  // process's event loop, not one per message (a sync sends hundreds of events).
+  // process's event loop, not one per message (a sync sends hundreds of events),
+  // as JSON text where that is exact (page-json.ts says why).
   let batch: unknown[] = [];
   const flush = () => {
     const messages = batch;
     batch = [];
-    page
-      .evaluate((ms) => {
-        const w = globalThis as unknown as { __vrcDeliver(m: unknown): void };
-        for (const m of ms) w.__vrcDeliver(m);
-      }, messages)
-      .catch(() => undefined); // the page went away (the test ended or navigated)
+    const json = exactJson(messages);
+    (json !== null
+      ? page.evaluate((text) => {
+          const w = globalThis as unknown as { __vrcDeliver(m: unknown): void };
+          for (const m of JSON.parse(text) as unknown[]) w.__vrcDeliver(m);
+        }, json)
+      : page.evaluate((ms) => {
+          const w = globalThis as unknown as { __vrcDeliver(m: unknown): void };
+          for (const m of ms) w.__vrcDeliver(m);
+        }, messages)
+    ).catch(() => undefined); // the page went away (the test ended or navigated)
   };
   const attach = (c: CoreProcess) => {
     port = c.openWindow('page');

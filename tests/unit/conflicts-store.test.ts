@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Api } from '../../shared/ipc/client';
+import type { ConflictView } from '../../shared/ipc/conflicts-contract';
+import { EMPTY_VALUES } from '../../shared/visitor';
+import { ConflictsStore } from '../../renderer/src/conflicts/conflicts-store';
+import { BLOCK_SIZE } from '../../renderer/src/paging/paged-store';
+
+const conflict = (i: number, tag = ''): ConflictView => ({
+  id: i + 1,
+  localId: `v${i}`,
+  serverId: `s${i}`,
+  name: `Visitor ${i}${tag}`,
+  company: 'Acme',
+  kind: 'field',
+  conflictFields: ['title'],
+  createdAt: '2025-01-01T00:00:00.000Z',
+  resolvable: {
+    localId: `v${i}`,
+    serverId: `s${i}`,
+    kind: 'field',
+    conflictFields: ['title'],
+    clientData: { title: `Ours ${i}` },
+    serverData: { title: `Theirs ${i}` },
+    baseData: { title: 'Base' },
+    serverVersion: 2,
+    local: { ...EMPTY_VALUES, title: `Ours ${i}` },
+  },
+  draft: null,
+  draftRule: null,
+  draftState: { state: 'undecided' },
+  stale: false,
+  captureGapMs: null,
+  captureMethod: null,
+  remembered: {},
+  blocked: null,
+});
+
+/** An Api over `total` open conflicts whose replies the test releases by hand. */
+function fakeApi(total: number) {
+  const calls: { channel: string; request: Record<string, unknown>; answer: () => void }[] = [];
+  const listeners = new Map<string, (payload: unknown) => void>();
+  let tag = '';
+  const api = {
+    invoke(channel: string, request: Record<string, unknown>) {
+      return new Promise((resolve, reject) => {
+        const answer = () => {
+          if (channel === 'conflicts:count') return resolve({ total, open: total });
+          if (channel === 'conflicts:page') {
+            const offset = request.offset as number;
+            const n = Math.max(0, Math.min(request.limit as number, total - offset));
+            const rows = Array.from({ length: n }, (_, k) => conflict(offset + k, tag));
+            return resolve({ rows, last: rows.length ? { key: null, id: rows.at(-1)!.id } : null });
+          }
+          if (channel === 'conflicts:groups') return resolve([{ field: 'title', count: total }]);
+          reject(Object.assign(new Error('not in this test'), { code: 'test' }));
+        };
+        calls.push({ channel, request, answer });
+      });
+    },
+    on(event: string, listener: (payload: unknown) => void) {
+      listeners.set(event, listener);
+      return () => listeners.delete(event);
+    },
+  } as unknown as Api;
+  return {
+    api,
+    calls,
+    setTag: (t: string) => (tag = t),
+    emit: (event: string) => listeners.get(event)?.({}),
+    flush: async () => {
+      for (const c of calls.splice(0)) c.answer();
+      await new Promise((r) => setTimeout(r, 0));
+    },
+  };
+}
+
+const pagesAsked = (calls: { channel: string; request: Record<string, unknown> }[]) =>
+  calls.filter((c) => c.channel === 'conflicts:page').map((c) => c.request.offset);
+
+describe('ConflictsStore and the pages of its rows', () => {
+  it('asks for the count and the first page together when it starts', () => {
+    const f = fakeApi(1_000);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    const rowCalls = f.calls.filter((c) => c.channel === 'conflicts:count' && c.request.filter);
+    expect(rowCalls).toHaveLength(1);
+    expect(pagesAsked(f.calls)).toEqual([0]);
+    store.stop();
+  });
+
+  it('grouped by field with no group open, asks for no page', () => {
+    const f = fakeApi(1_000);
+    const store = new ConflictsStore(f.api);
+    store.setGrouped(true);
+    store.start();
+    expect(pagesAsked(f.calls)).toEqual([]);
+    store.stop();
+  });
+
+  it('redraws the screen for a page only when the count or the focused conflict changes', async () => {
+    const f = fakeApi(1_000);
+    const store = new ConflictsStore(f.api);
+    let screen = 0;
+    store.subscribe(() => screen++);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    const rows = store.getSnapshot().rows;
+    let table = 0;
+    rows.subscribe(() => table++);
+    store.clickRow(3, conflictAt(store, 3), { shift: false, toggle: false });
+    expect(store.focused()?.name).toBe('Visitor 3');
+
+    // A page far from the focused conflict: the table is told, the screen is not.
+    screen = 0;
+    store.ensureRange(5 * BLOCK_SIZE, 5 * BLOCK_SIZE + 30);
+    await f.flush();
+    expect(table).toBeGreaterThan(0);
+    expect(screen).toBe(0);
+    expect(store.rowsVersionIn(5 * BLOCK_SIZE, 5 * BLOCK_SIZE + 30)).toBeGreaterThan(
+      store.rowsVersionIn(0, 30),
+    );
+
+    // Back to the focused conflict, a refresh brings a new copy of it: the detail pane must show it.
+    store.ensureRange(0, 30);
+    expect(f.calls).toEqual([]);
+    f.setTag(' (edited)');
+    f.emit('visitors:changed');
+    await f.flush();
+    expect(screen).toBeGreaterThan(0);
+    expect(store.focused()?.name).toBe('Visitor 3 (edited)');
+    store.stop();
+  });
+});
+
+function conflictAt(store: ConflictsStore, i: number): ConflictView {
+  const e = store.entryAt(i);
+  if (e?.type !== 'row') throw new Error(`no conflict at ${i}`);
+  return e.row;
+}
