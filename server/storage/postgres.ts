@@ -292,8 +292,11 @@ async function changesOf(q: Query, query: ChangeQuery, known?: SnapshotInfo): Pr
     params.push(query.sinceMs);
     where += ' AND last_modified_ms > $5';
   }
+  // Qualified: a bare `tx` in ORDER BY names the output column (`tx::text AS
+  // tx`), which sorts "1000" before "999", while the cursor compares numbers:
+  // every time transaction ids gained a digit, a page skipped changes.
   const r = await q(
-    `SELECT ${VISITOR_COLS} FROM visitors WHERE ${where} ORDER BY tx, seq LIMIT $4`,
+    `SELECT ${VISITOR_COLS} FROM visitors WHERE ${where} ORDER BY visitors.tx, visitors.seq LIMIT $4`,
     params,
   );
   const rows = (r.rows as VisitorRow[]).map(rowToStored);

@@ -118,6 +118,52 @@ describe('the change feed with writers that commit out of order', () => {
   });
 });
 
+describe('the change feed across transaction ids of different lengths', () => {
+  it('pages in the numeric order of transaction ids when they pass a power of ten (999 → 1000), skipping nothing', async () => {
+    const db = await freshPostgresDb();
+    const store = await open(db); // creates the tables
+    const client = new pg.Client({ connectionString: db });
+    await client.connect();
+    try {
+      // Two finished transactions whose ids straddle a power of ten below the
+      // cluster's current ids, as every busy database reaches in time.
+      const xmin = Number(
+        (await client.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x')).rows[0].x,
+      );
+      const power = 10 ** Math.floor(Math.log10(xmin - 1));
+      expect(power).toBeGreaterThanOrEqual(10);
+      const insert = (id: string, tx: number, seq: number) =>
+        client.query(
+          `INSERT INTO visitors (id, tx, seq, version, last_modified_ms, deleted, name, interests, field_versions)
+           VALUES ($1, $2::text::xid8, $3, 1, 1, false, 'Digits', '[]', '{}')`,
+          [id, tx, seq],
+        );
+      await insert('before-the-power', power - 1, 1);
+      await insert('at-the-power', power, 2);
+    } finally {
+      await client.end();
+    }
+    // One record per page, so every cursor sits between the two.
+    const { parseSince } = await import('../../../../server/sync/cursor');
+    const ids: string[] = [];
+    let since = '';
+    for (let pages = 0; pages < 5; pages++) {
+      const from = parseSince(since);
+      if (!from.ok) throw new Error(from.message);
+      const page = await store.read((tx) =>
+        readChangePage(tx, from.position, { limit: 1, maxBytes: 1 << 20 }, () => 0),
+      );
+      if (!page.ok) throw new Error(page.message);
+      const body = JSON.parse(page.page.json) as Json;
+      ids.push(...body.visitors.map((v: Json) => v.id as string));
+      since = body.cursor;
+      if (!body.hasMore) break;
+    }
+    expect(ids).toEqual(['before-the-power', 'at-the-power']);
+    expect(await idsInTxOrder(db)).toEqual(['before-the-power', 'at-the-power']);
+  });
+});
+
 describe('the op-id ledger across instances', () => {
   it('the same operation applied on two instances at once is applied once; the second returns the first result', async () => {
     const db = await freshPostgresDb();
