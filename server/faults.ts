@@ -27,9 +27,17 @@ export const FaultsRequestSchema = z.strictObject({
     .optional(),
   /** The next `count` bulk-syncs are applied and committed, then the connection is cut: a lost response. */
   dropResponses: z.strictObject({ count: Count }).nullable().optional(),
-  /** The next `count` bulk-sync responses wait `ms` after applying (client timeouts). */
+  /**
+   * The next `count` bulk-sync responses wait `ms` after applying (client
+   * timeouts), after `skip` responses that go at once (a run held mid-way).
+   * A client that hangs up ends the wait.
+   */
   delayResponses: z
-    .strictObject({ count: Count, ms: z.number().int().min(0).max(120_000) })
+    .strictObject({
+      count: Count,
+      ms: z.number().int().min(0).max(120_000),
+      skip: Count.default(0),
+    })
     .nullable()
     .optional(),
   /**
@@ -137,6 +145,10 @@ export class Faults {
   takeDelayMs(): number {
     const f = this.state.delayResponses;
     if (!f) return 0;
+    if (f.skip > 0) {
+      f.skip--;
+      return 0;
+    }
     if (--f.count <= 0) this.state.delayResponses = null;
     return f.ms;
   }

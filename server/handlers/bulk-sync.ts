@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { OperationResult } from '../../shared/protocol';
 import type { App, RequestContext } from '../app';
 import { iso } from '../clock';
@@ -177,6 +177,30 @@ async function bulkSync(ctx: RequestContext, body: unknown): Promise<void> {
     return;
   }
   const delay = app.faults.takeDelayMs();
-  if (delay > 0) await sleep(delay);
+  if (delay > 0 && !(await held(reply, delay))) {
+    // The client gave up on this reply (timed out, cancelled): no one to answer.
+    reply.hijack();
+    return;
+  }
   sendJsonText(reply, 200, json);
+}
+
+/**
+ * Holds a reply `ms` (the delayResponses fault); false as soon as the client
+ * hangs up, so a long hold neither outlives its client nor keeps its sync slot.
+ */
+function held(reply: FastifyReply, ms: number): Promise<boolean> {
+  const res = reply.raw;
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', gone);
+      resolve(true);
+    }, ms);
+    res.once('close', gone);
+  });
 }

@@ -289,7 +289,10 @@ test.describe('sync screen', () => {
         });
       await expect(page.getByTestId('pending-total')).toHaveText('100 pending changes');
 
-      syncServer.faults.set({ delayResponses: { count: 10, ms: 400 } });
+      // Chunk 1 is answered at once; chunk 2's reply is held until the console
+      // hangs up, so the run is still between chunks when Cancel is pressed, however
+      // long the screen takes to show it (a fast push can no longer end first).
+      syncServer.faults.set({ delayResponses: { skip: 1, count: 1, ms: 120_000 } });
       await syncNow(page).click();
       await expect(page.getByTestId('progress-chunk')).toHaveText(/^[2-8] of 10$/);
       await page.getByRole('button', { name: 'Cancel' }).click();

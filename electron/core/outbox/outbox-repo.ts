@@ -89,6 +89,7 @@ export class OutboxRepo {
     { now: string; limit: number; horizon: string },
     SqlOp & { v_server_id: string | null }
   >;
+  private readonly dueSeqsStmt: Statement<{ now: string; horizon: string }, number>;
   private readonly markInFlightStmt: Statement<{ seqs: string; at: string }, SqlOp>;
   private readonly recoverStmt: Statement;
   private readonly requeueStmt: Statement;
@@ -132,15 +133,18 @@ export class OutboxRepo {
     // Per record only its oldest unsettled operation may go: a later one must never
     // overtake an earlier one (it would be overwritten by the earlier one's retry).
     // Updates and deletes of a record the server has not acknowledged yet wait for its create.
-    this.dueStmt = db.prepare(`
-      SELECT o.*, v.server_id AS v_server_id FROM outbox o
+    const due = `FROM outbox o
       JOIN (SELECT local_id, min(seq) AS seq FROM outbox
             WHERE status IN ('pending', 'in_flight', 'retrying') GROUP BY local_id) head ON head.seq = o.seq
       LEFT JOIN visitors v ON v.local_id = o.local_id
       WHERE (o.status = 'pending' OR (o.status = 'retrying'
              AND (o.next_attempt_at <= @now OR o.next_attempt_at > @horizon)))
         AND (o.action = 'create' OR coalesce(o.server_id, v.server_id) IS NOT NULL)
-      ORDER BY o.seq LIMIT @limit`);
+      ORDER BY o.seq`;
+    this.dueStmt = db.prepare(`SELECT o.*, v.server_id AS v_server_id ${due} LIMIT @limit`);
+    this.dueSeqsStmt = db
+      .prepare<{ now: string; horizon: string }, number>(`SELECT o.seq ${due}`)
+      .pluck();
     // Claims a chunk in one statement and returns the rows as they are now: an
     // edit may have rewritten (or a delete removed) an op since it was listed.
     // The server id comes from the record when the op lacks it.
@@ -218,6 +222,15 @@ export class OutboxRepo {
       timestamp: r.op_timestamp,
       attempts: r.attempts,
     }));
+  }
+
+  /**
+   * The sequence numbers of what due() lists, without the rows: the push claims
+   * each chunk's rows as they are when it goes (claim), so reading and parsing
+   * every operation's data up front as well was work thrown away.
+   */
+  dueSeqs(now: string, horizon = FAR_FUTURE): number[] {
+    return this.dueSeqsStmt.all({ now, horizon });
   }
 
   /**

@@ -57,6 +57,29 @@ export function resultsMatch(ops: readonly SendableOp[], response: BulkSyncRespo
   );
 }
 
+/**
+ * Whether settling this reply adopts a record's copy that came back through the
+ * pull (adoptDuplicate): a create acknowledged with a server id that another
+ * row of the mirror holds. That is the one way a settle changes records other
+ * than its own operations': the copy's queued operations move to the create's
+ * row, so they must not be claimed before it settles (engine.ts).
+ */
+export function adoptsPulledCopy(
+  visitors: VisitorsRepo,
+  ops: readonly SendableOp[],
+  response: BulkSyncResponse,
+): boolean {
+  return visitors.heldByOther(
+    ops.flatMap((op, i) => {
+      const result = response.results[i]!;
+      const serverId = result.serverId ?? op.serverId;
+      return op.action === 'create' && result.status === 'success' && serverId
+        ? [{ localId: op.localId, serverId }]
+        : [];
+    }),
+  );
+}
+
 /** Applies each operation's result with the data it touches, all in one transaction. */
 export function settleResults(
   ctx: SettleContext,

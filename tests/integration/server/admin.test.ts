@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulateResponseSchema } from '../../../shared/protocol';
-import { createOp, startApi, updateOp, type Api, type Json } from './helpers';
+import { STAFF, createOp, startApi, updateOp, type Api, type Json } from './helpers';
 
 /** Admin endpoints: the field-activity simulator, fault hooks, fixtures, stats. */
 
@@ -158,6 +158,41 @@ describe('fault hooks', () => {
     const r = await api.sync({ operations: [createOp()] });
     expect(r.status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(280);
+  });
+
+  it('delayResponses with skip answers that many at once, then holds the next until its client hangs up', async () => {
+    // One sync slot: a held reply keeps it, so a 503 shows the hold without a clock.
+    api = await startApi({ maxConcurrentSyncs: 1 });
+    await api.admin('POST', '/api/admin/faults', {
+      delayResponses: { skip: 1, count: 1, ms: 120_000 },
+    });
+    expect((await api.sync({ operations: [createOp()] })).status).toBe(200);
+    expect((await api.admin('GET', '/api/admin/faults')).body.faults.delayResponses).toEqual({
+      skip: 0,
+      count: 1,
+      ms: 120_000,
+    });
+    const hangUp = new AbortController();
+    const held = fetch(`${api.url}/api/visitors/bulk-sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAFF}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ operations: [createOp()] }),
+      signal: hangUp.signal,
+    });
+    held.catch(() => undefined);
+    // Applied, and now held: the fault is spent and the slot taken.
+    while ((await api.admin('GET', '/api/admin/faults')).body.faults.delayResponses !== null);
+    expect((await api.sync({ operations: [createOp()] })).status).toBe(503);
+    hangUp.abort();
+    await expect(held).rejects.toThrow();
+    // The hold ends with its client: the slot is free long before the 120 s.
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 200; i++) {
+      status = (await api.sync({ operations: [createOp()] })).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(200);
+    expect(await api.stats()).toMatchObject({ visitors: 3 });
   });
 
   it('failOperations with a count fails that many matching operations', async () => {

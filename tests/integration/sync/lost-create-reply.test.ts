@@ -27,9 +27,9 @@ async function untilDue(): Promise<void> {
 }
 
 /** The create's row, and the second row the pull made of the same server record. */
-async function createWithTwoLostReplies(name: string) {
+async function createWithTwoLostReplies(name: string, chunkSize?: number) {
   srv = await server();
-  core = consoleFor(srv);
+  core = consoleFor(srv, chunkSize ? { chunkSize } : {});
   await core.sync.sync();
   const { localId } = await core.call('visitors:create', { values: { name, title: 'Mine' } });
   const opId = rows<{ op_id: string }>(
@@ -107,6 +107,39 @@ describe('a create whose reply was lost comes back through the pull first', () =
         'Lost Reply Edit',
       ),
     ).toEqual([{ local_id: localId, server_id: serverId, title: 'Edited' }]);
+    await expectMirrorEqualsServer();
+  });
+
+  // Chunks of one operation: the create's replay is chunk 1 and the edit of the
+  // pulled copy chunk 2. The pulled copy is adopted when chunk 1 settles, so
+  // chunk 2 must leave only after that, carrying the create's row.
+  it('an edit of the pulled copy in the next chunk waits for the adoption; applied once, on the create’s row', async () => {
+    const { localId, serverId } = await createWithTwoLostReplies('Lost Reply Next Chunk', 1);
+    await core.call('visitors:update', { localId: serverId, patch: { title: 'Edited' } });
+    await untilDue();
+    await drain(core);
+    expect(await history(serverId)).toEqual(['Mine', 'Edited']);
+    expect(
+      rows(
+        core,
+        "SELECT local_id, server_id, title, dirty, base ->> 'title' AS base_title FROM visitors WHERE name = ?",
+        'Lost Reply Next Chunk',
+      ),
+    ).toEqual([
+      { local_id: localId, server_id: serverId, title: 'Edited', dirty: 0, base_title: 'Edited' },
+    ]);
+    await expectMirrorEqualsServer();
+  });
+
+  it('a delete of the pulled copy in the next chunk waits for the adoption; deleted once, nothing left', async () => {
+    const { localId, serverId } = await createWithTwoLostReplies('Lost Reply Next Chunk Delete', 1);
+    await core.call('visitors:delete', { localId: serverId });
+    await untilDue();
+    await drain(core);
+    expect(await history(serverId)).toEqual(['Mine', 'deleted']);
+    expect(
+      rows(core, 'SELECT local_id FROM visitors WHERE local_id IN (?, ?)', localId, serverId),
+    ).toEqual([]);
     await expectMirrorEqualsServer();
   });
 });
