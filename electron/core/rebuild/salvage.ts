@@ -175,7 +175,10 @@ function readTable(db: Db, table: SalvagedTable): { rows: Row[]; unreadable: Unr
   const stmt = db.prepare(
     `SELECT rowid AS __rowid, * FROM ${quote(table)} WHERE rowid BETWEEN ? AND ? ORDER BY rowid`,
   );
-  const read = (lo: number, hi: number) => stmt.all(lo, hi) as Row[];
+  // One row by equality: a range read steps on to the next row to find its
+  // end, so the last row before a bad page was lost with the page.
+  const one = db.prepare(`SELECT rowid AS __rowid, * FROM ${quote(table)} WHERE rowid = ?`);
+  const read = (lo: number, hi: number) => (lo === hi ? one.all(lo) : stmt.all(lo, hi)) as Row[];
   const known = indexedIds(db, table);
   let outcome: RangeOutcome<Row>;
   let lost: number | null;
