@@ -99,6 +99,7 @@ export function startCore(opts: {
   const sync = new SyncEngine({
     db,
     repos,
+    gate,
     clock,
     events,
     // An explicit object (tests, the CLI) wins; otherwise the person's settings, read on every use.

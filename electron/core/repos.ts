@@ -11,6 +11,7 @@ import { QueueRepo } from './queue/queue-repo';
 import { RunsRepo } from './sync/runs-repo';
 import { SyncStateRepo } from './sync/sync-state-repo';
 import { EditBatchesRepo } from './visitors/edit-batches-repo';
+import { SearchIndex } from './visitors/search-index';
 import { VisitorsRepo } from './visitors/visitors-repo';
 
 /**
@@ -20,6 +21,8 @@ import { VisitorsRepo } from './visitors/visitors-repo';
 export interface Repos {
   readonly db: Db;
   readonly visitors: VisitorsRepo;
+  /** The visitors' search index, for writers that change many visitors at once. */
+  readonly searchIndex: SearchIndex;
   /** The undo log of the visitors' bulk edits. */
   readonly editBatches: EditBatchesRepo;
   readonly outbox: OutboxRepo;
@@ -45,6 +48,7 @@ export function createRepos(
   return {
     db,
     visitors: new VisitorsRepo(db),
+    searchIndex: new SearchIndex(db),
     editBatches: new EditBatchesRepo(db),
     outbox: new OutboxRepo(db),
     attempts: new AttemptsRepo(db),

@@ -93,6 +93,14 @@ const SAMPLE: Record<number, (db: Database.Database) => void> = {
       `INSERT INTO visitor_edit_undo (batch_id, local_id, before, after, op_seq) VALUES (1, 'l1', '"CTO"', 'null', 1)`,
     ).run();
   },
+  // the search triggers, paused by a bulk write, would leave this out of the index
+  13: (db) =>
+    db
+      .prepare(
+        `INSERT INTO visitors (local_id, name, interests, created_at, updated_at)
+        VALUES ('l2', 'Grace Hopper', '["cobol"]', 't', 't')`,
+      )
+      .run(),
 };
 
 describe('migrations', () => {
@@ -162,6 +170,21 @@ describe('migrations', () => {
         expect(db.prepare('SELECT count(*) AS n FROM outbox_archive').get()).toEqual({ n: 0 });
       if (start >= 5)
         expect(db.prepare('SELECT exported_at FROM outbox').all()).toEqual([{ exported_at: 't' }]);
+      // v11 indexes the visitors for search and v13 re-creates its triggers: a row
+      // already there is still found, and one written afterwards is found too
+      db.prepare(
+        `INSERT INTO visitors (local_id, name, interests, created_at, updated_at)
+        VALUES ('l9', 'Grace Hopper', '[]', 't', 't')`,
+      ).run();
+      const found = (word: string) =>
+        db
+          .prepare(
+            'SELECT local_id FROM visitors WHERE rowid IN (SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH ?)',
+          )
+          .all(`"${word}"*`);
+      expect(found('grace')).toEqual([{ local_id: 'l9' }]);
+      if (start >= 1) expect(found('ada')).toEqual([{ local_id: 'l1' }]);
+      db.exec("INSERT INTO visitors_fts (visitors_fts, rank) VALUES ('integrity-check', 1)");
       db.close();
       fresh.close();
     });

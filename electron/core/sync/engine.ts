@@ -18,7 +18,8 @@ import { CREATE_FAILED, CREATE_REMOVED } from '../outbox/orphan-errors';
 import { ServerApi, type ApiFailure, type ApiResult } from './server-api';
 import { adoptsPulledCopy, resultsMatch, retryOrFail, settleResults } from './settle';
 import type { SyncStateRepo } from './sync-state-repo';
-import { relaxed } from '../db/durability';
+import { relaxed, relaxedAcrossTurns } from '../db/durability';
+import type { WriteGate } from '../db/write-gate';
 import { heldElsewhere, readLease } from './lease';
 import { PoisonSplitter } from './poison-split';
 import { unexpectedError } from '../db/storage-error';
@@ -69,6 +70,8 @@ export interface SyncEngineDeps {
   db: Db;
   /** The core's table modules (built once per core). */
   repos: Repos;
+  /** The core's write gate: a window's write waits while a pulled page is written across turns. */
+  gate?: WriteGate;
   clock: Clock;
   events: EventSink;
   settings?: () => SyncSettings;
@@ -81,6 +84,11 @@ export interface SyncEngineDeps {
 }
 
 const PROGRESS_EVERY_MS = 250;
+/**
+ * How long writing a pulled page may hold the core's thread at a time: a
+ * window's read waits at most about this long during a first mirror.
+ */
+const PAGE_SLICE_MS = 40;
 /** WAL pages between automatic checkpoints while a run writes (SQLite's default: 1 000). */
 const RUN_WAL_PAGES = 16_000;
 
@@ -510,9 +518,15 @@ export class SyncEngine {
   ): Promise<void> {
     const repos = {
       visitors: this.visitors,
-      outbox: this.outbox,
       state: this.state,
       conflicts: this.conflicts,
+      searchIndex: this.deps.repos.searchIndex,
+    };
+    const writing = {
+      transaction: <T>(work: () => Promise<T>) =>
+        relaxedAcrossTurns(this.deps.db, this.deps.gate ?? null, 'the sync', work),
+      yieldTurn: nextTurn,
+      sliceMs: PAGE_SLICE_MS,
     };
     // The cursor of the page in the air: every page before it is written.
     let asked = this.state.get('cursor') ?? this.state.get('lastSyncTimestamp');
@@ -554,9 +568,7 @@ export class SyncEngine {
         next = api.changes(asked, this.settings.pageSize, signal);
         await nextTurn();
       }
-      const applied = relaxed(this.deps.db, () =>
-        applyChangePage(this.deps.db, repos, page, this.nowIso()),
-      );
+      const applied = await applyChangePage(repos, page, this.nowIso(), writing);
       // Our own acknowledged writes come back through the feed; they are not news.
       progress.pulled += applied.written + applied.deleted + applied.keptLocal;
       progress.chunk++;
