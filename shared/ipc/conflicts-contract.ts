@@ -175,6 +175,14 @@ export const BatchInfoSchema = z.object({
 });
 export type BatchInfo = z.infer<typeof BatchInfoSchema>;
 
+/**
+ * A batch as the undo list shows it: without what stands in the way of its
+ * undo, which is counted over every decision of the batch (~200 ms at 50 000)
+ * and so only when its undo is asked for (the undo refuses, in those words).
+ */
+export const BatchSummarySchema = BatchInfoSchema.omit({ undoBlocked: true });
+export type BatchSummary = z.infer<typeof BatchSummarySchema>;
+
 /** A saved rule as the workspace lists it. */
 export const SavedRuleSchema = z.object({
   id: z.number().int(),
@@ -269,10 +277,13 @@ export const conflictChannels = {
     ApplyResultSchema,
   ),
   'conflicts:lastBatch': channel(NoArgs, BatchInfoSchema.nullable()),
-  /** The recent bulk applies and automatic rule batches, newest first, each undoable or why not. */
+  /**
+   * The recent bulk applies and automatic rule batches, newest first; whether
+   * each can still be undone is found when its undo is asked for.
+   */
   'conflicts:batches': channel(
     z.strictObject({ limit: z.number().int().min(1).max(200).default(20) }),
-    z.array(BatchInfoSchema),
+    z.array(BatchSummarySchema),
   ),
   /** Undoes a bulk apply (default: the last), while none of its operations was pushed. */
   'conflicts:undo': channel(

@@ -70,12 +70,14 @@ export function RulesPanel(props: { store: RulesStore; onClose: () => void }) {
                 <>
                   <button
                     onClick={() => void store.undo(b)}
-                    disabled={b.undoBlocked !== null}
+                    disabled={s.undoRefused[b.id] !== undefined}
                     aria-label={`Undo ${b.description}`}
                   >
                     Undo
                   </button>
-                  {b.undoBlocked && <span className="muted batch-reason">{b.undoBlocked}</span>}
+                  {s.undoRefused[b.id] && (
+                    <span className="muted batch-reason">{s.undoRefused[b.id]}</span>
+                  )}
                 </>
               )}
             </li>

@@ -1,6 +1,6 @@
 import type { Api } from '../../../shared/ipc/client';
 import type {
-  BatchInfo,
+  BatchSummary,
   BulkPreview,
   ConflictFilterIn,
   SavedRuleView,
@@ -29,8 +29,14 @@ export interface RuleEditing {
 export interface RulesSnapshot {
   rules: SavedRuleView[] | null;
   remembered: RememberedValue[] | null;
-  /** Bulk applies and rule batches, newest first, each with why it cannot be undone, if so. */
-  batches: BatchInfo[] | null;
+  /** Bulk applies and rule batches, newest first. */
+  batches: BatchSummary[] | null;
+  /**
+   * Why a batch's undo was refused, by batch id: found when its undo is asked
+   * for (the list does not count it), shown until the data changes, which may
+   * lift it (e.g. the later apply that decided the same records is undone).
+   */
+  undoRefused: Readonly<Record<number, string>>;
   dryRun: DryRun | null;
   editing: RuleEditing | null;
   /** The last thing done or refused, in words. */
@@ -58,6 +64,7 @@ export class RulesStore {
     rules: null,
     remembered: null,
     batches: null,
+    undoRefused: {},
     dryRun: null,
     editing: null,
     notice: null,
@@ -78,8 +85,14 @@ export class RulesStore {
     this.stop();
     // A sync or an apply changes match counts, remembered values and what can be undone.
     this.offs = [
-      this.api.on('conflicts:changed', this.load),
-      this.api.on('outbox:changed', this.loadBatches),
+      this.api.on('conflicts:changed', () => {
+        this.set({ undoRefused: {} });
+        this.load();
+      }),
+      this.api.on('outbox:changed', () => {
+        this.set({ undoRefused: {} });
+        this.loadBatches();
+      }),
     ];
     this.load();
   };
@@ -165,7 +178,8 @@ export class RulesStore {
     }
   };
 
-  undo = async (batch: BatchInfo): Promise<void> => {
+  /** What stands in the way is counted by the undo itself: a refusal stays on the batch's row. */
+  undo = async (batch: BatchSummary): Promise<void> => {
     try {
       const r = await this.api.invoke('conflicts:undo', { batchId: batch.id });
       this.set({
@@ -176,6 +190,10 @@ export class RulesStore {
       });
     } catch (err) {
       this.refused(err);
+      // The error crosses from the preload's (or the harness's) client: its code, not its class.
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 'undo_blocked' || code === 'nothing_to_undo')
+        this.set({ undoRefused: { ...this.snap.undoRefused, [batch.id]: errorText(err) } });
     }
     this.load();
   };

@@ -12,6 +12,7 @@ import {
   type Decision,
 } from '../../../shared/ipc/conflicts-contract';
 import { makeCore, type TestCore } from '../../fixtures/core';
+import { searchIndexDrift } from '../../fixtures/search-index';
 import { makeVisitors } from '../../fixtures/visitors';
 
 /**
@@ -234,6 +235,8 @@ describe('bulk apply, preview and undo on random conflicts', () => {
             ))
               await single.call('conflicts:apply', { target: { ids: [id as number] }, decision });
             expect(comparable(bulk)).toEqual(comparable(single));
+            // The mirror rows are written a page at a time: search sees exactly what they hold.
+            expect(searchIndexDrift(bulk.db)).toBe(0);
 
             if (!batch) return;
             // Undo leaves every row as it was, column for column (seq and opId too);
@@ -242,6 +245,7 @@ describe('bulk apply, preview and undo on random conflicts', () => {
             expect(undone.reopened).toBe(preview.resolvable);
             const after = state(bulk);
             expect(after.visitors).toEqual(before.visitors);
+            expect(searchIndexDrift(bulk.db)).toBe(0);
             expect(after.outbox).toEqual(before.outbox);
             expect(after.conflicts.map(({ draft: _, ...r }) => r)).toEqual(
               before.conflicts.map(({ draft: _, ...r }) => r),

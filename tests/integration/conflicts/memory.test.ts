@@ -113,9 +113,9 @@ describe('reconciliation memory', () => {
     const second = await collide(c, srv!, mirrored.slice(6, 10), titles('Again'), titles('Srv'));
     expect(second).toMatchObject({ conflicts: 4, autoResolved: 4, openConflicts: 0 });
     const [newest] = await c.call('conflicts:batches', { limit: 5 });
-    expect(newest).toMatchObject({
-      description: 'Rule “Titles from the server”',
-      count: 4,
+    expect(newest).toMatchObject({ description: 'Rule “Titles from the server”', count: 4 });
+    expect(await c.call('conflicts:lastBatch', {})).toMatchObject({
+      id: newest!.id,
       undoBlocked: null,
     });
     expect(await c.call('rules:delete', { id: rule.id })).toEqual({ deleted: true });
@@ -393,7 +393,7 @@ describe('reconciliation memory', () => {
     const older = await c.call('conflicts:apply', { target: { ids: [a!.id] }, decision: theirs });
     await c.call('conflicts:apply', { target: { ids: [page.rows[4]!.id] }, decision: theirs });
     const listed = await c.call('conflicts:batches', { limit: 10 });
-    expect(listed.map((x) => x.undoBlocked)).toEqual([null, null]);
+    expect(listed.map((x) => x.undoneAt)).toEqual([null, null]);
     const undone = await c.call('conflicts:undo', { batchId: older.batch!.id });
     expect(undone).toMatchObject({ reopened: 1, batch: { id: older.batch!.id } });
     expect((await c.call('conflicts:get', { id: a!.id })).draft).toEqual(theirs.resolution);

@@ -174,7 +174,18 @@ describe('the conflict workspace in main', () => {
     expect(last?.undoBlocked).toMatch(/already went to the server/);
     expect(await core.raw('conflicts:undo', {})).toMatchObject({
       ok: false,
-      error: { code: 'undo_blocked' },
+      error: { code: 'undo_blocked', message: last?.undoBlocked },
+    });
+    // The undo list does not count what stands in the way (a pass over every decision of each
+    // batch listed): it lists the batches, and an undo asked for says why it cannot.
+    const listed = await core.call('conflicts:batches', { limit: 5 });
+    expect(listed[0]).toEqual({
+      id: last!.id,
+      at: last!.at,
+      actor: last!.actor,
+      description: last!.description,
+      count: 25,
+      undoneAt: null,
     });
   });
 
