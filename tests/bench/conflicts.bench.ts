@@ -19,12 +19,27 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-/** Scrolls `selector` through its height, one step per frame; returns each frame's duration (ms). */
+/**
+ * Scrolls `selector` through its height, one step per frame; returns each
+ * frame's duration (ms) and, for each step, how many "Loading…" lines were in
+ * the viewport when the frame began to draw (read after the scroll position,
+ * which lays the page out anyway, so counting adds no layout of its own).
+ */
 const SCROLL_SCRIPT = `async (selector, marks) => {
   const el = document.querySelector(selector);
   const frames = [];
+  const blank = [];
   const steps = 240;
   const max = el.scrollHeight - el.clientHeight;
+  const loadingInView = () => {
+    const box = el.getBoundingClientRect();
+    let n = 0;
+    for (const line of el.querySelectorAll('.loading')) {
+      const r = line.getBoundingClientRect();
+      if (r.bottom > box.top && r.top < box.bottom) n++;
+    }
+    return n;
+  };
   let last = performance.now();
   for (let i = 0; i < steps; i++) {
     if (marks) performance.mark('step-' + i); // frame boundaries for trace-frames.ts
@@ -33,10 +48,16 @@ const SCROLL_SCRIPT = `async (selector, marks) => {
     await new Promise((r) => requestAnimationFrame(r));
     const now = performance.now();
     frames.push(now - last);
+    blank.push(loadingInView());
     last = now;
   }
-  return frames;
+  return { frames, blank };
 }`;
+
+interface Scroll {
+  frames: number[];
+  blank: number[];
+}
 
 export const benchmarks: Benchmark[] = [
   {
@@ -120,12 +141,15 @@ export const benchmarks: Benchmark[] = [
               'toplevel',
             ],
           });
-        const frames = (await page.evaluate(
+        const { frames, blank } = (await page.evaluate(
           `(${SCROLL_SCRIPT})('[data-testid=conflicts-scroll]', ${trace ? 'true' : 'false'})`,
-        )) as number[];
+        )) as Scroll;
+        // T7_STEPS=1: each step's "Loading…" lines in view, a jump marked by |.
+        if (process.env.T7_STEPS)
+          console.error(blank.map((n, i) => (i % 40 === 39 ? '|' : '') + n).join(' '));
         if (trace) await browser.stopTracing();
         // Baseline: the same scroll over an empty element of the same height.
-        const rawFrames = (await page.evaluate(`(() => {
+        const { frames: rawFrames } = (await page.evaluate(`(() => {
           const d = document.createElement('div');
           d.id = 'bench-plain';
           d.style.cssText = 'position:fixed;inset:0;overflow:auto;z-index:99;background:#fff';
@@ -134,7 +158,7 @@ export const benchmarks: Benchmark[] = [
           d.appendChild(inner);
           document.body.appendChild(d);
           return (${SCROLL_SCRIPT})('#bench-plain');
-        })()`)) as number[];
+        })()`)) as Scroll;
         await page.evaluate(`document.getElementById('bench-plain').remove()`);
         // After the scroll through 100 000 rows: the blocks kept are those near the viewport.
         const heapAfter = await heapMb();
@@ -174,6 +198,14 @@ export const benchmarks: Benchmark[] = [
             unit: 'ms',
             baseline: Math.max(...rawFrames),
             baselineLabel: label,
+          },
+          {
+            id: 'T7-blank',
+            name: 'scroll steps showing "Loading…" lines in the viewport',
+            value: blank.filter((n) => n > 0).length,
+            unit: 'steps',
+            baseline: Math.floor(blank.length / 40),
+            baselineLabel: 'jumps in the scroll (a jump step cannot have its rows yet)',
           },
           {
             id: 'T7-heap',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/ipc/client';
 import type { VisitorRow } from '../../shared/ipc/contract';
 import { EMPTY_VALUES } from '../../shared/visitor';
-import { BLOCK_SIZE, PagedRows } from '../../renderer/src/visitors/paged-rows';
+import { PagedRows } from '../../renderer/src/visitors/paged-rows';
 
 const row = (i: number, tag = ''): VisitorRow => ({
   ...EMPTY_VALUES,
@@ -26,7 +26,7 @@ function fakeApi(total: number) {
           if (channel === 'visitors:count') return resolve({ total });
           const offset = request.offset as number;
           const rows = Array.from(
-            { length: Math.max(0, Math.min(BLOCK_SIZE, total - offset)) },
+            { length: Math.max(0, Math.min(request.limit as number, total - offset)) },
             (_, k) => row(offset + k, tag),
           );
           resolve({
@@ -111,34 +111,79 @@ describe('PagedRows', () => {
     expect(p.getRow(140)?.name).toBe('v140');
   });
 
-  it('scrolling down, waits for the block before the one ahead rather than seek by OFFSET', async () => {
+  it('after a jump, asks for the window and the rows below it in one query, cut into blocks', async () => {
     const f = fakeApi(1_000);
     const p = new PagedRows(f.api, '', sort);
     p.start();
     await f.flush();
-    p.ensureRange(450, 480); // a jump: block 4 by OFFSET
-    p.ensureRange(460, 490); // block 5 is ahead, but block 4 is not known yet
-    expect(f.calls.map((c) => c.request.offset)).toEqual([400]);
-    await f.flush();
-    p.ensureRange(470, 500);
+    p.ensureRange(450, 480); // a jump: rows 450…680, blocks 4 to 6, by OFFSET
     expect(f.calls.map((c) => c.request)).toEqual([
-      expect.objectContaining({ offset: 500, after: { key: 'v499', localId: 'id000499' } }),
+      expect.objectContaining({ offset: 400, limit: 300, after: undefined }),
+    ]);
+    await f.flush();
+    expect([p.getRow(400)?.name, p.getRow(480)?.name, p.getRow(699)?.name]).toEqual([
+      'v400',
+      'v480',
+      'v699',
+    ]);
+    p.ensureRange(500, 530); // the block after is a keyset seek from the answer's last row
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({
+        offset: 700,
+        limit: 100,
+        after: { key: 'v699', localId: 'id000699' },
+      }),
     ]);
   });
 
-  it('scrolling up, asks for the block ahead above; never past either end', async () => {
+  it('scrolling down, a block ahead waits for its cursor and goes out as that page lands', async () => {
     const f = fakeApi(1_000);
     const p = new PagedRows(f.api, '', sort);
     p.start();
     await f.flush();
-    p.ensureRange(950, 990); // at the bottom: no block 10 of a 1 000-row set
-    expect(f.calls.map((c) => c.request.offset)).toEqual([900]);
+    p.ensureRange(450, 480); // blocks 4 to 6 on their way
+    f.calls.splice(0).forEach((c) => c.resolve()); // …answered, but the next step comes first
+    p.ensureRange(470, 500); // block 7 is ahead, block 6 not known yet: no OFFSET for it
+    expect(f.calls).toEqual([]);
+    await new Promise((r) => setTimeout(r, 0)); // blocks 4 to 6 land; no scroll since
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({ offset: 700, after: { key: 'v699', localId: 'id000699' } }),
+    ]);
+  });
+
+  it('scrolling up, asks for the blocks ahead above; never past either end', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
     await f.flush();
-    p.ensureRange(940, 980);
-    expect(f.calls.map((c) => c.request.offset)).toEqual([800]);
+    p.ensureRange(950, 990); // a jump to the bottom: no block 10 of a 1 000-row set
+    expect(f.calls.map((c) => [c.request.offset, c.request.limit])).toEqual([[900, 100]]);
     await f.flush();
-    p.ensureRange(0, 40); // at the top: nothing above
-    expect(f.calls.map((c) => c.request.offset)).toEqual([]);
+    p.ensureRange(940, 980); // up: rows 740… by OFFSET, one query
+    expect(f.calls.map((c) => [c.request.offset, c.request.limit])).toEqual([[700, 200]]);
+    await f.flush();
+    p.ensureRange(0, 40); // a jump to the top: block 0 is known, nothing above it
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({
+        offset: 100,
+        limit: 200,
+        after: { key: 'v99', localId: 'id000099' },
+      }),
+    ]);
+  });
+
+  it('drops an answer of several blocks that arrives for an outdated query', async () => {
+    const f = fakeApi(1_000);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    p.ensureRange(450, 480);
+    const outdated = f.calls.splice(0);
+    f.setTag('*');
+    p.refresh(); // the rows changed: the jump's answer is outdated
+    outdated.forEach((c) => c.resolve());
+    await f.flush();
+    expect([p.getRow(650)?.name, p.getRow(460)?.name]).toEqual([undefined, 'v460*']);
   });
 
   it('tells which rows a landing page changed: versions of other ranges stay as they were', async () => {

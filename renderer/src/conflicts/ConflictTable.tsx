@@ -1,13 +1,16 @@
-import { createColumnHelper, flexRender, type Row } from '@tanstack/react-table';
+import { createColumnHelper } from '@tanstack/react-table';
 import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
 import {
   memo,
   useEffect,
+  useLayoutEffect,
   useMemo,
+  useState,
   useSyncExternalStore,
   type CSSProperties,
   type MouseEvent,
+  type ReactNode,
 } from 'react';
 import type { ConflictSort, ConflictView } from '../../../shared/ipc/conflicts-contract';
 import { conflictSides } from '../../../shared/resolve/conflict';
@@ -16,12 +19,15 @@ import { describeResolution, FIELD_LABEL, KIND_LABEL, show } from './format';
 import { gridTemplate, type ColumnSpec } from '../paging/table-layout';
 import { useTableLayout } from '../paging/use-table-layout';
 import { ShapedFrame } from '../paging/ShapedFrame';
+import { DrawnLines, linesToDraw } from '../paging/line-budget';
 import { formatDateTime, formatNumber } from '../intl';
 import type { Entry } from './conflict-rows';
 
 const ROW_HEIGHT = 40;
 
 const col = createColumnHelper<ConflictView>();
+/** The header's table has columns and no rows (the lines draw themselves). */
+const NO_ROWS: ConflictView[] = [];
 
 /** The columns as shipped: a person reorders, hides and resizes them (Columns). */
 const SPECS: ColumnSpec[] = [
@@ -38,9 +44,13 @@ const SPECS: ColumnSpec[] = [
 /** Cut cells show their whole value on hover; the detail pane shows the conflict in full. */
 const FULL_ON_HOVER = new Set(['name', 'company', 'kind', 'fields', 'decision']);
 
-function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
-  const { client, server, base } = conflictSides(row.resolvable);
-  if (row.kind !== 'field') {
+/**
+ * The sides of a conflict, ours against theirs per field. A plain function,
+ * not a component: a line is built often while scrolling, and every element
+ * and fiber it saves is saved ten times a step.
+ */
+function sides(row: ConflictView, showBase: boolean): ReactNode {
+  if (row.kind !== 'field')
     return (
       <span className="sides">
         {row.kind === 'update_deleted'
@@ -48,118 +58,119 @@ function Sides({ row, showBase }: { row: ConflictView; showBase: boolean }) {
           : 'Ours: deleted · Theirs: edited'}
       </span>
     );
-  }
+  const { client, server, base } = conflictSides(row.resolvable);
   return (
     <span className="sides">
-      {row.conflictFields.map((f) => (
-        <span
-          key={f}
-          className="side-pair"
-          title={`${FIELD_LABEL[f]}: ${showBase ? `base ${show(base?.[f])} · ` : ''}ours ${show(client[f])} · theirs ${show(server?.[f])}`}
-        >
-          <span className="side-field">{FIELD_LABEL[f]}</span>
-          {showBase && (
-            <span className="side-base">
-              <span className="side-tag">base</span> {show(base?.[f])} ▸{' '}
-            </span>
-          )}
-          <mark className="side-ours">
-            <span className="side-tag">ours</span> {show(client[f])}
-          </mark>
-          <span className="side-vs">vs</span>
-          <mark className="side-theirs">
-            <span className="side-tag">theirs</span> {show(server?.[f])}
-          </mark>
-        </span>
-      ))}
+      {row.conflictFields.map((f) => {
+        const ours = show(client[f]);
+        const theirs = show(server?.[f]);
+        const was = showBase ? show(base?.[f]) : '';
+        return (
+          <span
+            key={f}
+            className="side-pair"
+            title={`${FIELD_LABEL[f]}: ${showBase ? `base ${was} · ` : ''}ours ${ours} · theirs ${theirs}`}
+          >
+            <span className="side-field">{FIELD_LABEL[f]}</span>
+            {showBase && (
+              <span className="side-base">
+                <span className="side-tag">base</span>
+                {` ${was} ▸ `}
+              </span>
+            )}
+            <mark className="side-ours">
+              <span className="side-tag">ours</span>
+              {` ${ours}`}
+            </mark>
+            <span className="side-vs">vs</span>
+            <mark className="side-theirs">
+              <span className="side-tag">theirs</span>
+              {` ${theirs}`}
+            </mark>
+          </span>
+        );
+      })}
     </span>
   );
 }
 
-function DraftCell({ row }: { row: ConflictView }) {
+function draftCell(row: ConflictView): ReactNode {
   if (row.blocked) return <span className="state state-blocked">{row.blocked}</span>;
   const s = row.draftState;
   if (s.state === 'undecided') return <span className="state state-open">Open</span>;
   if (s.state === 'invalid')
     return (
       <span className="state state-invalid" title={s.error.message}>
-        ⚠ {s.error.message}
+        {`⚠ ${s.error.message}`}
       </span>
     );
   return (
     <span className="state state-ready">
-      ✓ {s.changes ? `${s.changes} local change${s.changes === 1 ? '' : 's'}` : 'no local change'}
-      {s.sends ? ' · sends update' : ''}
+      {`✓ ${s.changes ? `${s.changes} local change${s.changes === 1 ? '' : 's'}` : 'no local change'}${s.sends ? ' · sends update' : ''}`}
     </span>
   );
 }
 
+const decisionText = (r: ConflictView) =>
+  `${describeResolution(r.draft)}${r.draftRule ? ` (rule “${r.draftRule}”)` : ''}`;
+
+/**
+ * The header's columns: their labels and which of them sort (in SQLite). The
+ * lines do not go through TanStack: its row model and cell contexts were a
+ * share of every scroll step's script (the T7 profile), so a line draws its
+ * cells from CELLS, in the order and set of the header's visible columns.
+ */
 function columnsFor(showBase: boolean) {
   return [
     col.accessor('name', { id: 'name', header: 'Visitor', enableSorting: true }),
     col.accessor('company', { id: 'company', header: 'Company', enableSorting: true }),
     col.accessor((r) => KIND_LABEL[r.kind], { id: 'kind', header: 'Kind', enableSorting: true }),
-    col.accessor((r) => r.conflictFields.map((f) => FIELD_LABEL[f]).join(', '), {
-      id: 'fields',
-      header: 'Fields',
-      enableSorting: false,
-    }),
-    col.display({
-      id: 'sides',
-      header: showBase ? 'Base ▸ ours vs theirs' : 'Ours vs theirs',
-      cell: (info) => <Sides row={info.row.original} showBase={showBase} />,
-    }),
-    col.display({
-      id: 'capture',
-      header: 'Capture',
-      cell: (info) =>
-        info.row.original.stale ? (
-          <span className="badge badge-stale" data-testid="stale-cell">
-            Stale
-          </span>
-        ) : null,
-    }),
-    col.accessor(
-      (r) => `${describeResolution(r.draft)}${r.draftRule ? ` (rule “${r.draftRule}”)` : ''}`,
-      {
-        id: 'decision',
-        header: 'Decision',
-        enableSorting: false,
-      },
-    ),
-    col.display({
-      id: 'preview',
-      header: 'Preview',
-      cell: (info) => <DraftCell row={info.row.original} />,
-    }),
-    col.accessor('createdAt', {
-      id: 'createdAt',
-      header: 'Found',
-      enableSorting: true,
-      cell: (info) => formatDateTime(info.getValue(), { short: true }),
-    }),
+    col.display({ id: 'fields', header: 'Fields' }),
+    col.display({ id: 'sides', header: showBase ? 'Base ▸ ours vs theirs' : 'Ours vs theirs' }),
+    col.display({ id: 'capture', header: 'Capture' }),
+    col.display({ id: 'decision', header: 'Decision' }),
+    col.display({ id: 'preview', header: 'Preview' }),
+    col.accessor('createdAt', { id: 'createdAt', header: 'Found', enableSorting: true }),
   ];
 }
 
-/** A line's place in the scroller: moved by transform, its size fixed (no layout of the others). */
-function rowStyle(start: number): CSSProperties {
-  return {
-    position: 'absolute',
-    top: 0,
-    transform: `translateY(${start}px)`,
-    height: ROW_HEIGHT,
-    width: '100%',
-  };
-}
+/**
+ * Each column's cell. `text` is the whole value of a cell that may be cut
+ * (shown on hover too); `draw`, what other cells show.
+ */
+const CELLS: Record<
+  string,
+  | { text: (r: ConflictView) => string }
+  | { draw: (r: ConflictView, showBase: boolean) => ReactNode }
+> = {
+  name: { text: (r) => r.name },
+  company: { text: (r) => r.company ?? '' },
+  kind: { text: (r) => KIND_LABEL[r.kind] },
+  fields: { text: (r) => r.conflictFields.map((f) => FIELD_LABEL[f]).join(', ') },
+  sides: { draw: sides },
+  capture: {
+    draw: (r) =>
+      r.stale ? (
+        <span className="badge badge-stale" data-testid="stale-cell">
+          Stale
+        </span>
+      ) : null,
+  },
+  decision: { text: decisionText },
+  preview: { draw: draftCell },
+  createdAt: { draw: (r) => formatDateTime(r.createdAt, { short: true }) },
+};
+
+/** A line's place in the scroller: moved by transform (its box is fixed in conflicts.css). */
+const placeAt = (start: number): CSSProperties => ({ top: start });
 
 interface LineProps {
-  /** The TanStack row: a new object whenever the rows on screen change, so not compared. */
-  row: Row<ConflictView>;
+  row: ConflictView;
   index: number;
   start: number;
-  grid: string;
-  /** Stands for the columns the cells come from (order, visibility, showing the base). */
-  cellsKey: string;
+  /** The visible columns' ids, in order (a new array only when they change). */
+  columns: readonly string[];
+  showBase: boolean;
   selected: boolean;
   focused: boolean;
   onRowClick: (index: number, row: ConflictView, e: MouseEvent) => void;
@@ -168,34 +179,21 @@ interface LineProps {
 
 /**
  * What a conflict's line shows depends on its conflict (a page that lands
- * holds new objects only for the rows it brings), its place and the columns,
- * not on the TanStack row wrapping it, which is rebuilt on every scroll step:
- * so a line already drawn is not drawn again while the table scrolls or a
- * page lands (the profile of T7: most of a scroll frame's script was
- * re-rendering the 40-odd lines on screen when only ten were new).
+ * holds new objects only for the rows it brings), its place, the columns,
+ * its selection and focus: a line already drawn is not drawn again while the
+ * table scrolls or a page lands (memo's shallow compare of these props).
  */
-const sameLine = (a: LineProps, b: LineProps) =>
-  a.row.original === b.row.original &&
-  a.index === b.index &&
-  a.start === b.start &&
-  a.grid === b.grid &&
-  a.cellsKey === b.cellsKey &&
-  a.selected === b.selected &&
-  a.focused === b.focused &&
-  a.onRowClick === b.onRowClick &&
-  a.onToggle === b.onToggle;
-
 const ConflictLine = memo(function ConflictLine({
-  row: r,
+  row,
   index,
   start,
-  grid,
+  columns,
+  showBase,
   selected,
   focused,
   onRowClick,
   onToggle,
 }: LineProps) {
-  const row = r.original;
   return (
     <div
       role="row"
@@ -203,7 +201,7 @@ const ConflictLine = memo(function ConflictLine({
       aria-rowindex={index + 2}
       data-conflict-id={row.id}
       className={`vtable-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
-      style={{ ...rowStyle(start), gridTemplateColumns: grid }}
+      style={placeAt(start)}
       onClick={(e) => onRowClick(index, row, e)}
     >
       <div className="vtable-cell col-select" role="cell">
@@ -217,23 +215,54 @@ const ConflictLine = memo(function ConflictLine({
           }
         />
       </div>
-      {r.getVisibleCells().map((cell) => (
-        <div
-          key={cell.id}
-          role="cell"
-          className={`vtable-cell col-${cell.column.id}`}
-          title={
-            FULL_ON_HOVER.has(cell.column.id)
-              ? String(cell.getValue() ?? '') || undefined
-              : undefined
-          }
-        >
-          {flexRender(cell.column.columnDef.cell, cell.getContext())}
-        </div>
-      ))}
+      {columns.map((id) => {
+        const cell = CELLS[id];
+        if (!cell) return null;
+        if ('text' in cell) {
+          const text = cell.text(row);
+          return (
+            <div
+              key={id}
+              role="cell"
+              className={`vtable-cell col-${id}`}
+              title={FULL_ON_HOVER.has(id) ? text || undefined : undefined}
+            >
+              {text}
+            </div>
+          );
+        }
+        return (
+          <div key={id} role="cell" className={`vtable-cell col-${id}`}>
+            {cell.draw(row, showBase)}
+          </div>
+        );
+      })}
     </div>
   );
-}, sameLine);
+});
+
+/**
+ * A conflict's line not drawn yet: while the table scrolls, the lines outside
+ * the viewport wait for a frame with room (see ConflictTable).
+ */
+const PendingLine = memo(function PendingLine(props: {
+  name: string;
+  index: number;
+  start: number;
+}) {
+  return (
+    <div
+      className="vtable-row pending"
+      role="row"
+      aria-rowindex={props.index + 2}
+      style={placeAt(props.start)}
+    >
+      <div className="vtable-cell" role="cell">
+        {props.name}
+      </div>
+    </div>
+  );
+});
 
 const GroupLine = memo(function GroupLine(props: {
   field: VisitorField;
@@ -248,7 +277,7 @@ const GroupLine = memo(function GroupLine(props: {
       role="row"
       aria-expanded={expanded}
       className="vtable-row group-row"
-      style={rowStyle(props.start)}
+      style={placeAt(props.start)}
       onClick={() => onGroup(field)}
     >
       <div className="vtable-cell" role="cell">
@@ -258,6 +287,14 @@ const GroupLine = memo(function GroupLine(props: {
     </div>
   );
 });
+
+/**
+ * How many new lines (the viewport's included) one render draws while the
+ * table scrolls (linesToDraw): a steady scroll brings ten a step and still
+ * draws them a step ahead; after a jump, only the viewport's are drawn when
+ * the pages land, the rest as the scroll brings them in or once it rests.
+ */
+const NEW_LINES_PER_RENDER = 10;
 
 export function ConflictTable(props: {
   count: number;
@@ -291,30 +328,83 @@ export function ConflictTable(props: {
     if (scrollIndex !== null) virtualizer.scrollToIndex(scrollIndex, { align: 'auto' });
   }, [scrollIndex, virtualizer]);
 
-  // Only the rows on screen go through TanStack (docs/measured-facts.md: never the whole set).
-  const visible = items.map((it) => ({
-    index: it.index,
-    start: it.start,
-    entry: entryAt(it.index),
-  }));
-  const data = visible.flatMap((v) => (v.entry?.type === 'row' ? [v.entry.row] : []));
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
   const shaping = useTableLayout('conflicts', SPECS);
   const grid = gridTemplate(shaping.layout, ['34px']);
+  // The header's table: its columns (order, visibility, widths, sort), no rows.
   const table = useServerSortedTable({
-    data,
+    data: NO_ROWS,
     columns: columns,
     sort,
     onSort,
     getRowId: (r) => String(r.id),
     shaping,
   });
-  const byId = new Map(table.getRowModel().rows.map((r) => [r.original.id, r]));
-  // What every row's cells are drawn from besides its conflict: the column set and its order.
-  const cellsKey = `${showBase}:${table
+  const visibleIds = table
     .getVisibleLeafColumns()
     .map((c) => c.id)
-    .join(',')}`;
+    .join(',');
+  const cellColumns = useMemo(() => visibleIds.split(','), [visibleIds]);
+
+  // The conflicts drawn in full: while the table scrolls, those already
+  // drawn, the viewport's and at most NEW_LINES_PER_RENDER new ones in all.
+  const [drawn] = useState(() => new DrawnLines<number>());
+  const entries = items.map(({ index }) => entryAt(index));
+  const inView = virtualizer.range;
+  const full = linesToDraw({
+    lines: items.flatMap(({ index }, i) => {
+      const entry = entries[i];
+      if (entry?.type !== 'row') return [];
+      const seen = !inView || (index >= inView.startIndex && index <= inView.endIndex);
+      return [{ id: entry.row.id, inView: seen }];
+    }),
+    drawn: drawn.ids,
+    room: virtualizer.isScrolling ? NEW_LINES_PER_RENDER : Infinity,
+    direction: virtualizer.scrollDirection,
+  });
+
+  const lines = items.map(({ index, start }, i) => {
+    const entry = entries[i];
+    if (!entry)
+      return (
+        <div key={`l${index}`} className="vtable-row loading" style={placeAt(start)} role="row">
+          <div className="vtable-cell">Loading…</div>
+        </div>
+      );
+    if (entry.type === 'group')
+      return (
+        <GroupLine
+          key={`g${entry.field}`}
+          field={entry.field}
+          count={entry.count}
+          expanded={entry.expanded}
+          start={start}
+          onGroup={props.onGroup}
+        />
+      );
+    const { row } = entry;
+    if (!full.has(row.id))
+      return <PendingLine key={`p${row.id}`} name={row.name} index={index} start={start} />;
+    return (
+      <ConflictLine
+        key={`r${row.id}`}
+        row={row}
+        index={index}
+        start={start}
+        columns={cellColumns}
+        showBase={showBase}
+        selected={props.isSelected(row.id)}
+        focused={props.focusedId === row.id}
+        onRowClick={props.onRowClick}
+        onToggle={props.onToggle}
+      />
+    );
+  });
+  // Lines left pending are drawn when the scroll rests: the virtualizer
+  // redraws the table then (its isScrolling changes).
+  useLayoutEffect(() => {
+    drawn.remember(full);
+  });
 
   return (
     <ShapedFrame shaping={shaping}>
@@ -328,47 +418,11 @@ export function ConflictTable(props: {
           }
         />
         <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {visible.map(({ index, start, entry }) => {
-              if (!entry)
-                return (
-                  <div
-                    key={`l${index}`}
-                    className="vtable-row loading"
-                    style={rowStyle(start)}
-                    role="row"
-                  >
-                    <div className="vtable-cell">Loading…</div>
-                  </div>
-                );
-              if (entry.type === 'group')
-                return (
-                  <GroupLine
-                    key={`g${entry.field}`}
-                    field={entry.field}
-                    count={entry.count}
-                    expanded={entry.expanded}
-                    start={start}
-                    onGroup={props.onGroup}
-                  />
-                );
-              const r = byId.get(entry.row.id);
-              if (!r) return null;
-              return (
-                <ConflictLine
-                  key={`r${entry.row.id}`}
-                  row={r}
-                  index={index}
-                  start={start}
-                  grid={grid}
-                  cellsKey={cellsKey}
-                  selected={props.isSelected(entry.row.id)}
-                  focused={props.focusedId === entry.row.id}
-                  onRowClick={props.onRowClick}
-                  onToggle={props.onToggle}
-                />
-              );
-            })}
+          <div
+            className="vtable-lines"
+            style={{ height: virtualizer.getTotalSize(), '--line-grid': grid } as CSSProperties}
+          >
+            {lines}
           </div>
         </div>
       </div>

@@ -1,8 +1,7 @@
 import { errorText } from '../error-text';
+import { BLOCK_SIZE, motionOf, planFetches, type BlockState, type Motion } from './fetch-plan';
 
-export const BLOCK_SIZE = 100;
-/** How far past the window (in rows) the scroll direction's next block is asked for. */
-const AHEAD = BLOCK_SIZE;
+export { BLOCK_SIZE } from './fetch-plan';
 
 /** Where a paged table's rows come from: a count and a page, both asked of main. */
 export interface PageSource<Row, Cursor> {
@@ -20,8 +19,9 @@ export interface Page<Row, Cursor> {
  * The rows of one query (filter + sort), as far as the window needs them.
  * The renderer never holds the whole set: it keeps blocks of rows near the
  * viewport, fetched from main on demand. Scrolling down asks for the next
- * block with the previous block's last row as a keyset cursor (an index
- * seek); a jump falls back to OFFSET. After a change, stale blocks stay on
+ * blocks with the previous block's last row as a keyset cursor (an index
+ * seek); a jump falls back to OFFSET, one query for the window and the rows
+ * around it. After a change, stale blocks stay on
  * screen until their fresh copies arrive, so the table never flashes empty.
  * Plain TypeScript with a subscribe/snapshot pair for useSyncExternalStore.
  */
@@ -37,6 +37,7 @@ export class PagedStore<Row, Cursor> {
   private stamps = new Map<number, number>();
   private sharedStamp = 0;
   private wanted: [number, number] = [0, 0];
+  private motion: Motion = 'still';
   /** A refresh's count is on its way; `refreshAgain` asks for one more when it lands. */
   private refreshing = false;
   private refreshAgain = false;
@@ -70,21 +71,33 @@ export class PagedStore<Row, Cursor> {
 
   /**
    * Ask for the rows [start, end] (inclusive); called on every scroll. The
-   * block a screenful or so ahead in the direction of the scroll is asked for
-   * too, so that rows are there before they scroll in and a page lands while
-   * the rows on screen are already drawn (a page that lands under "Loading…"
-   * rows redraws them all in that frame). Ahead downwards waits until the
-   * block before it is known, so it is still a keyset seek, not an OFFSET.
+   * rows a hundred or so past the window in the scroll's way are asked for
+   * too (after a jump, either way), so that they are there before they scroll
+   * in and a page lands while the rows on screen are already drawn (a page
+   * that lands under "Loading…" lines redraws them all in that frame).
+   * planFetches (fetch-plan.ts) says which blocks and how.
    */
   ensureRange = (start: number, end: number): void => {
-    const [was] = this.wanted;
+    this.motion = motionOf(this.wanted, [start, end]);
     this.wanted = [start, end];
-    for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++)
-      this.fetchBlock(b);
-    const ahead = start > was ? end + AHEAD : start < was ? start - AHEAD : -1;
-    if (this.total === null || ahead < 0 || ahead >= this.total) return;
-    const b = Math.floor(ahead / BLOCK_SIZE);
-    if (start < was || this.blocks.has(b - 1)) this.fetchBlock(b);
+    this.plan();
+  };
+
+  /** Ask for what the window lacks; again when a page lands (a block waiting for its cursor). */
+  private plan(): void {
+    const fetches = planFetches({
+      window: this.wanted,
+      motion: this.motion,
+      total: this.total,
+      state: this.blockState,
+    });
+    for (const f of fetches) this.fetchBlocks(f.block, f.blocks);
+  }
+
+  private blockState = (b: number): BlockState => {
+    const block = this.blocks.get(b);
+    if (block) return block.last !== null ? 'keyed' : 'known';
+    return this.loading.has(b) ? 'loading' : 'missing';
   };
 
   /**
@@ -95,7 +108,7 @@ export class PagedStore<Row, Cursor> {
    */
   start = ({ firstPage = true }: { firstPage?: boolean } = {}): void => {
     this.count(this.generation);
-    if (firstPage) this.fetchBlock(Math.floor(this.wanted[0] / BLOCK_SIZE));
+    if (firstPage) this.fetchBlocks(Math.floor(this.wanted[0] / BLOCK_SIZE), 1);
   };
 
   /**
@@ -144,35 +157,51 @@ export class PagedStore<Row, Cursor> {
     this.generation++;
   };
 
-  private fetchBlock(b: number): void {
-    if (this.blocks.has(b) || this.loading.has(b)) return;
+  /**
+   * Ask for `n` blocks from block `b` in one request: by keyset after block
+   * `b - 1` when its cursor is known, else by OFFSET. The answer is cut into
+   * blocks; only the last one, if full, keeps the page's cursor (the others'
+   * last rows are not known as cursors, and a short block's cursor would put
+   * the next block's rows in the wrong place).
+   */
+  private fetchBlocks(b: number, n: number): void {
+    const blocks = Array.from({ length: n }, (_, k) => b + k);
+    if (blocks.some((k) => this.blocks.has(k) || this.loading.has(k))) return;
     const gen = this.generation;
-    this.loading.add(b);
+    blocks.forEach((k) => this.loading.add(k));
     const after = b > 0 ? (this.blocks.get(b - 1)?.last ?? undefined) : undefined;
     this.source
-      .page(b * BLOCK_SIZE, BLOCK_SIZE, after)
+      .page(b * BLOCK_SIZE, n * BLOCK_SIZE, after)
       .then(
-        (page) =>
+        (page) => {
           this.update(
             gen,
             () => {
-              this.blocks.set(b, page);
-              this.stale.delete(b);
+              for (const [k, block] of blocks.entries()) {
+                const rows = page.rows.slice(k * BLOCK_SIZE, (k + 1) * BLOCK_SIZE);
+                const full = rows.length === BLOCK_SIZE;
+                this.blocks.set(block, { rows, last: k === n - 1 && full ? page.last : null });
+                this.stale.delete(block);
+              }
             },
-            b,
-          ),
+            blocks,
+          );
+          // A block past the window may be waiting for the cursor this page brought
+          // (not after a failure: the next scroll or refresh asks again, not a loop).
+          if (gen === this.generation) this.plan();
+        },
         (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
       )
-      .finally(() => gen === this.generation && this.loading.delete(b));
+      .finally(() => gen === this.generation && blocks.forEach((k) => this.loading.delete(k)));
   }
 
-  /** A change of block `block`, or (without one) of the total or the error. */
-  private update(gen: number, change: () => void, block?: number): void {
+  /** A change of `blocks`, or (without them) of the total or the error. */
+  private update(gen: number, change: () => void, blocks?: number[]): void {
     if (gen !== this.generation) return;
     change();
     this.version++;
-    if (block === undefined) this.sharedStamp = this.version;
-    else this.stamps.set(block, this.version);
+    if (blocks === undefined) this.sharedStamp = this.version;
+    else for (const b of blocks) this.stamps.set(b, this.version);
     this.listeners.forEach((l) => l());
   }
 }
