@@ -4,6 +4,7 @@ import type { ConflictView } from '../../shared/ipc/conflicts-contract';
 import { EMPTY_VALUES } from '../../shared/visitor';
 import { ConflictsStore } from '../../renderer/src/conflicts/conflicts-store';
 import { BLOCK_SIZE } from '../../renderer/src/paging/paged-store';
+import { MAX_BLOCKS } from '../../renderer/src/paging/block-eviction';
 
 const conflict = (i: number, tag = ''): ConflictView => ({
   id: i + 1,
@@ -130,6 +131,27 @@ describe('ConflictsStore and the pages of its rows', () => {
     await f.flush();
     expect(screen).toBeGreaterThan(0);
     expect(store.focused()?.name).toBe('Visitor 3 (edited)');
+    store.stop();
+  });
+
+  it('keeps the focused conflict and its working decision while the table scrolls through them all', async () => {
+    const total = 3 * MAX_BLOCKS * BLOCK_SIZE;
+    const f = fakeApi(total);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    store.clickRow(3, conflictAt(store, 3), { shift: false, toggle: false });
+    store.setWorking({ strategy: 'server_wins' });
+    store.tickRow(5, conflictAt(store, 5), false);
+    for (let b = 1; b < total / BLOCK_SIZE; b++) {
+      store.ensureRange(b * BLOCK_SIZE, b * BLOCK_SIZE + 30);
+      await f.flush();
+    }
+    expect(store.entryAt(BLOCK_SIZE + 3)).toBeUndefined(); // the rows near it were dropped
+    expect(store.focused()?.name).toBe('Visitor 3');
+    expect(store.getSnapshot().working).toEqual({ strategy: 'server_wins' });
+    expect(store.selectedCount()).toBe(2); // the selection is ids: dropping rows keeps it
     store.stop();
   });
 });

@@ -3,6 +3,8 @@ import type { Api } from '../../shared/ipc/client';
 import type { VisitorRow } from '../../shared/ipc/contract';
 import { EMPTY_VALUES } from '../../shared/visitor';
 import { PagedRows } from '../../renderer/src/visitors/paged-rows';
+import { BLOCK_SIZE } from '../../renderer/src/paging/paged-store';
+import { MAX_BLOCKS } from '../../renderer/src/paging/block-eviction';
 
 const row = (i: number, tag = ''): VisitorRow => ({
   ...EMPTY_VALUES,
@@ -51,6 +53,20 @@ function fakeApi(total: number) {
 }
 
 const sort = { column: 'name', direction: 'asc' } as const;
+
+/** The blocks whose rows the store can show, fresh or stale. */
+const heldBlocks = (p: PagedRows, total: number) =>
+  Array.from({ length: Math.ceil(total / BLOCK_SIZE) }, (_, b) => b).filter(
+    (b) => p.getRow(b * BLOCK_SIZE) !== undefined,
+  );
+
+/** Jump the window to each block in turn, from the top down, each page answered. */
+async function sweep(p: PagedRows, f: ReturnType<typeof fakeApi>, total: number) {
+  for (let b = 0; b < total / BLOCK_SIZE; b++) {
+    p.ensureRange(b * BLOCK_SIZE, b * BLOCK_SIZE + 30);
+    await f.flush();
+  }
+}
 
 describe('PagedRows', () => {
   it('fetches only the blocks on screen, and each once', async () => {
@@ -244,6 +260,86 @@ describe('PagedRows', () => {
     expect(notified).toBe(0);
     expect(p.total).toBeNull();
     expect(p.getRow(0)).toBeUndefined();
+  });
+
+  it('scrolled through all its rows, keeps only the blocks nearest the window', async () => {
+    const total = 3 * MAX_BLOCKS * BLOCK_SIZE;
+    const f = fakeApi(total);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    await sweep(p, f, total);
+    const held = heldBlocks(p, total);
+    expect(held.length).toBe(MAX_BLOCKS);
+    // the ones kept are the last stretch scrolled through, window included
+    const last = total / BLOCK_SIZE - 1;
+    expect(held).toEqual(Array.from({ length: MAX_BLOCKS }, (_, k) => last - MAX_BLOCKS + 1 + k));
+    expect(p.getRow(total - 1)?.name).toBe(`v${total - 1}`);
+  });
+
+  it('asks again for a dropped block when it scrolls back in, by keyset when scrolling on', async () => {
+    const total = 3 * MAX_BLOCKS * BLOCK_SIZE;
+    const f = fakeApi(total);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    await sweep(p, f, total);
+    p.ensureRange(0, 30); // a jump back to the top: block 0 was dropped long ago
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({ offset: 0, limit: 300, after: undefined }),
+    ]);
+    await f.flush();
+    expect(p.getRow(0)?.name).toBe('v0');
+    p.ensureRange(100, 130); // scrolling on: the next block by the cursor of the one before
+    expect(f.calls.map((c) => c.request)).toEqual([
+      expect.objectContaining({ offset: 300, after: { key: 'v299', localId: 'id000299' } }),
+    ]);
+    await f.flush();
+    expect(heldBlocks(p, total).length).toBe(MAX_BLOCKS);
+  });
+
+  it('drops stale blocks too, the farthest first, and keeps the window shown through a refresh', async () => {
+    const total = 3 * MAX_BLOCKS * BLOCK_SIZE;
+    const f = fakeApi(total);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    await sweep(p, f, MAX_BLOCKS * BLOCK_SIZE); // blocks 0 to MAX_BLOCKS + 1 (the last ahead)
+    f.setTag('*');
+    p.refresh(); // every block stale, the window's still shown
+    expect(p.getRow(MAX_BLOCKS * BLOCK_SIZE - 100)?.name).toBe(`v${MAX_BLOCKS * BLOCK_SIZE - 100}`);
+    await f.flush();
+    expect(p.getRow(MAX_BLOCKS * BLOCK_SIZE - 100)?.name).toBe(
+      `v${MAX_BLOCKS * BLOCK_SIZE - 100}*`,
+    );
+    // Scrolling on below: fresh blocks land, the stale ones at the top make room.
+    for (let b = MAX_BLOCKS; b < MAX_BLOCKS + 10; b++) {
+      p.ensureRange(b * BLOCK_SIZE, b * BLOCK_SIZE + 30);
+      await f.flush();
+    }
+    const held = heldBlocks(p, total);
+    expect(held.length).toBe(MAX_BLOCKS);
+    expect(held[0]).toBe(12); // blocks 0 to 11 went, the farthest up
+    expect(p.getRow(12 * BLOCK_SIZE)?.name).toBe(`v${12 * BLOCK_SIZE}`); // still a stale one
+  });
+
+  it('keeps the block of the row it is told to keep, however far the window goes', async () => {
+    const total = 3 * MAX_BLOCKS * BLOCK_SIZE;
+    const f = fakeApi(total);
+    const p = new PagedRows(f.api, '', sort);
+    p.start();
+    await f.flush();
+    p.keep(250); // block 2
+    await sweep(p, f, total);
+    expect(p.getRow(250)?.name).toBe('v250');
+    expect(p.getRow(150)).toBeUndefined();
+    expect(heldBlocks(p, total).length).toBe(MAX_BLOCKS);
+    p.keep(null);
+    const up = (total / BLOCK_SIZE - MAX_BLOCKS) * BLOCK_SIZE; // the block above those held
+    p.ensureRange(up, up + 30);
+    await f.flush(); // it lands: block 2, now the farthest, makes room
+    expect(p.getRow(up)?.name).toBe(`v${up}`);
+    expect(p.getRow(250)).toBeUndefined();
   });
 
   it('reports a failed page in words', async () => {

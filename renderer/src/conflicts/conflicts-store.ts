@@ -783,6 +783,10 @@ export class ConflictsStore {
   private set(patch: Partial<ConflictsSnapshot>): void {
     this.snap = { ...this.snap, ...patch };
     const rows = this.snap.rows;
+    // The detail pane shows the focused conflict wherever the table scrolls: its block
+    // must stay, or its working decision would be reset when the block is dropped.
+    const f = this.snap.focusIndex;
+    rows.keep(f === null || this.entryAt(f)?.type === 'group' ? null : this.rowIndexOf(f));
     this.rowsSeen = { total: rows.total, error: rows.error, focused: this.focused() };
     this.listeners.forEach((l) => l());
   }

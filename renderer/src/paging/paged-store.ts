@@ -1,4 +1,5 @@
 import { errorText } from '../error-text';
+import { blocksToDrop } from './block-eviction';
 import { BLOCK_SIZE, motionOf, planFetches, type BlockState, type Motion } from './fetch-plan';
 
 export { BLOCK_SIZE } from './fetch-plan';
@@ -23,6 +24,9 @@ export interface Page<Row, Cursor> {
  * seek); a jump falls back to OFFSET, one query for the window and the rows
  * around it. After a change, stale blocks stay on
  * screen until their fresh copies arrive, so the table never flashes empty.
+ * It keeps at most MAX_BLOCKS blocks (block-eviction.ts): as a page lands,
+ * those farthest from the window go, so scrolling through 100 000 rows holds
+ * no more than scrolling through 5 000.
  * Plain TypeScript with a subscribe/snapshot pair for useSyncExternalStore.
  */
 export class PagedStore<Row, Cursor> {
@@ -37,6 +41,8 @@ export class PagedStore<Row, Cursor> {
   private stamps = new Map<number, number>();
   private sharedStamp = 0;
   private wanted: [number, number] = [0, 0];
+  /** The block of a row shown outside the window (see `keep`): never dropped. */
+  private pinned: number | null = null;
   private motion: Motion = 'still';
   /** A refresh's count is on its way; `refreshAgain` asks for one more when it lands. */
   private refreshing = false;
@@ -62,6 +68,16 @@ export class PagedStore<Row, Cursor> {
     for (let b = Math.floor(start / BLOCK_SIZE); b <= Math.floor(end / BLOCK_SIZE); b++)
       v = Math.max(v, this.stamps.get(b) ?? 0);
     return v;
+  };
+
+  /**
+   * Keep the block of row `index` however far the window goes (null: none),
+   * for a row the screen shows outside the table's window: the focused
+   * conflict in the detail pane, whose working decision would otherwise be
+   * lost when its block is dropped. It does not fetch the block.
+   */
+  keep = (index: number | null): void => {
+    this.pinned = index === null || index < 0 ? null : Math.floor(index / BLOCK_SIZE);
   };
 
   getRow = (index: number): Row | undefined => {
@@ -174,6 +190,8 @@ export class PagedStore<Row, Cursor> {
       .page(b * BLOCK_SIZE, n * BLOCK_SIZE, after)
       .then(
         (page) => {
+          // The blocks that changed: those that landed, and those dropped to make room.
+          const changed = [...blocks];
           this.update(
             gen,
             () => {
@@ -183,8 +201,9 @@ export class PagedStore<Row, Cursor> {
                 this.blocks.set(block, { rows, last: k === n - 1 && full ? page.last : null });
                 this.stale.delete(block);
               }
+              changed.push(...this.evict());
             },
-            blocks,
+            changed,
           );
           // A block past the window may be waiting for the cursor this page brought
           // (not after a failure: the next scroll or refresh asks again, not a loop).
@@ -193,6 +212,23 @@ export class PagedStore<Row, Cursor> {
         (err: unknown) => this.update(gen, () => (this.error = errorText(err))),
       )
       .finally(() => gen === this.generation && blocks.forEach((k) => this.loading.delete(k)));
+  }
+
+  /**
+   * Drop the blocks, fresh or stale, farthest from the window while more than
+   * MAX_BLOCKS are held (a block is in one map or the other, never both).
+   */
+  private evict(): number[] {
+    const drop = blocksToDrop({
+      held: [...this.blocks.keys(), ...this.stale.keys()],
+      window: this.wanted,
+      pinned: this.pinned,
+    });
+    for (const b of drop) {
+      this.blocks.delete(b);
+      this.stale.delete(b);
+    }
+    return drop;
   }
 
   /** A change of `blocks`, or (without them) of the total or the error. */
