@@ -16,3 +16,20 @@ export function boundedText(max: number, opts: { trim?: boolean; min?: number } 
 
 /** The sort key a keyset cursor carries: the longest sortable value (an email) and some. */
 export const CursorKeySchema = boundedText(1_000);
+
+/**
+ * The most rows a Shift-click range may cover. A range's ids travel to the
+ * window and back with the bulk action (100 000 local ids are ~4 MB); more
+ * than this is "Select all matching", which sends the query, not the ids.
+ */
+export const MAX_RANGE_ROWS = 100_000;
+
+/**
+ * Rows [offset, offset + limit) of a table under its query: the part of a
+ * Shift-click range that is not loaded in the window, asked of the core by
+ * position so that it selects the rows the person saw between the two clicks.
+ */
+export const PositionsSchema = z.strictObject({
+  offset: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(MAX_RANGE_ROWS),
+});

@@ -19,7 +19,7 @@ import {
 } from '../resolve/types';
 import { VISITOR_FIELDS, VisitorFieldNameSchema } from '../visitor';
 import { channel, NoArgs } from './channel';
-import { boundedText, CursorKeySchema } from './bounded';
+import { boundedText, CursorKeySchema, PositionsSchema } from './bounded';
 import { LocalIdSchema } from './visitors-contract';
 
 /** The conflict workspace and the audit trail: its part of the channel and event maps in contract.ts. */
@@ -249,6 +249,14 @@ export const conflictChannels = {
       after: ConflictCursorSchema.optional(),
     }),
     z.object({ rows: z.array(ConflictViewSchema), last: ConflictCursorSchema.nullable() }),
+  ),
+  /**
+   * The ids at positions [offset, offset + limit) of the query, in the page's
+   * order: a Shift-click range over rows the window does not hold.
+   */
+  'conflicts:idsAt': channel(
+    ConflictQuerySchema.extend(PositionsSchema.shape),
+    z.object({ ids: z.array(z.number().int()) }),
   ),
   /** How many open conflicts (matching the filter) contest each field: the "group by field" heads. */
   'conflicts:groups': channel(

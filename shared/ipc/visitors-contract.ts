@@ -10,7 +10,7 @@ import {
 } from '../visitor';
 import { BulkEditSchema } from '../visitor-bulk-edit';
 import { channel, NoArgs } from './channel';
-import { boundedText, CursorKeySchema } from './bounded';
+import { boundedText, CursorKeySchema, MAX_RANGE_ROWS, PositionsSchema } from './bounded';
 
 /** The console's own id of a visitor record (the server's id may not exist yet). */
 export const LocalIdSchema = boundedText(128, { min: 1 });
@@ -108,9 +108,12 @@ export const OutboxCountsSchema = z.object({
 });
 export type OutboxCounts = z.infer<typeof OutboxCountsSchema>;
 
-/** Which visitors a bulk edit covers: the ticked ones, or all that match a query but the unticked. */
+/**
+ * Which visitors a bulk edit covers: the ticked ones, or all that match a query but the unticked.
+ * The ticked ones may be a whole Shift-click range, so as many as a range may cover.
+ */
 export const VisitorTargetSchema = z.union([
-  z.strictObject({ localIds: z.array(LocalIdSchema).min(1).max(10_000) }),
+  z.strictObject({ localIds: z.array(LocalIdSchema).min(1).max(MAX_RANGE_ROWS) }),
   z.strictObject({
     matching: VisitorQuerySchema.pick({ search: true, filter: true }),
     exceptIds: z.array(LocalIdSchema).max(10_000).default([]),
@@ -165,6 +168,14 @@ export const visitorsChannels = {
   'visitors:page': channel(
     VisitorPageRequestSchema,
     z.object({ rows: z.array(VisitorRowSchema), last: PageCursorSchema.nullable() }),
+  ),
+  /**
+   * The local ids at positions [offset, offset + limit) of the query, in the
+   * page's order: a Shift-click range over rows the window does not hold.
+   */
+  'visitors:idsAt': channel(
+    VisitorQuerySchema.extend(PositionsSchema.shape),
+    z.object({ localIds: z.array(z.string()) }),
   ),
   'visitors:get': channel(z.strictObject({ localId: LocalIdSchema }), VisitorRowSchema),
   'visitors:create': channel(z.strictObject({ values: VisitorCreateDataSchema }), VisitorRowSchema),

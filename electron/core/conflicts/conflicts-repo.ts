@@ -104,6 +104,15 @@ const SORT_EXPR: Record<ConflictSort['column'], string> = {
 };
 
 /**
+ * The order of a page (and of idsAt, whose positions must be the page's): the
+ * sort's expression, then the id, so that rows with equal keys keep one order.
+ */
+function orderOf(sort: ConflictSort): string {
+  const dir = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  return sort.column === 'createdAt' ? `id ${dir}` : `${SORT_EXPR[sort.column]} ${dir}, id ${dir}`;
+}
+
+/**
  * The WHERE clause of a filter, with its parameters. Every filter is a
  * parameter of one of a few statement shapes, so statements are prepared
  * once per shape and the rows never leave SQLite to be filtered.
@@ -369,7 +378,7 @@ export class ConflictsRepo {
       params.after_id = opts.after.id;
     } else params.offset = opts.offset;
     const keyExpr = expr.replace(/ COLLATE NOCASE$/, '');
-    const order = byId ? `id ${dir}` : `${expr} ${dir}, id ${dir}`;
+    const order = orderOf(opts.sort);
     const sql = `SELECT *, ${keyExpr} AS sort_key FROM conflicts WHERE ${where.join(' AND ')}
       ORDER BY ${order} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
     const key = `page:${opts.sort.column}:${dir}:${w.shape}:${opts.after ? 'k' : 'o'}`;
@@ -379,6 +388,25 @@ export class ConflictsRepo {
       rows: raw.map(rowOf),
       last: tail ? { key: String(tail.sort_key ?? ''), id: tail.id } : null,
     };
+  }
+
+  /**
+   * The ids at positions [offset, offset + limit) of the query, in `page`'s
+   * order (the same ORDER BY, tiebreaker included): position n here is row n
+   * of the table, for a Shift-click range over rows the window does not hold.
+   */
+  idsAt(opts: {
+    filter: ConflictFilter;
+    sort: ConflictSort;
+    offset: number;
+    limit: number;
+  }): number[] {
+    const w = filterClause(opts.filter, this.staleThresholdMs());
+    const stmt = this.cached(
+      `idsAt:${opts.sort.column}:${opts.sort.direction}:${w.shape}`,
+      `SELECT id FROM conflicts WHERE ${w.sql} ORDER BY ${orderOf(opts.sort)} LIMIT @limit OFFSET @offset`,
+    );
+    return stmt.pluck().all({ ...w.params, limit: opts.limit, offset: opts.offset }) as number[];
   }
 
   /**

@@ -26,6 +26,7 @@ export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflict
       const page = conflicts.page({ filter, sort, offset, limit, after });
       return { rows: ws.views(page.rows), last: page.last };
     },
+    'conflicts:idsAt': (query) => ({ ids: conflicts.idsAt(query) }),
     'conflicts:groups': ({ filter }) => conflicts.fieldCounts(filter),
     'conflicts:get': ({ id }) => ws.get(id),
     'conflicts:setDraft': async ({ target, resolution }) => {

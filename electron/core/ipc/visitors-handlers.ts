@@ -20,6 +20,9 @@ export function visitorsHandlers(ctx: CoreContext): HandlersFor<typeof visitorsC
   return {
     'visitors:count': ({ search, filter }) => ({ total: visitors.count(search.trim(), filter) }),
     'visitors:page': (req) => visitors.page({ ...req, search: req.search.trim() }),
+    'visitors:idsAt': (req) => ({
+      localIds: visitors.idsAt({ ...req, search: req.search.trim() }),
+    }),
     'visitors:get': ({ localId }) =>
       visitors.row(localId) ?? fail('visitor_not_found', 'This visitor no longer exists.'),
     'visitors:create': async ({ values }) => {

@@ -81,6 +81,15 @@ const SORT_EXPR: Record<VisitorSort['column'], string> = {
   updatedAt: 'updated_at',
 };
 
+/**
+ * The order of a page (and of idsAt, whose positions must be the page's): the
+ * sort's expression, then the local id, so that equal keys keep one order.
+ */
+function orderOf(sort: VisitorSort): string {
+  const dir = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  return `${SORT_EXPR[sort.column]} ${dir}, local_id ${dir}`;
+}
+
 const PENDING = `(SELECT o.action FROM outbox o WHERE o.local_id = v.local_id ORDER BY o.seq DESC LIMIT 1)`;
 
 function valuesOf(r: SqlRow): VisitorValues {
@@ -647,7 +656,7 @@ export class VisitorsRepo {
     }
     const sql = `SELECT ${ROW_COLUMNS}, ${PENDING} AS pending, ${expr.replace(/ COLLATE NOCASE$/, '')} AS sort_key
       FROM visitors v WHERE ${where.join(' AND ')}
-      ORDER BY ${expr} ${dir}, local_id ${dir} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
+      ORDER BY ${orderOf(opts.sort)} LIMIT @limit ${opts.after ? '' : 'OFFSET @offset'}`;
     const key = `page:${opts.sort.column}:${dir}:${w.key}:${opts.after ? 'k' : 'o'}`;
     const params: Record<string, unknown> = { ...w.params, limit: opts.limit };
     if (opts.after) {
@@ -660,6 +669,29 @@ export class VisitorsRepo {
       rows: raw.map(rowOf),
       last: tail ? { key: String(tail.sort_key ?? ''), localId: tail.local_id } : null,
     };
+  }
+
+  /**
+   * The local ids at positions [offset, offset + limit) of the query, in
+   * `page`'s order (the same ORDER BY, tiebreaker included): position n here
+   * is row n of the table, for a Shift-click range over rows not loaded.
+   */
+  idsAt(opts: {
+    search: string;
+    filter?: VisitorFilter;
+    sort: VisitorSort;
+    offset: number;
+    limit: number;
+  }): string[] {
+    const fts = ftsQuery(opts.search);
+    const many = fts !== null && this.matchCount(fts) > MANY_MATCHES;
+    const w = visitorWhere(opts.search, opts.filter ?? {}, many);
+    const sql = `SELECT local_id FROM visitors v WHERE ${['deleted = 0', ...w.parts].join(' AND ')}
+      ORDER BY ${orderOf(opts.sort)} LIMIT @limit OFFSET @offset`;
+    const key = `idsAt:${opts.sort.column}:${opts.sort.direction}:${w.key}`;
+    return this.cached(key, sql)
+      .pluck()
+      .all({ ...w.params, limit: opts.limit, offset: opts.offset }) as string[];
   }
 
   /** How many visitors on show match an FTS query (the index alone; a few ms at 200 000). */
