@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { cancelRange, completeRange, isPending } from '../../renderer/src/paging/selection';
 import {
   EMPTY_SELECTION,
   isSelected,
   range,
   selectAllMatching,
   selectedCount,
+  startRange,
   toggle,
   toTarget,
 } from '../../renderer/src/conflicts/selection';
@@ -32,6 +34,32 @@ describe('conflict selection', () => {
     expect([...range(toggle(EMPTY_SELECTION, 1098, 98), 101, idAt).ids].sort()).toEqual([
       1098, 1099,
     ]);
+  });
+
+  it('a range over rows not loaded asks for the span between them and is pending until it comes', () => {
+    // Loaded: rows 0-99 (idAt); the anchor at 98, the click at 250.
+    const loaded = (i: number) => (i < 100 || (i >= 240 && i < 260) ? 1000 + i : undefined);
+    const r = startRange(toggle(EMPTY_SELECTION, 1098, 98), 250, loaded, 1_000);
+    if ('refused' in r) throw new Error(r.refused);
+    expect(r.ask).toEqual({ offset: 100, limit: 140 });
+    expect(isPending(r.selection)).toBe(true);
+    // Until then only the loaded rows of the range are in it.
+    expect(r.selection.ids.size).toBe(2 + 11);
+    const done = completeRange(
+      r.selection,
+      Array.from({ length: 140 }, (_, k) => 1100 + k),
+    );
+    expect(isPending(done)).toBe(false);
+    expect(done.ids.size).toBe(250 - 98 + 1);
+    // Given up (an error): the selection as it was before the Shift-click.
+    expect([...cancelRange(r.selection).ids]).toEqual([1098]);
+    // Fully loaded: nothing to ask.
+    const fast = startRange(toggle(EMPTY_SELECTION, 1002, 2), 50, loaded, 1_000);
+    expect('ask' in fast && fast.ask).toBeNull();
+    // Longer than a selection of ids may be: refused in words.
+    expect(startRange(toggle(EMPTY_SELECTION, 1000, 0), 5_000, loaded, 1_000)).toHaveProperty(
+      'refused',
+    );
   });
 
   it('"all that match" covers rows never loaded, minus the ones unticked', () => {

@@ -53,6 +53,12 @@ function fakeApi(total: number) {
             return resolve({ rows, last: rows.length ? { key: null, id: rows.at(-1)!.id } : null });
           }
           if (channel === 'conflicts:groups') return resolve([{ field: 'title', count: total }]);
+          if (channel === 'conflicts:idsAt') {
+            // The fake's row at position p is conflict p + 1, as its pages say.
+            const offset = request.offset as number;
+            const n = Math.max(0, Math.min(request.limit as number, total - offset));
+            return resolve({ ids: Array.from({ length: n }, (_, k) => offset + k + 1) });
+          }
           reject(Object.assign(new Error('not in this test'), { code: 'test' }));
         };
         calls.push({ channel, request, answer });
@@ -152,6 +158,124 @@ describe('ConflictsStore and the pages of its rows', () => {
     expect(store.focused()?.name).toBe('Visitor 3');
     expect(store.getSnapshot().working).toEqual({ strategy: 'server_wins' });
     expect(store.selectedCount()).toBe(2); // the selection is ids: dropping rows keeps it
+    store.stop();
+  });
+});
+
+const idsAsked = (calls: { channel: string; request: Record<string, unknown> }[]) =>
+  calls
+    .filter((c) => c.channel === 'conflicts:idsAt')
+    .map((c): [number, number] => [c.request.offset as number, c.request.limit as number]);
+
+describe('a Shift-click range in the conflict workspace', () => {
+  it('selects a range fully loaded at once, without asking the core', async () => {
+    const f = fakeApi(1_000);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    store.clickRow(3, conflictAt(store, 3), { shift: false, toggle: false });
+    store.clickRow(20, conflictAt(store, 20), { shift: true, toggle: false });
+    expect(idsAsked(f.calls)).toEqual([]);
+    expect(store.rangePending()).toBe(false);
+    expect(store.selectedCount()).toBe(18);
+    store.stop();
+  });
+
+  it('asks for the rows not loaded, and waits for them before any bulk action', async () => {
+    const f = fakeApi(100_000);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    store.clickRow(3, conflictAt(store, 3), { shift: false, toggle: false });
+    // A jump in the scrollbar: only the rows around row 60 000 are loaded.
+    store.ensureRange(60_000, 60_030);
+    await f.flush();
+    store.clickRow(60_010, conflictAt(store, 60_010), { shift: true, toggle: false });
+
+    const [asked] = idsAsked(f.calls);
+    expect(asked).toBeDefined();
+    const [offset, limit] = asked!;
+    // From the first row not loaded after the anchor's blocks to the last before the window's.
+    expect(offset).toBeGreaterThan(3);
+    expect(offset).toBeLessThan(60_000);
+    expect(offset + limit - 1).toBeLessThan(60_010);
+    expect(store.getSnapshot().rows.getRow(offset - 1)).toBeDefined();
+    expect(store.getSnapshot().rows.getRow(offset)).toBeUndefined();
+    expect(store.getSnapshot().rows.getRow(offset + limit - 1)).toBeUndefined();
+    expect(store.getSnapshot().rows.getRow(offset + limit)).toBeDefined();
+
+    // Pending: a bulk action does not run on the loaded part alone.
+    expect(store.rangePending()).toBe(true);
+    store.openPreview('Ours', { type: 'resolution', resolution: { strategy: 'client_wins' } });
+    expect(store.getSnapshot().pending).toBeNull();
+    expect(f.calls.some((c) => c.channel === 'conflicts:preview')).toBe(false);
+
+    await f.flush();
+    expect(store.rangePending()).toBe(false);
+    expect(store.selectedCount()).toBe(60_010 - 3 + 1);
+    // The ids are the rows at those positions: conflicts 4 … 60 011.
+    store.openPreview('Ours', { type: 'resolution', resolution: { strategy: 'client_wins' } });
+    const target = store.getSnapshot().pending?.target as { ids: number[] };
+    expect(target.ids.length).toBe(60_008);
+    expect(Math.min(...target.ids)).toBe(4);
+    expect(Math.max(...target.ids)).toBe(60_011);
+    store.stop();
+  });
+
+  it('drops the answer that comes after the query changed', async () => {
+    const f = fakeApi(100_000);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    store.clickRow(3, conflictAt(store, 3), { shift: false, toggle: false });
+    store.ensureRange(60_000, 60_030);
+    await f.flush();
+    store.clickRow(60_010, conflictAt(store, 60_010), { shift: true, toggle: false });
+    expect(idsAsked(f.calls)).toHaveLength(1);
+
+    store.setSort({ column: 'name', direction: 'desc' });
+    await f.flush();
+    expect(store.rangePending()).toBe(false);
+    expect(store.selectedCount()).toBe(0);
+    store.stop();
+  });
+
+  it('gives up a range still on its way when another click comes', async () => {
+    const f = fakeApi(100_000);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    store.clickRow(3, conflictAt(store, 3), { shift: false, toggle: false });
+    store.ensureRange(60_000, 60_030);
+    await f.flush();
+    store.clickRow(60_010, conflictAt(store, 60_010), { shift: true, toggle: false });
+    // Ctrl-click before the ids came: it changes the selection as it was before the range.
+    store.clickRow(60_020, conflictAt(store, 60_020), { shift: false, toggle: true });
+    await f.flush();
+    expect(store.rangePending()).toBe(false);
+    expect(store.selectedCount()).toBe(2);
+    store.stop();
+  });
+
+  it('refuses in words a range longer than a selection of ids may be', async () => {
+    const f = fakeApi(200_000);
+    const store = new ConflictsStore(f.api);
+    store.start();
+    store.ensureRange(0, 30);
+    await f.flush();
+    store.clickRow(0, conflictAt(store, 0), { shift: false, toggle: false });
+    store.ensureRange(150_000, 150_030);
+    await f.flush();
+    store.clickRow(150_010, conflictAt(store, 150_010), { shift: true, toggle: false });
+    expect(idsAsked(f.calls)).toEqual([]);
+    expect(store.selectedCount()).toBe(1);
+    expect(store.getSnapshot().message?.text).toMatch(
+      /at most 100\D?000 rows.*Select all matching/,
+    );
     store.stop();
   });
 });

@@ -43,6 +43,8 @@ export function ConflictsScreen() {
   const { rows, selection, pending, ruleOpen, rulesOpen, help, message, openTotal } = s;
   const total = store.total();
   const selected = store.selectedCount();
+  // A Shift-click range over rows not loaded waits for their ids: its count is not known yet.
+  const selecting = store.rangePending();
   const targetWords = store.targetWords();
   const focused = store.focused();
   const refocus = () => rootRef.current?.focus();
@@ -167,7 +169,11 @@ export function ConflictsScreen() {
         <span className="bulk-count" data-testid="conflict-count">
           {rows.total === null ? 'Counting…' : `${count(total, 'conflict')} match`}
           {openTotal !== null && openTotal !== total ? ` (of ${formatNumber(openTotal)} open)` : ''}
-          {selected ? ` · ${formatNumber(selected)} selected` : ''}
+          {selecting
+            ? ' · selecting the range…'
+            : selected
+              ? ` · ${formatNumber(selected)} selected`
+              : ''}
         </span>
         <button onClick={store.selectAll} disabled={total === 0}>
           Select all {total ? formatNumber(total) : ''} matching
@@ -175,6 +181,7 @@ export function ConflictsScreen() {
         {selected > 0 && <button onClick={store.clearSelection}>Clear selection</button>}
         <span className="sep" />
         <button
+          disabled={selecting}
           onClick={() =>
             store.openPreview(`Ours for ${targetWords}`, {
               type: 'resolution',
@@ -185,6 +192,7 @@ export function ConflictsScreen() {
           Ours
         </button>
         <button
+          disabled={selecting}
           onClick={() =>
             store.openPreview(`Theirs for ${targetWords}`, {
               type: 'resolution',
@@ -195,6 +203,7 @@ export function ConflictsScreen() {
           Theirs
         </button>
         <button
+          disabled={selecting}
           onClick={() =>
             store.openPreview(`Merge for ${targetWords}`, {
               type: 'resolution',
@@ -204,8 +213,11 @@ export function ConflictsScreen() {
         >
           Merge
         </button>
-        <button onClick={store.openRule}>Rule per field…</button>
+        <button onClick={store.openRule} disabled={selecting}>
+          Rule per field…
+        </button>
         <button
+          disabled={selecting}
           onClick={() =>
             store.openPreview(`Apply chosen decisions to ${targetWords}`, { type: 'drafts' })
           }

@@ -15,6 +15,9 @@ export type Entry =
 
 /** The workspace's rows for one filter and sort, paged from main (never all 100 000 at once). */
 export class ConflictRows extends PagedStore<ConflictView, ConflictCursor> {
+  /** The ids of rows [offset, offset + limit) of this query, loaded or not (a Shift-click range). */
+  readonly idsAt: (offset: number, limit: number) => Promise<number[]>;
+
   constructor(
     api: Api,
     readonly filter: ConflictFilterIn,
@@ -25,5 +28,7 @@ export class ConflictRows extends PagedStore<ConflictView, ConflictCursor> {
       page: (offset, limit, after) =>
         api.invoke('conflicts:page', { filter, sort, offset, limit, after }),
     });
+    this.idsAt = (offset, limit) =>
+      api.invoke('conflicts:idsAt', { filter, sort, offset, limit }).then(({ ids }) => ids);
   }
 }

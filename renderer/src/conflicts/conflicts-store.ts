@@ -8,6 +8,7 @@ import type {
   ConflictView,
   Decision,
 } from '../../../shared/ipc/conflicts-contract';
+import { MAX_RANGE_ROWS } from '../../../shared/ipc/bounded';
 import type { ConflictKind } from '../../../shared/protocol';
 import { conflictSides } from '../../../shared/resolve/conflict';
 import type { FieldStrategies } from '../../../shared/resolve/defaults';
@@ -16,15 +17,17 @@ import type { FieldRules, Pick, Resolution } from '../../../shared/resolve/types
 import type { VisitorField } from '../../../shared/visitor';
 import { download } from '../download';
 import { errorText } from '../error-text';
+import { fillRange, type SelectionHolder } from '../paging/range-fill';
 import { ConflictRows, type Entry } from './conflict-rows';
 import { count, describeResolution } from './format';
 import type { KeyCommand } from './keyboard';
 import { RulesStore } from './rules-store';
 import {
   EMPTY_SELECTION,
-  range,
+  isPending,
   selectAllMatching,
   selectedCount,
+  startRange,
   toggle,
   toTarget,
   type Selection,
@@ -339,6 +342,11 @@ export class ConflictsStore {
     return selectedCount(this.snap.selection, this.total());
   }
 
+  /** A Shift-click range waits for the ids of its rows not loaded: bulk actions wait too. */
+  rangePending(): boolean {
+    return isPending(this.snap.selection);
+  }
+
   /** The words for what a bulk button acts on. */
   targetWords(): string {
     const n = this.selectedCount();
@@ -499,12 +507,12 @@ export class ConflictsStore {
   clickRow = (i: number, row: ConflictView, mods: { shift: boolean; toggle: boolean }): void => {
     const ri = this.rowIndexOf(i);
     const s = this.snap.selection;
-    const selection = mods.shift
-      ? range(s, ri, (j) => this.snap.rows.getRow(j)?.id)
-      : mods.toggle
-        ? toggle(s, row.id, ri)
-        : toggle(EMPTY_SELECTION, row.id, ri);
-    this.set({ focusIndex: i, selection });
+    if (mods.shift) this.extendTo(s, ri, { focusIndex: i });
+    else
+      this.set({
+        focusIndex: i,
+        selection: mods.toggle ? toggle(s, row.id, ri) : toggle(EMPTY_SELECTION, row.id, ri),
+      });
     this.syncFocus();
   };
 
@@ -512,10 +520,32 @@ export class ConflictsStore {
   tickRow = (i: number, row: ConflictView, shift: boolean): void => {
     const ri = this.rowIndexOf(i);
     const s = this.snap.selection;
-    this.set({
-      selection: shift ? range(s, ri, (j) => this.snap.rows.getRow(j)?.id) : toggle(s, row.id, ri),
-    });
+    if (shift) this.extendTo(s, ri);
+    else this.set({ selection: toggle(s, row.id, ri) });
   };
+
+  private readonly holder: SelectionHolder<number> = {
+    current: () => this.snap.selection,
+    set: (selection) => this.set({ selection }),
+    say: (text) => this.say({ text, error: true }),
+  };
+
+  /**
+   * A range from the anchor to row `ri` (with `patch`, e.g. the focus). Rows
+   * between that are not loaded (after a jump, or dropped blocks) are asked of
+   * the core by position under this query; until they come the selection is
+   * pending and the bulk buttons wait. A range fully loaded asks nothing.
+   */
+  private extendTo(from: Selection, ri: number, patch: Partial<ConflictsSnapshot> = {}): void {
+    const rows = this.snap.rows;
+    const r = startRange(from, ri, (j) => rows.getRow(j)?.id, MAX_RANGE_ROWS);
+    if ('refused' in r) {
+      this.set({ ...patch, message: { text: r.refused, error: true } });
+      return;
+    }
+    this.set({ ...patch, selection: r.selection });
+    fillRange(r.selection, this.holder, rows.idsAt);
+  }
 
   private moveFocus(to: number, extend: boolean): void {
     const n = this.entryCount();
@@ -526,13 +556,12 @@ export class ConflictsStore {
     const e = this.entryAt(next);
     if (extend && e?.type === 'row') {
       const s = this.snap.selection;
-      patch.selection = range(
-        { ...s, anchor: s.anchor ?? (prev !== null ? this.rowIndexOf(prev) : null) },
+      this.extendTo(
+        s.anchor !== null || prev === null ? s : { ...s, anchor: this.rowIndexOf(prev) },
         this.rowIndexOf(next),
-        (i) => this.snap.rows.getRow(i)?.id,
+        patch,
       );
-    }
-    this.set(patch);
+    } else this.set(patch);
     this.syncFocus();
   }
 
@@ -598,6 +627,11 @@ export class ConflictsStore {
   // ---- bulk decisions: preview, then apply as a job ----------------------------------------
 
   openPreview = (title: string, decision: Decision): void => {
+    // A half-filled range would act on fewer conflicts than were selected.
+    if (this.rangePending()) {
+      this.say({ text: 'The Shift-click range is still being selected: try again in a moment.' });
+      return;
+    }
     const focused = this.focused();
     const target =
       toTarget(this.snap.selection, this.filter()) ?? (focused ? { ids: [focused.id] } : null);

@@ -3,10 +3,12 @@ import type { Selection } from '../paging/selection';
 
 export {
   EMPTY_SELECTION,
+  isPending,
   isSelected,
   range,
   selectAllMatching,
   selectedCount,
+  startRange,
   toggle,
   type Selection,
 } from '../paging/selection';

@@ -30,14 +30,22 @@ export function VisitorsScreen() {
   const [notice, setNotice] = useState<string | null>(null);
   const filter = filterOf(q);
   const filterKey = JSON.stringify(filter);
-  const { total, error, getRow, ensureRange } = usePagedRows(search, sort, filter);
+  const rows = usePagedRows(search, sort, filter);
+  const { total, error, getRow, ensureRange } = rows;
   const [bulk] = useState(() => new BulkEditStore(getApi()));
   const b = useSyncExternalStore(bulk.subscribe, bulk.snapshot);
   useEffect(() => bulk.load(), [bulk]);
   // "All that match" means this search and filter: a new one starts a new selection.
   useEffect(() => bulk.queryChanged(), [bulk, search, filterKey]);
+  // Rows of another query (a new sort too): positions asked for a range no longer mean them.
+  useEffect(() => bulk.rowsChanged(), [bulk, rows]);
   const selected = bulk.count(total ?? 0);
-  const idAt = useCallback((i: number) => getRow(i)?.localId, [getRow]);
+  // A Shift-click range over rows not loaded waits for their ids: its count is not known yet.
+  const selecting = b.selection.pending !== undefined;
+  const rowIds = useMemo(
+    () => ({ idAt: (i: number) => getRow(i)?.localId, idsAt: rows.idsAt }),
+    [getRow, rows],
+  );
   const query = useMemo(
     () => ({ search, filter: JSON.parse(filterKey) as ReturnType<typeof filterOf> }),
     [search, filterKey],
@@ -91,7 +99,11 @@ export function VisitorsScreen() {
       </div>
       <div className="bulk-bar" role="toolbar" aria-label="Selection">
         <span className="count" data-testid="visitor-selected" aria-live="polite">
-          {selected ? `${formatNumber(selected)} selected` : 'None selected'}
+          {selecting
+            ? 'Selecting the range…'
+            : selected
+              ? `${formatNumber(selected)} selected`
+              : 'None selected'}
         </span>
         <button onClick={bulk.selectAll} disabled={!total}>
           Select all {total ? formatNumber(total) : ''} matching
@@ -99,8 +111,8 @@ export function VisitorsScreen() {
         {selected > 0 && (
           <>
             <button onClick={bulk.clearSelection}>Clear selection</button>
-            <button className="primary" onClick={bulk.open}>
-              Edit {formatNumber(selected)} selected…
+            <button className="primary" onClick={bulk.open} disabled={selecting}>
+              {selecting ? 'Edit selected…' : `Edit ${formatNumber(selected)} selected…`}
             </button>
           </>
         )}
@@ -130,13 +142,13 @@ export function VisitorsScreen() {
           selectedId={openId}
           isChecked={(id) => isSelected(b.selection, id)}
           onRowClick={(i, id, e) => {
-            bulk.clickRow(i, id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }, idAt);
+            bulk.clickRow(i, id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }, rowIds);
             // A plain click also opens the record; Shift or Ctrl/Cmd only shape the selection.
             if (!e.shiftKey && !e.ctrlKey && !e.metaKey) select(id);
           }}
-          onTick={(i, id, shift) => bulk.tickRow(i, id, shift, idAt)}
+          onTick={(i, id, shift) => bulk.tickRow(i, id, shift, rowIds)}
           onMove={(i, id, shift) => {
-            bulk.clickRow(i, id, { shift, toggle: false }, idAt);
+            bulk.clickRow(i, id, { shift, toggle: false }, rowIds);
             select(id);
           }}
         />

@@ -5,13 +5,18 @@ import type {
   VisitorFilter,
   VisitorTargetIn,
 } from '../../../shared/ipc/visitors-contract';
+import { MAX_RANGE_ROWS } from '../../../shared/ipc/bounded';
 import type { BulkEditField, BulkEditIn } from '../../../shared/visitor-bulk-edit';
 import { errorText } from '../error-text';
+import { formatNumber } from '../intl';
+import { fillRange, type RowIds, type SelectionHolder } from '../paging/range-fill';
 import {
+  cancelRange,
   EMPTY_SELECTION,
-  range,
+  isPending,
   selectAllMatching,
   selectedCount,
+  startRange,
   toggle,
   type Selection,
 } from '../paging/selection';
@@ -113,9 +118,23 @@ export class BulkEditStore {
     return selectedCount(this.snap.selection, total);
   }
 
+  /** A Shift-click range waits for the ids of its rows not loaded: the edit waits too. */
+  get rangePending(): boolean {
+    return isPending(this.snap.selection);
+  }
+
   /** A new search or filter: "all that match" must mean the new one, so the selection starts over. */
   queryChanged = (): void => {
     if (this.snap.selection !== EMPTY_SELECTION) this.set({ selection: EMPTY_SELECTION });
+  };
+
+  /**
+   * The table's rows are another query's (a new sort too): a range still
+   * waiting for ids of the old positions is given up, its late answer dropped.
+   */
+  rowsChanged = (): void => {
+    const s = this.snap.selection;
+    if (isPending(s)) this.set({ selection: cancelRange(s) });
   };
 
   /** A click on a row: plain selects it alone, Shift extends from the last click, Ctrl/Cmd toggles. */
@@ -123,27 +142,45 @@ export class BulkEditStore {
     index: number,
     localId: string,
     mods: { shift: boolean; toggle: boolean },
-    idAt: (index: number) => string | undefined,
+    rows: RowIds<string>,
   ): void => {
     const s = this.snap.selection;
-    const selection = mods.shift
-      ? range(s, index, idAt)
-      : mods.toggle
-        ? toggle(s, localId, index)
-        : toggle(EMPTY_SELECTION as Selection<string>, localId, index);
-    this.set({ selection });
+    if (mods.shift) this.extendTo(index, rows);
+    else
+      this.set({
+        selection: mods.toggle
+          ? toggle(s, localId, index)
+          : toggle(EMPTY_SELECTION as Selection<string>, localId, index),
+      });
   };
 
   /** A row's checkbox: toggles it, or with Shift the range from the last click. */
-  tickRow = (
-    index: number,
-    localId: string,
-    shift: boolean,
-    idAt: (index: number) => string | undefined,
-  ): void => {
-    const s = this.snap.selection;
-    this.set({ selection: shift ? range(s, index, idAt) : toggle(s, localId, index) });
+  tickRow = (index: number, localId: string, shift: boolean, rows: RowIds<string>): void => {
+    if (shift) this.extendTo(index, rows);
+    else this.set({ selection: toggle(this.snap.selection, localId, index) });
   };
+
+  private readonly holder: SelectionHolder<string> = {
+    current: () => this.snap.selection,
+    set: (selection) => this.set({ selection }),
+    say: (notice) => this.set({ notice }),
+  };
+
+  /**
+   * A range from the last click to row `index`. Rows between that are not
+   * loaded (after a jump, or dropped blocks) are asked of the core by position
+   * under the table's query; until they come the selection is pending and the
+   * edit waits. A range fully loaded asks nothing.
+   */
+  private extendTo(index: number, rows: RowIds<string>): void {
+    const r = startRange(this.snap.selection, index, (i) => rows.idAt(i), MAX_RANGE_ROWS);
+    if ('refused' in r) {
+      this.set({ notice: r.refused });
+      return;
+    }
+    this.set({ selection: r.selection });
+    fillRange(r.selection, this.holder, rows.idsAt);
+  }
 
   selectAll = (): void => this.set({ selection: selectAllMatching<string>() });
 
@@ -152,6 +189,8 @@ export class BulkEditStore {
   /** What the core's bulk calls take: the ids, or the query with its exceptions. */
   target(search: string, filter: VisitorFilter): VisitorTargetIn | null {
     const s = this.snap.selection;
+    // A half-filled range would edit fewer visitors than were selected.
+    if (isPending(s)) return null;
     if (s.all) return { matching: { search, filter }, exceptIds: [...s.ids] };
     return s.ids.size ? { localIds: [...s.ids] } : null;
   }
@@ -232,6 +271,17 @@ export class BulkEditStore {
   private request(search: string, filter: VisitorFilter) {
     const target = this.target(search, filter);
     const edit = editOf(this.snap.draft);
+    if (this.rangePending) {
+      this.set({ error: 'The Shift-click range is still being selected: try again in a moment.' });
+      return null;
+    }
+    const picked = this.snap.selection.all ? 0 : this.snap.selection.ids.size;
+    if (picked > MAX_RANGE_ROWS) {
+      this.set({
+        error: `At most ${formatNumber(MAX_RANGE_ROWS)} picked visitors can be edited at once (${formatNumber(picked)} are picked). Use “Select all matching” for more.`,
+      });
+      return null;
+    }
     if (typeof edit === 'string' || !target) {
       this.set({ error: typeof edit === 'string' ? edit : 'Select the visitors to edit first.' });
       return null;

@@ -7,6 +7,9 @@ export { BLOCK_SIZE } from '../paging/paged-store';
 
 /** The visitors table's rows for one search, filter and sort, paged from the core. */
 export class PagedRows extends PagedStore<VisitorRow, PageCursor> {
+  /** The local ids of rows [offset, offset + limit) of this query, loaded or not (a Shift-click range). */
+  readonly idsAt: (offset: number, limit: number) => Promise<string[]>;
+
   constructor(
     api: Api,
     readonly search: string,
@@ -18,5 +21,9 @@ export class PagedRows extends PagedStore<VisitorRow, PageCursor> {
       page: (offset, limit, after) =>
         api.invoke('visitors:page', { search, filter, sort, offset, limit, after }),
     });
+    this.idsAt = (offset, limit) =>
+      api
+        .invoke('visitors:idsAt', { search, filter, sort, offset, limit })
+        .then(({ localIds }) => localIds);
   }
 }
