@@ -1,14 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_SYNC_SETTINGS, toWire } from '../../electron/core/sync/engine';
 import { chunk } from '../../electron/core/sync/chunker';
 import { VisitorEdits } from '../../electron/core/visitors/visitor-edits';
 import { systemClock } from '../../electron/core/clock';
 import { makeCore } from '../fixtures/core';
 import type { Benchmark, BenchRow } from './harness';
-import { plainMirror } from './plain-client';
 import { startServerProcess } from './server-process';
 
 const TOKEN = 'bench-token-0001';
@@ -20,17 +21,33 @@ const CHUNK = 500;
 /** T2's mix: creates, updates of distinct records, deletes of other distinct records. */
 const PUSH_MIX = { create: 20_000, update: 20_000, delete: 10_000 };
 
-/** Peak resident memory of this process while fn runs, in MB (sampled every 20 ms). */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, peakMb: peak / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface MirrorRun {
+  n: number;
+  ms: number;
+  /** The peak resident memory of the process that mirrored, in MiB. */
+  peakMb: number;
+}
+
+/** One first mirror in a fresh process of its own (mirror-child.ts), so its memory is its own. */
+function mirrorInChild(
+  mode: 'engine' | 'plain' | 'bare',
+  url: string,
+  dbPath: string,
+): Promise<MirrorRun> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'mirror-child.ts'), mode, url, TOKEN, dbPath, String(PAGE)],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${mode} mirror failed: ${stderr.slice(-500)}`));
+        const r = JSON.parse(stdout) as { n: number; ms: number; maxRssMiB: number };
+        resolve({ n: r.n, ms: r.ms, peakMb: r.maxRssMiB });
+      },
+    );
+  });
 }
 
 async function mirrorRows(count: number, id: string, label: string): Promise<BenchRow[]> {
@@ -40,26 +57,10 @@ async function mirrorRows(count: number, id: string, label: string): Promise<Ben
   );
   const dir = mkdtempSync(join(tmpdir(), 'vrc-bench-'));
   try {
-    const plain = async (indexes: boolean, name: string) => {
-      global.gc?.();
-      const t0 = performance.now();
-      const { result: n, peakMb } = await withPeakRss(() =>
-        plainMirror(srv.url, TOKEN, join(dir, `${name}.sqlite`), PAGE, indexes),
-      );
-      return { ms: performance.now() - t0, n, peakMb };
-    };
-    const engine = async () => {
-      global.gc?.();
-      const core = makeCore({ settings: () => ({ ...DEFAULT_SYNC_SETTINGS, pageSize: PAGE }) });
-      core.sync.configure({ serverUrl: srv.url, token: TOKEN });
-      try {
-        const t0 = performance.now();
-        const { result, peakMb } = await withPeakRss(() => core.sync.sync());
-        return { ms: performance.now() - t0, n: result.pulled, peakMb };
-      } finally {
-        core.dispose();
-      }
-    };
+    const plain = (indexes: boolean, name: string) =>
+      mirrorInChild(indexes ? 'plain' : 'bare', srv.url, join(dir, `${name}.sqlite`));
+    let engines = 0;
+    const engine = () => mirrorInChild('engine', srv.url, join(dir, `engine${++engines}.sqlite`));
     // Alternated, so drift on a shared machine falls on both sides alike.
     const p1 = await plain(true, 'plain1');
     const e1 = await engine();
@@ -97,11 +98,11 @@ async function mirrorRows(count: number, id: string, label: string): Promise<Ben
     if (id === 'T1b')
       rows.push({
         id: 'T1b-mem',
-        name: `peak memory of the core while mirroring ${label} visitors`,
+        name: `peak memory (RSS) of the core's process mirroring ${label} visitors`,
         value: Math.max(...e.map((r) => r.peakMb)),
-        unit: 'MB',
+        unit: 'MiB',
         baseline: Math.max(...p.map((r) => r.peakMb)),
-        baselineLabel: "the plain client's peak memory",
+        baselineLabel: "the plain client's process, the same pages",
         target: { valueAtMost: 400 },
       });
     return rows;
