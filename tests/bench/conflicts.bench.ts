@@ -1,6 +1,5 @@
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 import { seedConflicts } from '../fixtures/conflicts';
@@ -106,8 +105,9 @@ export const benchmarks: Benchmark[] = [
   {
     name: `renderer: first rows and scrolling ${SCROLL_N.toLocaleString('en-US')} conflicts`,
     async run() {
-      if (!existsSync(join(rendererDir, 'index.html')))
-        execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
+      // Always built afresh: an out/ left from older sources measured the old
+      // renderer (a whole --full run's T7 rows once came from a stale build).
+      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
       // The conflicts in a database file, then the core's own process on it, as in the app.
       const config = coreConfig();
       const seeding = makeCore({ dbPath: config.dbPath });

@@ -18,7 +18,8 @@ export function formatRatio(ratio: number | null): string {
 export function formatTarget(r: BenchResult): string {
   if (r.target === null) return '';
   if (r.goal === 'valueAtMost') return `≤ ${r.target} ${r.unit}`;
-  return `${r.goal === 'atLeast' ? '≥' : '≤'} ${r.target}×`;
+  // 1 / 1.5 (T1b's time limit as a rate ratio) prints as 0.67, not 0.6666666666666666.
+  return `${r.goal === 'atLeast' ? '≥' : '≤'} ${Number(r.target.toFixed(2))}×`;
 }
 
 export function formatMet(r: BenchResult): string {
