@@ -7,6 +7,7 @@ import type { JobProgress } from '../../shared/ipc/jobs-contract';
 import type { Channel, RequestIn } from '../../shared/ipc/contract';
 import { openDatabase } from '../../electron/core/db/open';
 import { DEFAULT_SYNC_SETTINGS } from '../../electron/core/sync/engine';
+import { serveDesktopLink } from '../../electron/core/desktop/desktop-serve';
 import { seedConflicts } from '../fixtures/conflicts';
 import { makeCore } from '../fixtures/core';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../fixtures/core-process';
 import { makeVisitors, rng } from '../fixtures/visitors';
 import { percentile, type Benchmark, type BenchRow } from './harness';
+import { writeCsv } from './import.bench';
 
 /**
  * "Reads never wait behind long writes": the core in its own process (as the
@@ -31,6 +33,7 @@ import { percentile, type Benchmark, type BenchRow } from './harness';
 const VISITORS = 200_000;
 const CONFLICTS = 50_000;
 const PUSH = 50_000;
+const IMPORT = 100_000;
 const TOKEN = 'bench-admin';
 const root = join(import.meta.dirname, '../..');
 
@@ -277,6 +280,49 @@ export const benchmarks: Benchmark[] = [
         removeDir(cfg.dir);
         srv.proc.kill();
         rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'page latency while the core imports (100 000 rows)',
+    async run() {
+      const cfg = coreConfig({ desktop: true });
+      mirrorInto(cfg.dbPath, makeVisitors(VISITORS, 5));
+      const csv = join(cfg.dir, 'import.csv');
+      await writeCsv(csv, IMPORT);
+      const core = spawnCoreProcess(cfg);
+      // Main's side of the desktop link: the open dialog answers with the file, as a person picks it.
+      serveDesktopLink(
+        {
+          post: (data) => core.sendUnannounced('desktop', data),
+          listen: (listener) => (core.listen('desktop', listener), () => undefined),
+        },
+        {
+          answer: (ask) => Promise.resolve(ask.op === 'chooseOpenPath' ? csv : null),
+          tell: () => undefined,
+          warn: () => undefined,
+        },
+      );
+      try {
+        await core.started;
+        await pageLatencies(core, () => true, 40);
+        const idle = await pageLatencies(core, () => true, 400);
+        const picked = await core.call('import:pick', {});
+        if (picked.kind !== 'chosen') throw new Error('the import file was not picked');
+        const { fileId, mapping } = picked.inspection;
+        const run = await during(core, core.call('import:run', { fileId, mapping }));
+        if (run.result.created !== IMPORT) throw new Error(`imported ${run.result.created}`);
+        return [
+          row(
+            'P-import',
+            `a page while an import of ${IMPORT.toLocaleString('en-US')} rows (CSV, in the app) runs`,
+            run.ms,
+            idle,
+          ),
+        ];
+      } finally {
+        await core.stop();
+        removeDir(cfg.dir);
       }
     },
   },

@@ -16,7 +16,7 @@ const sizes = (full: boolean) =>
   full ? { BIG: 1_000_000, SMALL: 100_000 } : { BIG: 200_000, SMALL: 50_000 };
 
 /** A CSV of n visitors (about 90 bytes a row), written as a stream. */
-async function writeCsv(path: string, n: number): Promise<void> {
+export async function writeCsv(path: string, n: number): Promise<void> {
   const out = createWriteStream(path);
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
