@@ -14,7 +14,7 @@ import {
   type VisitorField,
   type VisitorValues,
 } from '../../../shared/visitor';
-import type { VisitorRecord } from '../visitors/visitors-repo';
+import type { MirrorRowState, VisitorRecord } from '../visitors/visitors-repo';
 import type { ConflictRow } from './conflicts-repo';
 import { resolutionFor, resolvableOf } from './resolvable';
 
@@ -61,17 +61,7 @@ export type Planned = Extract<Plan, { ok: true }>;
 
 /** What the decision writes: the mirror row, and the operation it queues. */
 export interface Effect {
-  visitor:
-    | { remove: true }
-    | {
-        remove: false;
-        values: VisitorValues;
-        base: VisitorValues | null;
-        serverId: string | null;
-        serverVersion: number | null;
-        dirty: boolean;
-        deleted: boolean;
-      };
+  visitor: { remove: true } | ({ remove: false } & MirrorRowState);
   op: PreviewOperation | null;
   /** Queued operations the decision supersedes (they leave the outbox; failed ones stay). */
   superseded: number;

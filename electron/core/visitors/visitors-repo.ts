@@ -34,17 +34,20 @@ export interface VisitorRecord {
   updatedAt: string;
 }
 
+/** A mirror row as a conflict decision leaves it. */
+export interface MirrorRowState {
+  values: VisitorValues;
+  base: VisitorValues | null;
+  serverId: string | null;
+  serverVersion: number | null;
+  dirty: boolean;
+  deleted: boolean;
+}
+
 /** A conflict decision's mirror row: as the decision read it, and as it leaves it. */
 export interface MirrorDecision {
   before: VisitorRecord;
-  after: {
-    values: VisitorValues;
-    base: VisitorValues | null;
-    serverId: string | null;
-    serverVersion: number | null;
-    dirty: boolean;
-    deleted: boolean;
-  };
+  after: MirrorRowState;
 }
 
 interface SqlRow {
