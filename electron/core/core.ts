@@ -5,6 +5,7 @@ import { type Db, openDatabase, openReader } from './db/open';
 import { guardTransactions, WriteGate } from './db/write-gate';
 import { Jobs } from './jobs/jobs';
 import type { EventSink } from './events';
+import { CountsNotifier } from './outbox/counts-notifier';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { SyncEngine, type SyncSettings } from './sync/engine';
@@ -125,6 +126,10 @@ export function startCore(opts: {
     events,
     desktop,
   });
+  const outboxCounts = new CountsNotifier(
+    () => read.outbox.counts(),
+    (counts) => events.emit('outbox:changed', counts),
+  );
   const handlers = createHandlers({
     repos,
     read,
@@ -134,6 +139,7 @@ export function startCore(opts: {
     dbPath: opts.dbPath,
     clock,
     events,
+    outboxChanged: () => outboxCounts.changed(),
     appVersion: opts.appVersion,
     actor,
     setup,
@@ -152,6 +158,7 @@ export function startCore(opts: {
     setup,
     updates,
     close: () => {
+      outboxCounts.dispose();
       sync.stopBackground();
       sync.cancel();
       void setup.dispose();

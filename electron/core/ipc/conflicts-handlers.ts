@@ -8,13 +8,13 @@ import type { HandlersFor } from './dispatch';
 /** The core's side of shared/ipc/conflicts-contract.ts. */
 export function conflictsHandlers(ctx: CoreContext): HandlersFor<typeof conflictChannels> {
   const { workspace: ws, rules } = conflictServices(ctx);
-  const { audit, outbox, conflicts, remembered } = ctx.read;
+  const { audit, conflicts, remembered } = ctx.read;
 
   /** After a decision: the workspace, the visitors table and the status bar refresh. */
   const changed = () => {
     ctx.events.emit('conflicts:changed', { open: conflicts.openCount() });
     ctx.events.emit('visitors:changed', {});
-    ctx.events.emit('outbox:changed', outbox.counts());
+    ctx.outboxChanged();
   };
 
   return {

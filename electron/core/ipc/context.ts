@@ -24,6 +24,8 @@ export interface CoreContext {
   dbPath: string;
   clock: Clock;
   events: EventSink;
+  /** The outbox changed: the windows get its counts (at once, or with a burst's last change). */
+  outboxChanged(): void;
   appVersion: string;
   /** Who the audit trail names for decisions taken through these handlers. */
   actor: string;

@@ -15,7 +15,7 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
   const actions = new QueueActions(ctx.repos, ctx.clock);
   // Its reads (the detail pane) on the read-only connection, like every read.
   const reading = new QueueActions(ctx.read, ctx.clock);
-  const { queue, outbox } = ctx.read;
+  const { queue } = ctx.read;
   const gate = new RoleGate(ctx.repos.state, ctx.sync);
   const edits = new GroupEditActions(ctx.repos, actions, ctx.clock);
   const previews = new GroupEditActions(ctx.read, reading, ctx.clock);
@@ -31,7 +31,7 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
 
   const changed = (action: string, r: { count: number; localIds: string[] }) => {
     ctx.events.emit('queue:changed', { action, count: r.count });
-    ctx.events.emit('outbox:changed', outbox.counts());
+    ctx.outboxChanged();
     if (r.localIds.length) ctx.events.emit('visitors:changed', { localIds: r.localIds });
   };
 

@@ -14,7 +14,7 @@ export function visitorsHandlers(ctx: CoreContext): HandlersFor<typeof visitorsC
   /** No ids: many visitors changed (a bulk edit), every view reloads. */
   const changed = (localIds?: string[]) => {
     ctx.events.emit('visitors:changed', localIds ? { localIds } : {});
-    ctx.events.emit('outbox:changed', outbox.counts());
+    ctx.outboxChanged();
   };
 
   return {
