@@ -75,6 +75,25 @@ describe('local edits write the mirror and the outbox together', () => {
     expect(core.events[1]!.payload).toMatchObject({ total: 1, create: 1, pending: 1 });
   });
 
+  it('a burst of edits: each view told of each visitor, the counts at once and then the last within 100 ms', async () => {
+    const rows = [];
+    for (let i = 0; i < 30; i++)
+      rows.push(await core.call('visitors:create', { values: { ...ada, name: `Ada ${i}` } }));
+    const changedIds = core.events
+      .filter((e) => e.event === 'visitors:changed')
+      .map((e) => (e.payload as { localIds: string[] }).localIds[0]);
+    expect(changedIds).toEqual(rows.map((r) => r.localId));
+    const counts = () =>
+      core.events
+        .filter((e) => e.event === 'outbox:changed')
+        .map((e) => (e.payload as { pending: number }).pending);
+    // Counting reads every queued operation: not once per edit of a burst.
+    expect(counts()[0]).toBe(1);
+    expect(counts().length).toBeLessThan(30);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(counts().at(-1)).toBe(30);
+  });
+
   it('create + update → still one create, carrying the new values', async () => {
     const { localId } = await core.call('visitors:create', { values: ada });
     await core.call('visitors:update', { localId, patch: { title: 'Countess' } });
@@ -109,6 +128,47 @@ describe('local edits write the mirror and the outbox together', () => {
       expect(outbox).toHaveLength(1);
       expect(outbox[0]).toMatchObject({ action: 'update', server_id: server!.id, base_version: 4 });
       expect(outbox[0]!.data).toEqual({ title: 'Senior Developer' });
+    });
+
+    it('an edit sets only the columns it changes: other columns, their indexes and search rows stay as they were', async () => {
+      // SQLite rewrites a column's index entries for every column named in
+      // SET, changed or not; a trigger "UPDATE OF" a column shows it was named.
+      core.db.exec(`
+        CREATE TEMP TABLE touched (col TEXT);
+        CREATE TEMP TRIGGER t_name AFTER UPDATE OF name ON visitors BEGIN INSERT INTO touched VALUES ('name'); END;
+        CREATE TEMP TRIGGER t_company AFTER UPDATE OF company ON visitors BEGIN INSERT INTO touched VALUES ('company'); END;
+        CREATE TEMP TRIGGER t_title AFTER UPDATE OF title ON visitors BEGIN INSERT INTO touched VALUES ('title'); END;
+        CREATE TEMP TRIGGER t_phone AFTER UPDATE OF phone ON visitors BEGIN INSERT INTO touched VALUES ('phone'); END;
+        CREATE TEMP TRIGGER t_dirty AFTER UPDATE OF dirty ON visitors BEGIN INSERT INTO touched VALUES ('dirty'); END;
+      `);
+      const touched = () =>
+        (core.db.prepare('SELECT col FROM touched').all() as { col: string }[]).map((r) => r.col);
+      await core.call('visitors:update', {
+        localId: server!.id,
+        patch: { title: 'Chief Analyst', phone: server!.phone },
+      });
+      expect(touched()).toEqual(['title', 'dirty']);
+      core.db.exec('DELETE FROM touched');
+      await core.call('visitors:update', { localId: server!.id, patch: { phone: null } });
+      expect(touched()).toEqual(['phone']); // already dirty
+      const row = await core.call('visitors:get', { localId: server!.id });
+      expect(row).toMatchObject({
+        name: server!.name,
+        company: server!.company,
+        title: 'Chief Analyst',
+        phone: null,
+        dirty: true,
+      });
+      const found = (search: string) => core.call('visitors:count', { search });
+      await expect(found('Chief Analyst')).resolves.toEqual({ total: 1 });
+      await expect(found(server!.name)).resolves.toEqual({ total: 1 });
+      await core.call('visitors:update', { localId: server!.id, patch: { title: 'Archivist' } });
+      await expect(found('Chief Analyst')).resolves.toEqual({ total: 0 });
+      await expect(found('Archivist')).resolves.toEqual({ total: 1 });
+      const check = core.db.prepare(
+        "INSERT INTO visitors_fts (visitors_fts) VALUES ('integrity-check')",
+      );
+      expect(() => check.run()).not.toThrow();
     });
 
     it('update + update → one update with both fields; undoing both removes it', async () => {

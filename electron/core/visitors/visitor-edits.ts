@@ -14,7 +14,7 @@ import { newOpId, uuidv7 } from '../ids';
 import { type Edit, EditRejected, planEdit } from '../outbox/coalesce';
 import type { OutboxRepo } from '../outbox/outbox-repo';
 import type { Repos } from '../repos';
-import type { VisitorsRepo } from './visitors-repo';
+import type { VisitorRecord, VisitorsRepo } from './visitors-repo';
 
 /**
  * Local edits: each writes the mirror row and the outbox in one transaction,
@@ -48,7 +48,7 @@ export class VisitorEdits {
         const parsed = VisitorCreateDataSchema.safeParse(merged);
         if (!parsed.success)
           fail('validation', describeIssues(parsed.error), false, parsed.error.issues);
-        this.apply(localId, { kind: 'update', values: toValues(parsed.data) });
+        this.write(localId, record, { kind: 'update', values: toValues(parsed.data) });
       })
       .immediate();
     return this.visitors.row(localId)!;
@@ -68,53 +68,57 @@ export class VisitorEdits {
       .transaction(() => {
         const record = this.visitors.get(localId);
         if (!record || record.deleted) fail('visitor_not_found', 'This visitor no longer exists.');
-        outcome = this.apply(localId, { kind: 'delete' }) === 'remove' ? 'removed' : 'queued';
+        outcome =
+          this.write(localId, record, { kind: 'delete' }) === 'remove' ? 'removed' : 'queued';
       })
       .immediate();
     return { localId, outcome };
   }
 
+  /** One edit in a transaction of its own (a savepoint inside a bulk edit's). */
   private apply(localId: string, edit: Edit) {
     return this.db
-      .transaction(() => {
-        const at = isoNow(this.clock);
-        const record = this.visitors.get(localId);
-        const state = record && {
-          serverVersion: record.serverVersion,
-          base: record.base,
-          current: record.values,
-          sentOps: this.outbox.sentCount(localId),
-        };
-        let plan;
-        try {
-          plan = planEdit(this.outbox.openFor(localId), state ?? null, edit);
-        } catch (err) {
-          if (err instanceof EditRejected) fail(err.code, err.message);
-          throw err;
-        }
-        const values = edit.kind === 'delete' ? undefined : edit.values;
-        switch (plan.row) {
-          case 'insert':
-            this.visitors.insertLocal(localId, values!, at);
-            break;
-          case 'update-dirty':
-          case 'update-clean':
-            this.visitors.updateValues(localId, values!, plan.row === 'update-dirty', at);
-            break;
-          case 'mark-deleted':
-            this.visitors.markDeleted(localId, at);
-            break;
-          case 'remove':
-            this.visitors.remove(localId);
-            break;
-        }
-        const o = plan.outbox;
-        if (o.op === 'insert')
-          this.outbox.insert(newOpId(), localId, record?.serverId ?? null, o.draft, at);
-        else if (o.op === 'replace') this.outbox.replace(o.seq, o.draft, at);
-        else if (o.op === 'remove') this.outbox.remove(o.seq);
-        return plan.row;
-      })
+      .transaction(() => this.write(localId, this.visitors.get(localId), edit))
       .immediate();
+  }
+
+  /** The mirror row and its outbox operation, inside the caller's transaction. */
+  private write(localId: string, record: VisitorRecord | undefined, edit: Edit) {
+    const at = isoNow(this.clock);
+    const state = record && {
+      serverVersion: record.serverVersion,
+      base: record.base,
+      current: record.values,
+      sentOps: this.outbox.sentCount(localId),
+    };
+    let plan;
+    try {
+      plan = planEdit(this.outbox.openFor(localId), state ?? null, edit);
+    } catch (err) {
+      if (err instanceof EditRejected) fail(err.code, err.message);
+      throw err;
+    }
+    const values = edit.kind === 'delete' ? undefined : edit.values;
+    switch (plan.row) {
+      case 'insert':
+        this.visitors.insertLocal(localId, values!, at);
+        break;
+      case 'update-dirty':
+      case 'update-clean':
+        this.visitors.updateValues(localId, values!, plan.row === 'update-dirty', at, record);
+        break;
+      case 'mark-deleted':
+        this.visitors.markDeleted(localId, at);
+        break;
+      case 'remove':
+        this.visitors.remove(localId);
+        break;
+    }
+    const o = plan.outbox;
+    if (o.op === 'insert')
+      this.outbox.insert(newOpId(), localId, record?.serverId ?? null, o.draft, at);
+    else if (o.op === 'replace') this.outbox.replace(o.seq, o.draft, at);
+    else if (o.op === 'remove') this.outbox.remove(o.seq);
+    return plan.row;
   }
 }
