@@ -15,7 +15,7 @@ import { applyChangePage } from './mirror';
 import { Progress } from './progress';
 import type { RunsRepo } from './runs-repo';
 import { CREATE_FAILED, CREATE_REMOVED } from '../outbox/orphan-errors';
-import { ServerApi, type ApiFailure, type ApiResult } from './server-api';
+import { ServerApi, type ApiFailure, type ApiResult, type PreparedPush } from './server-api';
 import { adoptsPulledCopy, resultsMatch, retryOrFail, settleResults } from './settle';
 import type { SyncStateRepo } from './sync-state-repo';
 import { relaxed, relaxedAcrossTurns } from '../db/durability';
@@ -97,6 +97,13 @@ const INTERRUPTED = appError(
   'The console stopped while this operation was on its way to the server, so whether the server received it is unknown. It goes again with the same id (the server applies it at most once).',
   true,
 );
+
+/** A chunk's operations claimed (in flight, attempt counted), not yet on the wire. */
+interface ClaimedChunk {
+  ops: SendableOp[];
+  label: string;
+  push: PreparedPush;
+}
 
 /** A chunk on the wire: its claimed operations and the reply to come. */
 interface SentChunk {
@@ -617,40 +624,56 @@ export class SyncEngine {
       progress.total = progress.done + fresh.length;
       const chunks = chunk(fresh, this.settings.chunkSize);
       progress.chunks = chunks.length;
-      // Pipelined: once chunk n's reply is in, chunk n+1 is claimed and sent,
-      // and chunk n settles while the server applies n+1 (profiled: the server
-      // and SQLite took turns, each idle while the other worked). The server
-      // still gets one chunk at a time, in order: n+1 leaves only after n's
-      // reply. Every claim and settle is its own transaction as before, so a
-      // crash leaves what it left without the overlap: operations in flight
-      // that go again with the same opId. A reply waiting to settle is, to a
-      // local edit, an operation in flight (never rewritten: the edit queues a
-      // new operation, rebased when the reply settles).
+      // Pipelined: chunk n+1 is claimed while the server applies chunk n, it
+      // leaves as soon as n's reply is in, and n settles while the server
+      // applies n+1 (profiled: the server and SQLite took turns, each idle
+      // while the other worked; then the claim, 8 ms a chunk, was what was
+      // left between a reply and the next send). The server still gets one
+      // chunk at a time, in order: n+1 leaves only after n's reply. Every
+      // claim and settle is its own transaction as before, so a crash leaves
+      // what it left without the overlap: operations in flight that go again
+      // with the same opId. A claimed operation or a reply waiting to settle
+      // is, to a local edit, an operation in flight (never rewritten: the
+      // edit queues a new operation, rebased when the reply settles).
       // n+1 leaves first only when settling n cannot change what n+1 carries:
       // a pass holds one operation per record, so n's settle touches n+1's
       // records only when it adopts a create's copy pulled meanwhile (its queued
-      // operations move to the create's row, settle.ts); such a chunk settles
-      // before n+1 is claimed, as does a reply that is not clean (413 halves,
-      // 401 stops the run, …).
+      // operations move to the create's row, settle.ts). Then, as for a reply
+      // that is not clean (413 halves, 401 stops the run, …), n+1's claim is
+      // undone, n settles, and n+1 is claimed afresh.
       let waiting: SentChunk | null = null;
-      for (const [i, seqs] of chunks.entries()) {
-        let replied: RepliedChunk | null = waiting ? await this.reply(waiting) : null;
-        waiting = null;
-        if (replied && (!replied.clean || this.settleReachesOthers(replied))) {
-          lastError = (await this.settleChunk(api, progress, replied, signal)) ?? lastError;
-          replied = null;
+      let claimed: ClaimedChunk | null = null;
+      try {
+        for (const [i, seqs] of chunks.entries()) {
+          const label = `${i + 1}/${chunks.length}`;
+          claimed = this.claimChunk(api, seqs, label);
+          let replied: RepliedChunk | null = waiting ? await this.reply(waiting) : null;
+          waiting = null;
+          if (replied && (!replied.clean || this.settleReachesOthers(replied))) {
+            this.unclaim(claimed);
+            claimed = null;
+            lastError = (await this.settleChunk(api, progress, replied, signal)) ?? lastError;
+            replied = null;
+            claimed = this.claimChunk(api, seqs, label);
+          }
+          if (signal.aborted) {
+            this.unclaim(claimed);
+            claimed = null;
+            if (replied) await this.settleChunk(api, progress, replied, signal);
+            throw new StopRun('cancelled', appError('cancelled', 'The sync was cancelled.'));
+          }
+          progress.chunk = i + 1;
+          waiting = claimed && this.sendClaimed(api, claimed, signal);
+          claimed = null;
+          if (replied) {
+            // The request is written to its socket before SQLite holds the thread.
+            if (waiting) await nextTurn();
+            lastError = (await this.settleChunk(api, progress, replied, signal)) ?? lastError;
+          }
         }
-        if (signal.aborted) {
-          if (replied) await this.settleChunk(api, progress, replied, signal);
-          throw new StopRun('cancelled', appError('cancelled', 'The sync was cancelled.'));
-        }
-        progress.chunk = i + 1;
-        waiting = this.sendChunkAsync(api, progress, seqs, `${i + 1}/${chunks.length}`, signal);
-        if (replied) {
-          // The request is written to its socket before SQLite holds the thread.
-          if (waiting) await nextTurn();
-          lastError = (await this.settleChunk(api, progress, replied, signal)) ?? lastError;
-        }
+      } finally {
+        // Claimed but never sent (the run stopped): back in the queue, not "no answer".
+        this.unclaim(claimed);
       }
       if (waiting)
         lastError =
@@ -680,20 +703,37 @@ export class SyncEngine {
     label: string,
     signal: AbortSignal,
   ): SentChunk | null {
+    const claimed = this.claimChunk(api, seqs, label);
+    return claimed && this.sendClaimed(api, claimed, signal);
+  }
+
+  /**
+   * In flight, attempt counted, the request serialised; null when edited into
+   * nothing meanwhile (create + delete).
+   */
+  private claimChunk(api: ServerApi, seqs: readonly number[], label: string): ClaimedChunk | null {
     const at = this.nowIso();
     const ops = relaxed(this.deps.db, () => this.outbox.claim(seqs, at));
-    // Edited into nothing meanwhile (create + delete): nothing to send.
     if (ops.length === 0) return null;
     const [n, total] = label.split('/').map((x) => parseInt(x, 10));
-    const res = api.bulkSync(
-      {
-        operations: ops.map(toWire),
-        lastSyncTimestamp: this.state.get('lastSyncTimestamp'),
-        chunkInfo: { number: n!, total: total! },
-      },
-      signal,
-    );
-    return { ops, label, res };
+    // The pull alone moves lastSyncTimestamp: a push never changes it.
+    const push = api.preparePush({
+      operations: ops.map(toWire),
+      lastSyncTimestamp: this.state.get('lastSyncTimestamp'),
+      chunkInfo: { number: n!, total: total! },
+    });
+    return { ops, label, push };
+  }
+
+  /** A claim that never went on the wire, undone: attempts and status as they were. */
+  private unclaim(claimed: ClaimedChunk | null): void {
+    if (!claimed) return;
+    const at = this.nowIso();
+    relaxed(this.deps.db, () => claimed.ops.forEach((op) => this.outbox.requeue(op.seq, at)));
+  }
+
+  private sendClaimed(api: ServerApi, { ops, label, push }: ClaimedChunk, signal: AbortSignal) {
+    return { ops, label, res: api.bulkSync(push, signal) };
   }
 
   /** Whether settling this clean reply would change records of later chunks (settle.ts). */

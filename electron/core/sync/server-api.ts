@@ -12,7 +12,7 @@ import {
 } from '../../../shared/protocol';
 import { z } from 'zod';
 import { TombstoneSchema, VisitorSchema } from '../../../shared/visitor';
-import { send, type HttpReply } from './transport';
+import { encodeBody, send, type HttpReply } from './transport';
 import { DigestResponseSchema, type DigestResponse } from '../../../shared/digest';
 
 export interface ServerConnection {
@@ -40,6 +40,14 @@ export type ApiFailure = AppError & {
   serverCode?: string;
   unreached?: true;
 };
+/** A push chunk's request, ready for the wire (ServerApi.preparePush). */
+export interface PreparedPush {
+  payload: Buffer;
+  gzip: boolean;
+  /** `n/total`, sent as X-Sync-Chunk. */
+  chunk: string;
+}
+
 export type ApiResult<T> =
   | { ok: true; value: T; bytesSent: number; bytesReceived: number }
   | { ok: false; error: ApiFailure; bytesSent: number };
@@ -175,34 +183,36 @@ export class ServerApi {
     return this.call('GET', `api/visitors/digest?${p}`, DigestResponseSchema, undefined, signal);
   }
 
-  bulkSync(
-    body: {
-      operations: Operation[];
-      lastSyncTimestamp: string | null;
-      chunkInfo: { number: number; total: number };
-    },
-    signal?: AbortSignal,
-  ): Promise<ApiResult<BulkSyncResponse>> {
-    const headers = { 'x-sync-chunk': `${body.chunkInfo.number}/${body.chunkInfo.total}` };
-    return this.call(
-      'POST',
-      'api/visitors/bulk-sync',
-      PushReplySchema,
-      body,
-      signal,
-      headers,
-      body.operations.length,
-    );
+  /**
+   * A push chunk's request, serialised and encoded before its turn: the
+   * engine prepares chunk n+1 while the server applies chunk n.
+   */
+  preparePush(body: {
+    operations: Operation[];
+    lastSyncTimestamp: string | null;
+    chunkInfo: { number: number; total: number };
+  }): PreparedPush {
+    const gzip = shouldGzip(this.conn.serverUrl, body.operations.length, this.conn.offHost);
+    return {
+      payload: encodeBody(JSON.stringify(body), gzip),
+      gzip,
+      chunk: `${body.chunkInfo.number}/${body.chunkInfo.total}`,
+    };
+  }
+
+  bulkSync(push: PreparedPush, signal?: AbortSignal): Promise<ApiResult<BulkSyncResponse>> {
+    return this.call('POST', 'api/visitors/bulk-sync', PushReplySchema, push, signal, {
+      'x-sync-chunk': push.chunk,
+    });
   }
 
   private async call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     schema: S,
-    body: unknown,
+    body: PreparedPush | undefined,
     signal: AbortSignal | undefined,
     extraHeaders: Record<string, string> = {},
-    operations = 0,
   ): Promise<ApiResult<z.output<S>>> {
     const url = new URL(path, this.base);
     const r = await send(url, {
@@ -217,8 +227,7 @@ export class ServerApi {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...extraHeaders,
       },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      gzip: body !== undefined && shouldGzip(this.conn.serverUrl, operations, this.conn.offHost),
+      ...(body !== undefined ? { body: body.payload, gzip: body.gzip } : {}),
       timeoutMs: this.conn.timeoutMs,
       ...(signal ? { signal } : {}),
     });

@@ -22,7 +22,9 @@ export type HttpResult = { ok: true; reply: HttpReply } | { ok: false; error: Tr
 export interface HttpOptions {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  body?: string;
+  /** Text, encoded here; or bytes made ahead by `encodeBody` (already gzipped when `gzip`). */
+  body?: string | Buffer;
+  /** The body goes gzip-encoded. */
   gzip?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -77,13 +79,14 @@ function stripStale(r: Attempt): HttpResult {
   return r.ok ? { ok: true, reply: r.reply } : { ok: false, error: r.error };
 }
 
+/** A request body as it goes on the wire: UTF-8, gzipped (level 1) when asked. */
+export function encodeBody(text: string, gzip: boolean): Buffer {
+  return gzip ? gzipSync(text, { level: 1 }) : Buffer.from(text);
+}
+
 function sendOnce(url: URL, opts: HttpOptions): Promise<Attempt> {
   const payload =
-    opts.body === undefined
-      ? undefined
-      : opts.gzip
-        ? gzipSync(opts.body, { level: 1 })
-        : Buffer.from(opts.body);
+    typeof opts.body === 'string' ? encodeBody(opts.body, opts.gzip === true) : opts.body;
   const headers: Record<string, string> = { ...opts.headers };
   if (payload) {
     headers['content-length'] = String(payload.length);
