@@ -348,21 +348,29 @@ export class VisitorsRepo {
     at: string,
   ): void {
     if (acks.length === 0) return;
-    this.lazy(
-      `
-      UPDATE visitors SET server_id = coalesce(a.server_id, visitors.server_id),
-        server_version = coalesce(a.version, visitors.server_version),
+    const params = {
+      acks: JSON.stringify(acks.map((a) => ({ l: a.localId, s: a.serverId, v: a.version }))),
+      at,
+    };
+    // Two statements, so that a record whose server id stays as it was (an
+    // update's ack) does not name server_id in SET: SQLite rewrites a named
+    // column's index entry, changed or not, and server_id's unique index is
+    // in random order (a page written per record, at every push).
+    const known = `visitors.server_id IS NOT NULL AND (a.server_id IS NULL OR a.server_id = visitors.server_id)`;
+    const set = `server_version = coalesce(a.version, visitors.server_version),
         base = json_object('name', name, 'company', company, 'email', email, 'title', title,
           'phone', phone, 'interests', json(interests), 'notes', notes,
           'captureMethod', capture_method, 'capturedAt', captured_at),
-        dirty = 0, updated_at = @at
-      FROM (SELECT value ->> 'l' AS local_id, value ->> 's' AS server_id, value ->> 'v' AS version
-            FROM json_each(@acks)) a
-      WHERE visitors.local_id = a.local_id`,
-    ).run({
-      acks: JSON.stringify(acks.map((a) => ({ l: a.localId, s: a.serverId, v: a.version }))),
-      at,
-    });
+        dirty = 0, updated_at = @at`;
+    const from = `FROM (SELECT value ->> 'l' AS local_id, value ->> 's' AS server_id, value ->> 'v' AS version
+            FROM json_each(@acks)) a`;
+    this.lazy(
+      `UPDATE visitors SET ${set} ${from} WHERE visitors.local_id = a.local_id AND ${known}`,
+    ).run(params);
+    this.lazy(
+      `UPDATE visitors SET server_id = coalesce(a.server_id, visitors.server_id), ${set} ${from}
+      WHERE visitors.local_id = a.local_id AND NOT (${known})`,
+    ).run(params);
   }
 
   /** remove() for several records in one statement. */
