@@ -60,12 +60,15 @@ const ConflictQuerySchema = z.strictObject({
 });
 export type ConflictQueryIn = z.input<typeof ConflictQuerySchema>;
 
+/** At most this many conflicts picked one by one (or left out of "all") in one bulk action. */
+export const MAX_TARGET_IDS = 200_000;
+
 /** Which conflicts a bulk action is for: picked rows, or every row matching a filter but some. */
 export const ConflictTargetSchema = z.union([
-  z.strictObject({ ids: z.array(z.number().int()).min(1).max(200_000) }),
+  z.strictObject({ ids: z.array(z.number().int()).min(1).max(MAX_TARGET_IDS) }),
   z.strictObject({
     filter: ConflictFilterSchema,
-    exceptIds: z.array(z.number().int()).max(200_000).default([]),
+    exceptIds: z.array(z.number().int()).max(MAX_TARGET_IDS).default([]),
   }),
 ]);
 export type ConflictTarget = z.output<typeof ConflictTargetSchema>;

@@ -7,9 +7,11 @@ import {
   selectAllMatching,
   selectedCount,
   startRange,
+  targetTooLarge,
   toggle,
   toTarget,
 } from '../../renderer/src/conflicts/selection';
+import { ConflictTargetSchema, MAX_TARGET_IDS } from '../../shared/ipc/conflicts-contract';
 
 const idAt = (i: number) => (i < 100 ? 1000 + i : undefined);
 
@@ -83,5 +85,22 @@ describe('conflict selection', () => {
       filter,
       exceptIds: [9],
     });
+  });
+
+  it('a selection one decision cannot take is refused in words, before any request', () => {
+    const ids = (n: number) => new Set(Array.from({ length: n }, (_, i) => i + 1));
+    const picked = { all: false, ids: ids(MAX_TARGET_IDS), anchor: null };
+    expect(targetTooLarge(picked)).toBeNull();
+    expect(ConflictTargetSchema.safeParse(toTarget(picked, {})).success).toBe(true);
+
+    const tooMany = { ...picked, ids: ids(MAX_TARGET_IDS + 1) };
+    expect(ConflictTargetSchema.safeParse(toTarget(tooMany, {})).success).toBe(false);
+    // Numbers in the runtime's own format (200,001 in en-US).
+    const n = (x: number) => new Intl.NumberFormat().format(x);
+    expect(targetTooLarge(tooMany)).toContain(`${n(MAX_TARGET_IDS + 1)} conflicts are picked`);
+    expect(targetTooLarge(tooMany)).toContain(`at most ${n(MAX_TARGET_IDS)} of them`);
+
+    const unticked = { all: true, ids: ids(MAX_TARGET_IDS + 5), anchor: null };
+    expect(targetTooLarge(unticked)).toMatch(/unticked from “Select all”/);
   });
 });

@@ -29,6 +29,7 @@ import {
   selectedCount,
   startRange,
   toggle,
+  targetTooLarge,
   toTarget,
   type Selection,
 } from './selection';
@@ -630,6 +631,11 @@ export class ConflictsStore {
     // A half-filled range would act on fewer conflicts than were selected.
     if (this.rangePending()) {
       this.say({ text: 'The Shift-click range is still being selected: try again in a moment.' });
+      return;
+    }
+    const tooLarge = targetTooLarge(this.snap.selection);
+    if (tooLarge) {
+      this.say({ text: tooLarge, error: true });
       return;
     }
     const focused = this.focused();
