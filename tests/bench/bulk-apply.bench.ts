@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newOpId } from '../../electron/core/ids';
 import Database from 'better-sqlite3';
 import { dispatch } from '../../electron/core/ipc/dispatch';
 import { VISITOR_COLUMNS } from '../../electron/core/visitors/visitors-repo';
@@ -114,7 +114,8 @@ function rawApply(dbPath: string): number {
         baseVersion: r.server_version,
         data,
       };
-      const opId = randomUUID();
+      // The apply's own id scheme (time-ordered): the same rows, the same index order.
+      const opId = newOpId();
       addUndo.run({ batch, id: r.id, local_id: r.local_id, op_id: opId });
       setVisitor.run(title, r.server_version, at, r.local_id);
       addOp.run(opId, r.local_id, r.server_id, JSON.stringify(data), r.server_version, at, at, at);
