@@ -5,7 +5,7 @@ import { type Db, openDatabase, openReader } from './db/open';
 import { guardTransactions, WriteGate } from './db/write-gate';
 import { Jobs } from './jobs/jobs';
 import type { EventSink } from './events';
-import { CountsNotifier } from './outbox/counts-notifier';
+import { COUNTS_EVERY_MS, CountsNotifier } from './outbox/counts-notifier';
 import { createHandlers } from './ipc/handlers';
 import type { Handlers } from './ipc/dispatch';
 import { SyncEngine, type SyncSettings } from './sync/engine';
@@ -129,6 +129,8 @@ export function startCore(opts: {
   const outboxCounts = new CountsNotifier(
     () => read.outbox.counts(),
     (counts) => events.emit('outbox:changed', counts),
+    COUNTS_EVERY_MS,
+    (err) => process.emitWarning(`the outbox could not be counted for the windows: ${String(err)}`),
   );
   const handlers = createHandlers({
     repos,

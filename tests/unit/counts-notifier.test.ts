@@ -85,4 +85,30 @@ describe('outbox counts to the windows, at most once per interval', () => {
     vi.advanceTimersByTime(500);
     expect(sent).toHaveLength(1);
   });
+
+  it('a count that fails neither throws to the edit nor from the timer; the next change counts again', () => {
+    const errors: unknown[] = [];
+    let broken = true;
+    const flaky = new CountsNotifier(
+      () => {
+        if (broken) throw new Error('database is locked');
+        return counts(queued);
+      },
+      (c) => sent.push(c),
+      100,
+      (err) => errors.push(err),
+    );
+    expect(() => flaky.changed()).not.toThrow();
+    flaky.changed();
+    // The trailing count runs from the timer, where a throw would stop the core.
+    expect(() => vi.advanceTimersByTime(100)).not.toThrow();
+    expect(errors).toHaveLength(2);
+    expect(sent).toHaveLength(0);
+    broken = false;
+    queued = 3;
+    vi.advanceTimersByTime(100);
+    flaky.changed();
+    expect(sent.map((c) => c.pending)).toEqual([3]);
+    flaky.dispose();
+  });
 });

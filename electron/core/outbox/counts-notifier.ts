@@ -18,6 +18,8 @@ export class CountsNotifier {
     private readonly count: () => OutboxCounts,
     private readonly emit: (counts: OutboxCounts) => void,
     private readonly everyMs = COUNTS_EVERY_MS,
+    /** A count that could not be read or sent; the next change tries again. */
+    private readonly onError: (err: unknown) => void = () => undefined,
   ) {}
 
   changed(): void {
@@ -43,6 +45,14 @@ export class CountsNotifier {
       this.send();
     }, this.everyMs);
     this.timer.unref?.();
-    this.emit(this.count());
+    // The edit that asked is already committed: a count that fails (the read
+    // connection busy or gone) must neither fail that edit nor, from the
+    // timer, stop the core. The windows keep the last counts until the next
+    // change.
+    try {
+      this.emit(this.count());
+    } catch (err) {
+      this.onError(err);
+    }
   }
 }
