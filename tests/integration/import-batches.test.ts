@@ -86,3 +86,29 @@ describe('an import’s batches are sized by time', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(N);
   });
 });
+
+describe('an import’s statement journals', () => {
+  it('are kept in memory while a batch writes, and the connection’s setting comes back after', async () => {
+    core = makeCore();
+    const c = core;
+    const path = join(c.dir, 'journals.csv');
+    // Line 3 has no name: it is refused from inside its batch's transaction.
+    writeFileSync(
+      path,
+      'name,email\nAda,ada@example.org\n,nobody@example.org\nBob,bob@example.org\n',
+    );
+    const { sha256 } = await fingerprint(path);
+    const tempStore = () => c.db.pragma('temp_store', { simple: true }) as number;
+    const before = tempStore();
+    expect(before).not.toBe(2 /* memory */);
+    const during: number[] = [];
+    const summary = await new Importer(c.repos, systemClock).run(
+      { path, name: 'journals.csv', format: 'csv', fingerprint: sha256 },
+      mapping,
+      { write: (fn) => c.gate.run(fn), rejected: () => during.push(tempStore()) },
+    );
+    expect(summary).toMatchObject({ created: 2, rejected: 1 });
+    expect(during).toEqual([2]);
+    expect(tempStore()).toBe(before);
+  });
+});

@@ -19,6 +19,7 @@ import { ServerApi, type ApiFailure, type ApiResult, type PreparedPush } from '.
 import { adoptsPulledCopy, resultsMatch, retryOrFail, settleResults } from './settle';
 import type { SyncStateRepo } from './sync-state-repo';
 import { relaxed, relaxedAcrossTurns } from '../db/durability';
+import { journalsInMemory } from '../db/memory-journals';
 import type { WriteGate } from '../db/write-gate';
 import { heldElsewhere, readLease } from './lease';
 import { PoisonSplitter } from './poison-split';
@@ -380,18 +381,11 @@ export class SyncEngine {
     // chunks is copied once; afterwards the default comes back.
     const walPages = this.deps.db.pragma('wal_autocheckpoint', { simple: true }) as number;
     this.deps.db.pragma(`wal_autocheckpoint = ${Math.max(walPages, RUN_WAL_PAGES)}`);
-    // A statement that may stop halfway keeps the pages it changes in a statement
-    // journal, which SQLite writes to a temporary file past 64 KB. A push's claims
-    // and settles (many rows per statement) wrote as much there as to the WAL
-    // (330 MB for 50 000 operations, profiled), half of its system time. A pulled
-    // record's upsert is one row, but the visitors table has triggers (the search
-    // index's), and a statement that fires triggers always takes a statement
-    // journal: a file write per record, 22 of a record's 33 µs (measured on a
-    // table with one trigger that never fires, against none). During a run the
-    // journals stay in memory; each lives for one statement, so the memory is a
-    // statement's pages, not the run's.
-    const tempStore = this.deps.db.pragma('temp_store', { simple: true }) as number;
-    this.deps.db.pragma('temp_store = MEMORY');
+    // Statement journals in memory for the run (memory-journals.ts): a push's
+    // claims and settles wrote as much to the temporary file as to the WAL
+    // (330 MB for 50 000 operations, profiled), and a first mirror wrote it once
+    // per pulled record.
+    const restoreJournals = journalsInMemory(this.deps.db);
     try {
       await this.pull(api, progress, abort.signal, retryUntil);
       lastError = await this.push(api, progress, abort.signal);
@@ -428,7 +422,7 @@ export class SyncEngine {
       // again, same opId, as after a crash.
       abort.abort();
       this.deps.db.pragma(`wal_autocheckpoint = ${walPages}`);
-      this.deps.db.pragma(`temp_store = ${tempStore}`);
+      restoreJournals();
       clearInterval(ticker);
       progress.phase = 'done';
       // The run's end is written in one transaction; if even that cannot be written
