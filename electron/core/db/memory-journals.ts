@@ -2,7 +2,8 @@ import type { Db } from './open';
 
 /**
  * Keeps SQLite's statement journals in memory (`temp_store = MEMORY`) until
- * the returned function puts back what was set before; nests safely.
+ * the last of the returned functions is called, which puts back what was set
+ * before.
  *
  * A statement that may stop halfway keeps the original of every page it
  * changes in a statement journal, and so does a savepoint. SQLite writes it
@@ -20,9 +21,23 @@ import type { Db } from './open';
  * memory.
  */
 export function journalsInMemory(db: Db): () => void {
-  const before = db.pragma('temp_store', { simple: true }) as number;
-  db.pragma('temp_store = MEMORY');
+  // Counted per connection: holders may overlap in any order (an import batch
+  // runs during a sync run), and the setting goes back after the last one.
+  const held = holders.get(db);
+  if (held) held.count++;
+  else {
+    holders.set(db, { count: 1, before: db.pragma('temp_store', { simple: true }) as number });
+    db.pragma('temp_store = MEMORY');
+  }
+  let done = false;
   return () => {
-    db.pragma(`temp_store = ${before}`);
+    if (done) return;
+    done = true;
+    const h = holders.get(db)!;
+    if (--h.count > 0) return;
+    holders.delete(db);
+    db.pragma(`temp_store = ${h.before}`);
   };
 }
+
+const holders = new WeakMap<Db, { count: number; before: number }>();
