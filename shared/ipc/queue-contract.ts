@@ -7,7 +7,7 @@ import { FieldEditSchema } from '../queue/group-edit';
 import { MAX_PAYLOAD_TEXT } from '../queue/payload-edit';
 import { VisitorValuesSchema } from '../visitor';
 import { channel, NoArgs } from './channel';
-import { boundedText, CursorKeySchema } from './bounded';
+import { boundedText, CursorKeySchema, MAX_RANGE_ROWS, PositionsSchema } from './bounded';
 
 export const QUEUE_STATUSES = ['retrying', 'failed'] as const;
 export const QueueStatusSchema = z.enum(QUEUE_STATUSES);
@@ -137,7 +137,7 @@ export type QueueFacets = z.infer<typeof QueueFacetsSchema>;
 /** What a bulk action applies to: picked operations, or everything matching a filter. */
 export const QueueTargetSchema = z.strictObject({
   select: z.union([
-    z.strictObject({ opIds: z.array(OpIdSchema).min(1).max(100_000) }),
+    z.strictObject({ opIds: z.array(OpIdSchema).min(1).max(MAX_RANGE_ROWS) }),
     z.strictObject({ filter: QueueFilterSchema }),
   ]),
   /**
@@ -312,6 +312,18 @@ export const queueChannels = {
   'queue:page': channel(
     QueuePageRequestSchema,
     z.object({ rows: z.array(QueueItemSchema), last: QueueCursorSchema.nullable() }),
+  ),
+  /**
+   * The opIds at positions [offset, offset + limit) of the query, in the
+   * page's order: a Shift-click range over rows the window does not hold.
+   */
+  'queue:idsAt': channel(
+    z.strictObject({
+      filter: QueueFilterSchema.default(QueueFilterSchema.parse({})),
+      sort: QueueSortSchema.default({ column: 'created', direction: 'asc' }),
+      ...PositionsSchema.shape,
+    }),
+    z.object({ opIds: z.array(z.string()) }),
   ),
   'queue:groups': channel(
     z.strictObject({

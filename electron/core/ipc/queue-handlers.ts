@@ -83,6 +83,7 @@ export function queueHandlers(ctx: CoreContext): HandlersFor<typeof queueChannel
     'queue:facets': () => queue.facets(),
     'queue:count': ({ filter }) => ({ total: queue.count(filter) }),
     'queue:page': (req) => queue.page(req),
+    'queue:idsAt': (req) => ({ opIds: queue.opIdsAt(req) }),
     'queue:groups': ({ filter, limit }) => queue.groups(filter, limit),
     'queue:detail': ({ opId }) => reading.detail(opId),
     'queue:retry': async (target) => {

@@ -222,6 +222,20 @@ export class QueueRepo {
     };
   }
 
+  /**
+   * The opIds at positions [offset, offset + limit) in a page's order (the
+   * same ORDER BY, tiebreaker included): position n here is row n of the
+   * table, for a Shift-click range over rows the window does not hold.
+   */
+  opIdsAt(opts: { filter: QueueFilter; sort: QueueSort; offset: number; limit: number }): string[] {
+    const params: Record<string, unknown> = { limit: opts.limit, offset: opts.offset };
+    const key = SORT_KEY[opts.sort.column];
+    const dir = opts.sort.direction === 'desc' ? 'DESC' : 'ASC';
+    const sql = `${ENRICHED} SELECT op_id FROM enriched ${where(opts.filter, params)}
+      ORDER BY ${key} ${dir}, op_id ${dir} LIMIT @limit OFFSET @offset`;
+    return this.stmt(sql).pluck().all(params) as string[];
+  }
+
   item(opId: string): QueueItem | null {
     const sql = `${ENRICHED} SELECT * FROM enriched WHERE op_id = @op_id`;
     const r = this.stmt(sql).get({ op_id: opId }) as SqlItem | undefined;

@@ -34,7 +34,8 @@ export function QueueScreen() {
   const canAct = store.canAct;
   const total = store.total();
   const ask = store.ask;
-  const selection = store.selectionTarget();
+  // Null while nothing is ticked or a Shift-click range still waits for its opIds.
+  const selection = selected.size > 0 ? store.selectionTarget() : null;
   const matching = store.matchingTarget();
 
   const tabs = (
@@ -190,29 +191,31 @@ export function QueueScreen() {
       {canAct && (
         <div className="q-bulk">
           <div role="group" aria-label="Selected operations">
-            <span data-testid="selected-count">
-              {plural(selected.size, 'selected', 'selected')}
+            <span data-testid="selected-count" aria-live="polite">
+              {s.selecting ? 'selecting the range…' : plural(selected.size, 'selected', 'selected')}
             </span>
             <button
-              disabled={!selected.size}
-              onClick={() => ask('retry', selection, selected.size, 'selected')}
+              disabled={!selection}
+              onClick={() => selection && ask('retry', selection, selected.size, 'selected')}
             >
               Retry selected
             </button>
             <button
-              disabled={!selected.size}
-              onClick={() => ask('export', selection, selected.size, 'selected', 'csv')}
+              disabled={!selection}
+              onClick={() =>
+                selection && ask('export', selection, selected.size, 'selected', 'csv')
+              }
             >
               Export selected
             </button>
             <button
               className="q-danger"
-              disabled={!selected.size}
-              onClick={() => ask('discard', selection, selected.size, 'selected')}
+              disabled={!selection}
+              onClick={() => selection && ask('discard', selection, selected.size, 'selected')}
             >
               Discard selected
             </button>
-            {selected.size > 0 && (
+            {(selected.size > 0 || s.selecting) && (
               <button className="q-link" onClick={store.clearSelection}>
                 Clear selection
               </button>
@@ -293,7 +296,7 @@ export function QueueScreen() {
           onOpen={store.open}
           selectable={canAct}
           selected={selected}
-          onToggle={store.toggle}
+          onTick={store.tick}
           now={now}
         />
         {current && (

@@ -39,7 +39,9 @@ function columns(
   now: number,
   selectable: boolean,
   selected: ReadonlySet<string>,
-  toggle: (id: string) => void,
+  tick: (id: string, index: number, shift: boolean) => void,
+  /** The table row of the k-th line drawn. */
+  indexOf: (k: number) => number,
 ) {
   return [
     ...(selectable
@@ -55,8 +57,15 @@ function columns(
                   type="checkbox"
                   aria-label={`Select operation for ${r.visitorName || r.localId}`}
                   checked={selected.has(r.opId)}
+                  title="Shift-click: tick every row from the last one ticked"
                   onClick={(e) => e.stopPropagation()}
-                  onChange={() => toggle(r.opId)}
+                  onChange={(e) =>
+                    tick(
+                      r.opId,
+                      indexOf(info.row.index),
+                      (e.nativeEvent as unknown as MouseEvent).shiftKey,
+                    )
+                  }
                 />
               );
             },
@@ -166,7 +175,8 @@ export function QueueTable(props: {
   onOpen: (opId: string) => void;
   selectable: boolean;
   selected: ReadonlySet<string>;
-  onToggle: (opId: string) => void;
+  /** A tick on row `index`; with Shift, the range from the last tick. */
+  onTick: (opId: string, index: number, shift: boolean) => void;
   now: number;
 }) {
   const { total, getRow, ensureRange, sort, onSort, currentId, onOpen } = props;
@@ -185,7 +195,13 @@ export function QueueTable(props: {
   const grid = gridTemplate(shaping.layout, props.selectable ? ['36px'] : []);
   const table = useServerSortedTable({
     data,
-    columns: columns(props.now, props.selectable, props.selected, props.onToggle),
+    columns: columns(
+      props.now,
+      props.selectable,
+      props.selected,
+      props.onTick,
+      (k) => items[k]?.index ?? k,
+    ),
     sort,
     onSort,
     getRowId: (c) => c.opId,
@@ -195,15 +211,16 @@ export function QueueTable(props: {
   const rows = table.getRowModel().rows;
 
   const onKeyDown = (e: KeyboardEvent) => {
+    let index = -1;
+    for (let i = first; i <= last; i++) if (getRow(i)?.opId === currentId) index = i;
     if (e.key === ' ' && currentId && props.selectable) {
       e.preventDefault();
-      props.onToggle(currentId);
+      // Shift+Space: the range from the last tick to the open row.
+      if (index >= 0) props.onTick(currentId, index, e.shiftKey);
       return;
     }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    let index = -1;
-    for (let i = first; i <= last; i++) if (getRow(i)?.opId === currentId) index = i;
     const next = Math.min(total - 1, Math.max(0, index + (e.key === 'ArrowDown' ? 1 : -1)));
     const row = getRow(next);
     if (row) {
@@ -228,7 +245,7 @@ export function QueueTable(props: {
           tabIndex={0}
           onKeyDown={onKeyDown}
           data-testid="queue-rows"
-          aria-label="Operations; arrow keys move, space selects"
+          aria-label="Operations; arrow keys move, space ticks, Shift+Space ticks from the last tick"
         >
           {total === 0 && (
             <div className="empty" role="row">

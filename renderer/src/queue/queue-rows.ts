@@ -9,6 +9,9 @@ import { PagedStore } from '../paging/paged-store';
 
 /** The queue table's rows for one filter and sort, paged from main (keyset seeks). */
 export class QueueRows extends PagedStore<QueueItem, QueueCursor> {
+  /** The opIds of rows [offset, offset + limit) of this query, loaded or not (a Shift-click range). */
+  readonly idsAt: (offset: number, limit: number) => Promise<string[]>;
+
   constructor(
     api: Api,
     readonly filter: QueueFilterIn,
@@ -19,5 +22,7 @@ export class QueueRows extends PagedStore<QueueItem, QueueCursor> {
       page: (offset, limit, after) =>
         api.invoke('queue:page', { filter, sort, offset, limit, ...(after ? { after } : {}) }),
     });
+    this.idsAt = (offset, limit) =>
+      api.invoke('queue:idsAt', { filter, sort, offset, limit }).then(({ opIds }) => opIds);
   }
 }

@@ -10,14 +10,24 @@ import type {
   QueueSort,
   QueueTargetIn,
 } from '../../../shared/ipc/queue-contract';
+import { MAX_RANGE_ROWS } from '../../../shared/ipc/bounded';
 import { download } from '../download';
 import { errorText } from '../error-text';
+import { fillRange, type SelectionHolder } from '../paging/range-fill';
+import {
+  cancelRange,
+  EMPTY_SELECTION,
+  isPending,
+  startRange,
+  toggle,
+  type Selection,
+} from '../paging/selection';
 import { ArchiveStore } from './archive-store';
 import { ClusterStore } from './cluster-store';
 import { plural } from './format';
 import { QueueRows } from './queue-rows';
 
-const NONE: ReadonlySet<string> = new Set();
+const NONE: Selection<string> = EMPTY_SELECTION;
 
 /** Runs and other windows change the queue: it is read again at most this often. */
 const REFRESH_MS = 300;
@@ -69,6 +79,13 @@ export interface QueueSnapshot extends QueueFilterChoices {
   sort: QueueSort;
   /** The ticked operations; a new filter starts a new selection. */
   selected: ReadonlySet<string>;
+  /**
+   * The same, with where the last tick was (for Shift-click ranges) and a
+   * range waiting for the opIds of rows not loaded: until they come the
+   * count is not known and the bulk buttons wait (`selecting`).
+   */
+  selection: Selection<string>;
+  selecting: boolean;
   /** The operation open in the detail panel. */
   current: string | null;
   /** Changes whenever the queue was read again: the detail panel rereads with it. */
@@ -121,7 +138,7 @@ export class QueueStore {
       facets: null,
       groups: null,
       sort,
-      selected: NONE,
+      ...selectionPatch(NONE),
       current: null,
       version: 0,
       pending: null,
@@ -202,7 +219,14 @@ export class QueueStore {
     this.rowsOff?.();
     this.rowsOff = null;
     const rows = new QueueRows(this.api, filter, this.snap.sort);
-    this.set({ rows, rowsVersion: 0, ...(filterChanged ? { selected: NONE } : {}) });
+    // A new sort keeps the ticks, but not where the last one was (a row
+    // index in the old order) nor a range still waiting for its opIds.
+    const kept = cancelRange(this.snap.selection);
+    this.set({
+      rows,
+      rowsVersion: 0,
+      ...selectionPatch(filterChanged ? NONE : { ...kept, anchor: null }),
+    });
     if (this.started) this.attachRows(rows);
     if (filterChanged) this.loadSide();
   }
@@ -243,14 +267,30 @@ export class QueueStore {
 
   // ---- selection and detail ----------------------------------------------------------------
 
-  toggle = (opId: string): void => {
-    const next = new Set(this.snap.selected);
-    if (next.has(opId)) next.delete(opId);
-    else next.add(opId);
-    this.set({ selected: next });
+  /** A row's tick (`index`: its row in the table): toggles it, or with Shift the range from the last tick. */
+  tick = (opId: string, index: number, shift = false): void => {
+    const s = this.snap.selection;
+    if (!shift) {
+      this.set(selectionPatch(toggle(s, opId, index)));
+      return;
+    }
+    const rows = this.snap.rows;
+    const r = startRange(s, index, (i) => rows.getRow(i)?.opId, MAX_RANGE_ROWS);
+    if ('refused' in r) {
+      this.set({ notice: { text: r.refused, error: true } });
+      return;
+    }
+    this.set(selectionPatch(r.selection));
+    fillRange(r.selection, this.holder, rows.idsAt);
   };
 
-  clearSelection = (): void => this.set({ selected: NONE });
+  private readonly holder: SelectionHolder<string> = {
+    current: () => this.snap.selection,
+    set: (selection) => this.set(selectionPatch(selection)),
+    say: (text) => this.set({ notice: { text, error: true } }),
+  };
+
+  clearSelection = (): void => this.set(selectionPatch(NONE));
 
   open = (opId: string | null): void => this.set({ current: opId });
 
@@ -274,8 +314,12 @@ export class QueueStore {
 
   cancelPending = (): void => this.set({ pending: null });
 
-  /** The ticked operations as a target, with the count the confirmation showed. */
-  selectionTarget(): QueueTargetIn {
+  /**
+   * The ticked operations as a target, with the count the confirmation showed;
+   * null while a Shift-click range still waits for its opIds.
+   */
+  selectionTarget(): QueueTargetIn | null {
+    if (isPending(this.snap.selection)) return null;
     const ids = this.snap.selected;
     return { select: { opIds: [...ids] }, expected: ids.size };
   }
@@ -384,7 +428,7 @@ export class QueueStore {
             ? `Retrying ${plural(r.count, 'operation')}${r.syncStarted ? '; sending now' : '; they go with the next sync'}.`
             : `Discarded ${plural(r.count, 'operation')} into the archive; the records are back to the server's version.`;
         this.say(r.skipped ? `${done} ${r.skipped} left alone: ${r.skippedReason ?? ''}` : done);
-        this.set({ selected: NONE });
+        this.set(selectionPatch(NONE));
       }
       this.set({ pending: null });
     } catch (err) {
@@ -437,4 +481,11 @@ function filterOf(c: QueueFilterChoices): QueueFilterIn {
     text: c.text.trim(),
     signature: c.signature,
   };
+}
+
+/** A selection and the fields the screen reads from it, set together. */
+function selectionPatch(
+  selection: Selection<string>,
+): Pick<QueueSnapshot, 'selection' | 'selected' | 'selecting'> {
+  return { selection, selected: selection.ids, selecting: isPending(selection) };
 }
