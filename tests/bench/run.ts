@@ -125,6 +125,14 @@ console.log(
   `${results.length - failed.length} rows measured in ${((Date.now() - started) / 1000).toFixed(0)} s; ${all.length} rows written to bench-results/latest.json`,
 );
 for (const r of failed) console.log(`FAILED ${r.file} › ${r.bench}: ${r.error}`);
+// Everything is written. A benchmark that left something open (a socket, a
+// child, a timer) once kept a whole default run from ending long after its
+// table was printed: say what is left, so it can be found, and end anyway.
+const left = process
+  .getActiveResourcesInfo()
+  .filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback');
+if (left.length) console.log(`still open at the end (ended anyway): ${left.join(', ')}`);
+process.exit();
 
 function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
