@@ -1,13 +1,7 @@
 import { AppErrorSchema, type AppError } from '../errors';
-import {
-  isChannel,
-  isEventName,
-  type Channel,
-  type EventName,
-  type EventPayload,
-  type RequestIn,
-  type ResponseOf,
-} from './contract';
+import type { Channel, EventName, EventPayload, RequestIn, ResponseOf } from './contract';
+// Names only: importing the contract's values would build every channel's schemas.
+import { isChannelName, isEventNameOnly } from './names';
 
 /** How a client reaches main: ipcRenderer in the preload, exposeBinding in e2e tests. */
 export interface Transport {
@@ -53,7 +47,7 @@ function unwrap(reply: unknown): unknown {
 export function buildClient(transport: Transport): Api {
   return {
     async invoke(channel, request) {
-      if (!isChannel(channel)) {
+      if (!isChannelName(channel)) {
         throw new ApiError({
           code: 'unknown_channel',
           message: `Unknown channel "${String(channel)}".`,
@@ -63,7 +57,7 @@ export function buildClient(transport: Transport): Api {
       return unwrap(await transport.invoke(channel, request)) as never;
     },
     on(event, listener) {
-      if (!isEventName(event)) throw new Error(`Unknown event "${String(event)}".`);
+      if (!isEventNameOnly(event)) throw new Error(`Unknown event "${String(event)}".`);
       return transport.subscribe(event, listener as (payload: unknown) => void);
     },
   };

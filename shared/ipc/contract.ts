@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AppError } from '../errors';
+import type { ChannelName, EventNameOnly } from './names';
 import { appChannels, appEvents } from './app-contract';
 import { conflictChannels, conflictEvents } from './conflicts-contract';
 import { importChannels, importEvents } from './import-contract';
@@ -59,6 +60,14 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 export const CHANNELS = Object.keys(channels) as Channel[];
 export const EVENTS = Object.keys(events) as EventName[];
+
+/** true when A and B are the same set of names, never otherwise. */
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// names.ts lists the names alone for the window's client (it need not build
+// the schemas to check a name): a channel or event added here and not there,
+// or the other way, fails to compile.
+const namesMatch: SameNames<Channel, ChannelName> & SameNames<EventName, EventNameOnly> = true;
+void namesMatch;
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.hasOwn(channels, name);

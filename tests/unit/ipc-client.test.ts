@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, buildClient, type Transport } from '../../shared/ipc/client';
 import { CHANNELS, EVENTS, isChannel } from '../../shared/ipc/contract';
+import { CHANNEL_NAMES, EVENT_NAMES, isChannelName, isEventNameOnly } from '../../shared/ipc/names';
 
 const transport = (reply: unknown): Transport => ({
   invoke: vi.fn(async () => reply),
@@ -57,5 +58,13 @@ describe('contract', () => {
   it('does not treat inherited keys as channels', () => {
     expect(isChannel('toString')).toBe(false);
     expect(isChannel('__proto__')).toBe(false);
+    expect(isChannelName('toString')).toBe(false);
+    expect(isEventNameOnly('__proto__')).toBe(false);
+  });
+  it('the names the client checks are exactly the contract’s, each once', () => {
+    expect([...CHANNEL_NAMES].sort()).toEqual([...CHANNELS].sort());
+    expect(new Set(CHANNEL_NAMES).size).toBe(CHANNEL_NAMES.length);
+    expect([...EVENT_NAMES].sort()).toEqual([...EVENTS].sort());
+    expect(new Set(EVENT_NAMES).size).toBe(EVENT_NAMES.length);
   });
 });
