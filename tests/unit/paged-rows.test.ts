@@ -342,27 +342,6 @@ describe('PagedRows', () => {
     expect(p.getRow(250)).toBeUndefined();
   });
 
-  it('a refresh reads the kept row again even when the window is far from it', async () => {
-    const total = 3 * MAX_BLOCKS * BLOCK_SIZE;
-    const f = fakeApi(total);
-    const p = new PagedRows(f.api, '', sort);
-    p.start();
-    await f.flush();
-    p.keep(250); // block 2, then the window goes far below it
-    const far = 2 * MAX_BLOCKS * BLOCK_SIZE;
-    p.ensureRange(far, far + 30);
-    await f.flush();
-    f.setTag('*'); // the rows changed in the core (a sync, another window)
-    p.refresh();
-    const asked = f.calls
-      .filter((c) => c.channel === 'visitors:page')
-      .map((c) => c.request.offset as number);
-    expect(asked).toContain(2 * BLOCK_SIZE);
-    await f.flush();
-    expect(p.getRow(250)?.name).toBe('v250*');
-    expect(p.getRow(far)?.name).toBe(`v${far}*`);
-  });
-
   it('reports a failed page in words', async () => {
     const api = {
       invoke: () =>

@@ -74,8 +74,7 @@ export class PagedStore<Row, Cursor> {
    * Keep the block of row `index` however far the window goes (null: none),
    * for a row the screen shows outside the table's window: the focused
    * conflict in the detail pane, whose working decision would otherwise be
-   * lost when its block is dropped. It does not fetch the block, but a refresh
-   * reads it again with the window's.
+   * lost when its block is dropped. It does not fetch the block.
    */
   keep = (index: number | null): void => {
     this.pinned = index === null || index < 0 ? null : Math.floor(index / BLOCK_SIZE);
@@ -152,10 +151,6 @@ export class PagedStore<Row, Cursor> {
       }
     });
     this.ensureRange(...this.wanted);
-    // The kept row (shown outside the window: the detail pane's conflict) is read
-    // again too, or it would show the copy from before until the window came back.
-    if (this.pinned !== null && this.blockState(this.pinned) === 'missing')
-      this.fetchBlocks(this.pinned, 1);
   };
 
   private count(gen: number, done?: () => void): void {
