@@ -30,6 +30,7 @@ const item = (p: number): QueueItem => ({
 function fakeApi(total: number) {
   const calls: { channel: string; request: Record<string, unknown>; answer: () => void }[] = [];
   let failIds = false;
+  const listeners = new Map<string, () => void>();
   const span = (request: Record<string, unknown>) => {
     const offset = request.offset as number;
     return Array.from(
@@ -62,12 +63,16 @@ function fakeApi(total: number) {
         calls.push({ channel, request, answer });
       });
     },
-    on: () => () => undefined,
+    on: (event: string, listener: () => void) => {
+      listeners.set(event, listener);
+      return () => listeners.delete(event);
+    },
   } as unknown as Api;
   return {
     api,
     calls,
     failIds: () => (failIds = true),
+    emit: (event: string) => listeners.get(event)?.(),
     flush: async () => {
       for (const c of calls.splice(0)) c.answer();
       await new Promise((r) => setTimeout(r, 0));
@@ -156,6 +161,22 @@ describe('the retry queue’s Shift-click ranges', () => {
     expect(selected(store)).toEqual(['op-3']);
     store.tick('op-9', 9, true);
     expect(selected(store)).toEqual(['op-3', 'op-9']);
+    store.stop();
+  });
+
+  it('rows changing meanwhile (a sync, another window) give a waiting range up: no rows ticked by their new places', async () => {
+    const { f, store } = await started(5_000);
+    store.tick('op-2', 2);
+    store.tick('op-4000', 4000, true);
+    expect(store.getSnapshot().selecting).toBe(true);
+    f.emit('queue:changed');
+    await new Promise((r) => setTimeout(r, 400)); // the store rereads at most every 300 ms
+    await f.flush();
+    expect(store.getSnapshot().selecting).toBe(false);
+    expect(selected(store)).toEqual(['op-2']);
+    // And the next Shift-click starts from itself, not from a place that moved.
+    store.tick('op-9', 9, true);
+    expect(selected(store)).toEqual(['op-2', 'op-9']);
     store.stop();
   });
 });

@@ -241,6 +241,12 @@ export class QueueStore {
 
   /** The rows on screen, the groups and the counts, read again after a change. */
   private reread(): void {
+    // Rows came or went: positions no longer mean the rows the person saw, so
+    // a range still waiting for its opIds is given up and the next Shift-click
+    // starts from itself (a late answer would tick rows by their new places).
+    const s = this.snap.selection;
+    if (s.anchor !== null || isPending(s))
+      this.set(selectionPatch({ ...cancelRange(s), anchor: null }));
     this.snap.rows.refresh();
     this.set({ version: this.snap.version + 1 });
     this.loadSide();
