@@ -26,8 +26,10 @@ export function journalsInMemory(db: Db): () => void {
   const held = holders.get(db);
   if (held) held.count++;
   else {
-    holders.set(db, { count: 1, before: db.pragma('temp_store', { simple: true }) as number });
+    const before = db.pragma('temp_store', { simple: true }) as number;
     db.pragma('temp_store = MEMORY');
+    // Counted only once set: a pragma that throws leaves nothing to put back.
+    holders.set(db, { count: 1, before });
   }
   let done = false;
   return () => {

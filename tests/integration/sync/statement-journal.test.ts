@@ -34,7 +34,12 @@ describe('statement journals during a run', () => {
 
     await makeLocalChanges(core, { creates: 10, updates: 0, deletes: 0 }, 'Journal');
     const second = core.sync.sync();
-    await until(() => core.sync.status().running && tempStore() === 2);
+    // Caught while a chunk is out (the replies are still held back): the push, not the pull.
+    const inFlight = () =>
+      rows<{ n: number }>(core, "SELECT count(*) AS n FROM outbox WHERE status = 'in_flight'")[0]!
+        .n;
+    await until(() => inFlight() > 0);
+    expect(tempStore()).toBe(2);
     expect((await second).created).toBe(10);
     expect(tempStore()).toBe(before);
   });
