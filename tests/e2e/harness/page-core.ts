@@ -6,6 +6,7 @@ import type { CoreProcess } from '../../fixtures/core-process';
 import { exactJson } from './page-json';
 
 let bridgeSource: string | undefined;
+let pages = 0;
 /** The page's side (bridge.ts), bundled for the browser. */
 export function bridge(): string {
   bridgeSource ??= buildSync({
@@ -46,12 +47,18 @@ export async function connectPage(page: Page, core: CoreProcess) {
         }, messages)
     ).catch(() => undefined); // the page went away (the test ended or navigated)
   };
+  // A name of its own per page: under Node the core serves every port of a name, so pages
+  // sharing one would each have every request handled once per page opened so far.
+  const name = `page-${++pages}`;
+  let unlisten = () => {};
   const attach = (c: CoreProcess) => {
-    port = c.openWindow('page');
-    port.listen((message) => {
+    unlisten();
+    port = c.openWindow(name);
+    unlisten = port.listen((message) => {
       if (batch.push(message) === 1) setImmediate(flush);
     });
   };
+  page.once('close', () => unlisten());
   attach(core);
   await page.exposeBinding('__vrcPost', (_source, message: unknown) => port.post(message));
   await page.addInitScript({ content: bridge() });
