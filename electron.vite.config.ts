@@ -32,6 +32,7 @@ export default defineConfig({
     base: './',
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
     plugins: [react()],

@@ -3,15 +3,11 @@ import { UpdateDialog } from './updates/UpdateDialog';
 import { UpdatesStore } from './updates/updates-store';
 import type { OutboxCounts } from '../../shared/ipc/contract';
 import { getApi } from './api';
-import { ConflictsScreen } from './conflicts/ConflictsScreen';
 import { errorText } from './error-text';
-import { ImportScreen } from './import/ImportScreen';
 import { JobsBar } from './jobs/JobsBar';
 import { JobsStore } from './jobs/jobs-store';
-import { QueueScreen } from './queue/QueueScreen';
-import { SettingsScreen } from './settings/SettingsScreen';
+import { lazyScreen } from './lazy-screen';
 import { StatusBar } from './StatusBar';
-import { SyncScreen } from './sync/SyncScreen';
 import { SyncStore } from './sync/sync-store';
 import { VisitorsScreen } from './visitors/VisitorsScreen';
 import { SetupGate } from './welcome/SetupGate';
@@ -21,19 +17,50 @@ interface ScreenProps {
   sync: SyncStore;
   counts: OutboxCounts | null;
 }
+// The first screen is in the window's own bundle; the others are chunks of their own
+// (lazy-screen.tsx says why), fetched ahead once the window is idle.
+const Conflicts = lazyScreen('Conflicts', () =>
+  import('./conflicts/ConflictsScreen').then((m) => m.ConflictsScreen),
+);
+const Sync = lazyScreen('Sync', () => import('./sync/SyncScreen').then((m) => m.SyncScreen));
+const Queue = lazyScreen('Retry queue', () =>
+  import('./queue/QueueScreen').then((m) => m.QueueScreen),
+);
+const Import = lazyScreen('Import', () =>
+  import('./import/ImportScreen').then((m) => m.ImportScreen),
+);
+const Settings = lazyScreen('Settings', () =>
+  import('./settings/SettingsScreen').then((m) => m.SettingsScreen),
+);
 const SCREENS = [
-  { id: 'visitors', label: 'Visitors', render: () => <VisitorsScreen /> },
-  { id: 'conflicts', label: 'Conflicts', render: () => <ConflictsScreen /> },
+  { id: 'visitors', label: 'Visitors', render: () => <VisitorsScreen />, preload: null },
+  {
+    id: 'conflicts',
+    label: 'Conflicts',
+    render: () => <Conflicts.Screen />,
+    preload: Conflicts.preload,
+  },
   {
     id: 'sync',
     label: 'Sync',
-    render: ({ sync, counts }: ScreenProps) => <SyncScreen store={sync} counts={counts} />,
+    render: ({ sync, counts }: ScreenProps) => <Sync.Screen store={sync} counts={counts} />,
+    preload: Sync.preload,
   },
-  { id: 'queue', label: 'Retry queue', render: () => <QueueScreen /> },
-  { id: 'import', label: 'Import', render: () => <ImportScreen /> },
-  { id: 'settings', label: 'Settings', render: () => <SettingsScreen /> },
+  { id: 'queue', label: 'Retry queue', render: () => <Queue.Screen />, preload: Queue.preload },
+  { id: 'import', label: 'Import', render: () => <Import.Screen />, preload: Import.preload },
+  {
+    id: 'settings',
+    label: 'Settings',
+    render: () => <Settings.Screen />,
+    preload: Settings.preload,
+  },
 ] as const;
 type Screen = (typeof SCREENS)[number]['id'];
+
+/** Fetches the other screens' code, quietly: a screen that fails says so when it is shown. */
+function preloadScreens() {
+  for (const s of SCREENS) s.preload?.().catch(() => undefined);
+}
 
 /** First run (welcome), the database problem screen, or the console itself. */
 export function App() {
@@ -73,6 +100,19 @@ function ConsoleApp() {
     });
   }, []);
 
+  // The other screens' code is fetched once the first screen has had its turn: a second
+  // after the console opens, when the window is next idle (so not during its first rows).
+  useEffect(() => {
+    let idle = 0;
+    const timer = setTimeout(() => {
+      idle = requestIdleCallback(preloadScreens, { timeout: 2000 });
+    }, 1000);
+    return () => {
+      clearTimeout(timer);
+      cancelIdleCallback(idle);
+    };
+  }, []);
+
   useEffect(() => {
     if (!jobs) return;
     jobs.start();
@@ -105,12 +145,14 @@ function ConsoleApp() {
       <header className="app-header">
         <span className="brand">Visitor Reconciliation Console</span>
         <nav aria-label="Screens">
-          {SCREENS.map(({ id, label }) => (
+          {SCREENS.map(({ id, label, preload }) => (
             <button
               key={id}
               className={`nav-item${screen === id ? ' active' : ''}`}
               aria-current={screen === id ? 'page' : undefined}
               onClick={() => setScreen(id)}
+              // Pointing at a screen is a good sign it is next: fetch it if it is not in yet.
+              onPointerEnter={() => preload?.().catch(() => undefined)}
             >
               {label}
             </button>

@@ -1,11 +1,8 @@
 import type { Api } from '../../../shared/ipc/client';
-import {
-  channels,
-  type SyncProgress,
-  type SyncRun,
-  type SyncStatus,
-  type SyncSummary,
-} from '../../../shared/ipc/contract';
+import type { SyncProgress, SyncRun, SyncStatus, SyncSummary } from '../../../shared/ipc/contract';
+// Its own part of the contract, not the whole map: the window's first bundle would
+// otherwise build every channel's schemas to check one form.
+import { syncChannels } from '../../../shared/ipc/sync-contract';
 import { issueFields } from '../../../shared/errors';
 import { errorText } from '../error-text';
 
@@ -99,7 +96,7 @@ export class SyncStore {
   }
 
   connect = async (serverUrl: string, token: string): Promise<ConnectResult> => {
-    const parsed = channels['sync:connect'].request.safeParse({ serverUrl, token });
+    const parsed = syncChannels['sync:connect'].request.safeParse({ serverUrl, token });
     if (!parsed.success) {
       return { ok: false, message: 'Check the marked fields.', fields: issueFields(parsed.error) };
     }

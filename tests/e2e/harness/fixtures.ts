@@ -77,6 +77,8 @@ export const test = base.extend<{
    * every ask and tell is recorded in `app.desktop`.
    */
   updateFeed: { offer: UpdateOffer | null } | null;
+  /** A glob of the built window's files the page cannot fetch, as from a damaged install. */
+  unreachableAssets: string | null;
   syncServer: RunningServer;
   app: ConsoleApp;
 }>({
@@ -93,6 +95,7 @@ export const test = base.extend<{
   coreStart: [{}, { option: true }],
   desktop: [false, { option: true }],
   updateFeed: [null, { option: true }],
+  unreachableAssets: [null, { option: true }],
   /** The reference sync server (server/index.ts), started only for the tests that ask for it. */
   syncServer: async ({ serverSeed }, use) => {
     const srv = await startSyncServer(serverSeed ? { seed: serverSeed } : {});
@@ -110,6 +113,7 @@ export const test = base.extend<{
       coreStart,
       desktop,
       updateFeed,
+      unreachableAssets,
     },
     use,
     testInfo,
@@ -178,6 +182,7 @@ export const test = base.extend<{
     const server = await serveDir(rendererDir);
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
+    if (unreachableAssets) await page.route(`${server.url}${unreachableAssets}`, (r) => r.abort());
     await page.goto(server.url);
     const shotsDir = join(root, 'test-results', 'e2e');
     mkdirSync(shotsDir, { recursive: true });
