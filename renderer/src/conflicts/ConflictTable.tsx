@@ -316,17 +316,13 @@ export function ConflictTable(props: {
 }) {
   const { count, entryAt, ensureRange, sort, onSort, showBase, scrollIndex } = props;
   const { rowsVersionIn } = props;
-  const { scrollRef, virtualizer, first, last } = useWindowedRows({
-    count: count,
-    rowHeight: ROW_HEIGHT,
-    overscan: 10,
-    ensureRange,
-  });
+  const windowed = useWindowedRows({ count, rowHeight: ROW_HEIGHT, overscan: 10, ensureRange });
+  const { scrollRef, rows: items, totalSize, scrollToIndex, first, last, inView } = windowed;
+  const { isScrolling, scrollDirection } = windowed;
   useSyncExternalStore(props.subscribeRows, () => rowsVersionIn(first, last));
-  const items = virtualizer.getVirtualItems();
   useEffect(() => {
-    if (scrollIndex !== null) virtualizer.scrollToIndex(scrollIndex, { align: 'auto' });
-  }, [scrollIndex, virtualizer]);
+    if (scrollIndex !== null) scrollToIndex(scrollIndex, { align: 'auto' });
+  }, [scrollIndex, scrollToIndex]);
 
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
   const shaping = useTableLayout('conflicts', SPECS);
@@ -350,17 +346,16 @@ export function ConflictTable(props: {
   // drawn, the viewport's and at most NEW_LINES_PER_RENDER new ones in all.
   const [drawn] = useState(() => new DrawnLines<number>());
   const entries = items.map(({ index }) => entryAt(index));
-  const inView = virtualizer.range;
   const full = linesToDraw({
     lines: items.flatMap(({ index }, i) => {
       const entry = entries[i];
       if (entry?.type !== 'row') return [];
-      const seen = !inView || (index >= inView.startIndex && index <= inView.endIndex);
+      const seen = index >= inView.startIndex && index <= inView.endIndex;
       return [{ id: entry.row.id, inView: seen }];
     }),
     drawn: drawn.ids,
-    room: virtualizer.isScrolling ? NEW_LINES_PER_RENDER : Infinity,
-    direction: virtualizer.scrollDirection,
+    room: isScrolling ? NEW_LINES_PER_RENDER : Infinity,
+    direction: scrollDirection,
   });
 
   const lines = items.map(({ index, start }, i) => {
@@ -400,7 +395,7 @@ export function ConflictTable(props: {
       />
     );
   });
-  // Lines left pending are drawn when the scroll rests: the virtualizer
+  // Lines left pending are drawn when the scroll rests: the window
   // redraws the table then (its isScrolling changes).
   useLayoutEffect(() => {
     drawn.remember(full);
@@ -420,7 +415,7 @@ export function ConflictTable(props: {
         <div className="vtable-body" ref={scrollRef} role="rowgroup" data-testid="conflicts-scroll">
           <div
             className="vtable-lines"
-            style={{ height: virtualizer.getTotalSize(), '--line-grid': grid } as CSSProperties}
+            style={{ height: totalSize, '--line-grid': grid } as CSSProperties}
           >
             {lines}
           </div>

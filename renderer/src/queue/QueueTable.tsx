@@ -180,13 +180,19 @@ export function QueueTable(props: {
   now: number;
 }) {
   const { total, getRow, ensureRange, sort, onSort, currentId, onOpen } = props;
-  const { scrollRef, virtualizer, first, last } = useWindowedRows({
+  const {
+    scrollRef,
+    rows: items,
+    totalSize,
+    scrollToIndex,
+    first,
+    last,
+  } = useWindowedRows({
     count: total,
     rowHeight: ROW_HEIGHT,
     overscan: 12,
     ensureRange,
   });
-  const items = virtualizer.getVirtualItems();
 
   const data: Cell[] = items.map(
     (it) => getRow(it.index) ?? { opId: `loading-${it.index}`, placeholder: true },
@@ -225,7 +231,7 @@ export function QueueTable(props: {
     const row = getRow(next);
     if (row) {
       onOpen(row.opId);
-      virtualizer.scrollToIndex(next);
+      scrollToIndex(next);
     }
   };
 
@@ -252,10 +258,7 @@ export function QueueTable(props: {
               <span role="cell">Nothing matches: no operation is waiting or failed here.</span>
             </div>
           )}
-          <div
-            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-            role="presentation"
-          >
+          <div style={{ height: totalSize, position: 'relative' }} role="presentation">
             {items.map((it, k) => {
               const row = rows[k];
               if (!row) return null;

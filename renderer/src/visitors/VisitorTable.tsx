@@ -91,13 +91,19 @@ export function VisitorTable(props: {
   onTick: (index: number, localId: string, shift: boolean) => void;
 }) {
   const { total, getRow, ensureRange, sort, onSort, selectedId, onMove } = props;
-  const { scrollRef, virtualizer, first, last } = useWindowedRows({
+  const {
+    scrollRef,
+    rows: items,
+    totalSize,
+    scrollToIndex,
+    first,
+    last,
+  } = useWindowedRows({
     count: total,
     rowHeight: ROW_HEIGHT,
     overscan: 12,
     ensureRange,
   });
-  const items = virtualizer.getVirtualItems();
 
   // Only the rows on screen go through TanStack; it never sees the whole set (docs/measured-facts.md).
   const data: Cell[] = items.map(
@@ -124,7 +130,7 @@ export function VisitorTable(props: {
     const row = getRow(next);
     if (row) {
       onMove(next, row.localId, e.shiftKey);
-      virtualizer.scrollToIndex(next);
+      scrollToIndex(next);
     }
   };
 
@@ -153,10 +159,7 @@ export function VisitorTable(props: {
               <span role="cell">No visitors match.</span>
             </div>
           )}
-          <div
-            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
-            role="presentation"
-          >
+          <div style={{ height: totalSize, position: 'relative' }} role="presentation">
             {items.map((it, k) => {
               const row = rows[k];
               if (!row) return null;
