@@ -1,41 +1,10 @@
 import { z } from 'zod';
+import { AppErrorShape } from './app-error';
 
-/**
- * Errors cross every boundary as values: a stable machine code, words a user
- * can act on, and whether trying again later can help.
- */
-export const AppErrorSchema = z.object({
-  code: z.string().min(1),
-  message: z.string(),
-  retryable: z.boolean(),
-  details: z.unknown().optional(),
-});
-export type AppError = z.infer<typeof AppErrorSchema>;
+export { appError, AppErrorException, fail, type AppError } from './app-error';
 
-export function appError(
-  code: string,
-  message: string,
-  retryable = false,
-  details?: unknown,
-): AppError {
-  return details === undefined
-    ? { code, message, retryable }
-    : { code, message, retryable, details };
-}
-
-/** Thrown inside the core; the IPC dispatcher turns it back into a value. */
-export class AppErrorException extends Error {
-  readonly error: AppError;
-  constructor(error: AppError) {
-    super(error.message);
-    this.name = 'AppErrorException';
-    this.error = error;
-  }
-}
-
-export function fail(code: string, message: string, retryable = false, details?: unknown): never {
-  throw new AppErrorException(appError(code, message, retryable, details));
-}
+/** The error value as the contracts compose it (nullable, extended), from the one shape. */
+export const AppErrorSchema = z.object(AppErrorShape.shape);
 
 /** "data.email: must be a valid email address; data.name: is required" */
 export function describeIssues(error: z.ZodError, prefix?: string): string {

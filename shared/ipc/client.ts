@@ -1,4 +1,5 @@
-import { AppErrorSchema, type AppError } from '../errors';
+// The error shape in zod's tree-shakable build (app-error.ts says why).
+import { AppErrorShape, type AppError } from '../app-error';
 import type { Channel, EventName, EventPayload, RequestIn, ResponseOf } from './contract';
 // Names only: importing the contract's values would build every channel's schemas.
 import { isChannelName, isEventNameOnly } from './names';
@@ -32,7 +33,7 @@ function unwrap(reply: unknown): unknown {
   if (reply && typeof reply === 'object' && 'ok' in reply) {
     if (reply.ok === true && 'value' in reply) return reply.value;
     if (reply.ok === false && 'error' in reply) {
-      const parsed = AppErrorSchema.safeParse(reply.error);
+      const parsed = AppErrorShape.safeParse(reply.error);
       if (parsed.success) throw new ApiError(parsed.data);
     }
   }

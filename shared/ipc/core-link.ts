@@ -1,4 +1,4 @@
-import { appError } from '../errors';
+import { appError } from '../app-error';
 import type { Transport } from './client';
 import type { Channel, EventName, IpcResult } from './contract';
 import type { CoreLink } from './app-contract';

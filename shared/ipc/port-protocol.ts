@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { IpcResult } from './contract';
 
 /**
@@ -6,10 +6,12 @@ import type { IpcResult } from './contract';
  * or any other message channel (the test harness's child process). One
  * call, one reply with the same id; events have no id.
  */
+// In zod's tree-shakable build: the preload imports this module, and the full build
+// was most of what each window's preload had to parse (app-error.ts).
 export const CallMessageSchema = z.strictObject({
   t: z.literal('call'),
-  id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  channel: z.string().max(200),
+  id: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
+  channel: z.string().check(z.maxLength(200)),
   request: z.unknown(),
 });
 export type CallMessage = z.infer<typeof CallMessageSchema>;
