@@ -16,7 +16,13 @@ const RUNS = 5;
 function startMs(command: string, args: string[], until?: RegExp): Promise<number> {
   return new Promise((done, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: stopping `npm run server` must stop the server npm
+    // started too, which a signal to npm alone left running (six servers a bench run).
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     let err = '';
     let took: number | null = null;
@@ -24,7 +30,7 @@ function startMs(command: string, args: string[], until?: RegExp): Promise<numbe
       out += d.toString();
       if (until && took === null && until.test(out)) {
         took = performance.now() - t0;
-        child.kill('SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM');
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
