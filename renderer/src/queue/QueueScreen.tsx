@@ -10,6 +10,7 @@ import { GroupList } from './GroupList';
 import { QueueDetail as DetailPanel } from './QueueDetail';
 import { QueueStore, type QueueActionKind, type QueueFilterChoices } from './queue-store';
 import { QueueTable } from './QueueTable';
+import { selectionTooLarge } from './selection-limit';
 import { useNow } from './useNow';
 import './queue.css';
 import { formatNumber } from '../intl';
@@ -34,8 +35,10 @@ export function QueueScreen() {
   const canAct = store.canAct;
   const total = store.total();
   const ask = store.ask;
-  // Null while nothing is ticked or a Shift-click range still waits for its opIds.
+  // Null while nothing is ticked, a Shift-click range still waits for its opIds, or
+  // more are ticked than one action takes (then `tooLarge` says so).
   const selection = selected.size > 0 ? store.selectionTarget() : null;
+  const tooLarge = selectionTooLarge(selected.size);
   const matching = store.matchingTarget();
 
   const tabs = (
@@ -219,6 +222,11 @@ export function QueueScreen() {
               <button className="q-link" onClick={store.clearSelection}>
                 Clear selection
               </button>
+            )}
+            {tooLarge && (
+              <p className="q-limit" role="status" data-testid="selection-too-large">
+                {tooLarge}
+              </p>
             )}
           </div>
           <div role="group" aria-label="All matching operations">

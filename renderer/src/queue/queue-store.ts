@@ -11,6 +11,7 @@ import type {
   QueueTargetIn,
 } from '../../../shared/ipc/queue-contract';
 import { MAX_RANGE_ROWS } from '../../../shared/ipc/bounded';
+import { selectionTooLarge } from './selection-limit';
 import { download } from '../download';
 import { errorText } from '../error-text';
 import { fillRange, type SelectionHolder } from '../paging/range-fill';
@@ -322,11 +323,13 @@ export class QueueStore {
 
   /**
    * The ticked operations as a target, with the count the confirmation showed;
-   * null while a Shift-click range still waits for its opIds.
+   * null while a Shift-click range still waits for its opIds, or when there
+   * are more than one action takes (the screen says so: selectionTooLarge).
    */
   selectionTarget(): QueueTargetIn | null {
     if (isPending(this.snap.selection)) return null;
     const ids = this.snap.selected;
+    if (selectionTooLarge(ids.size)) return null;
     return { select: { opIds: [...ids] }, expected: ids.size };
   }
 
