@@ -51,15 +51,25 @@ export const benchmarks: Benchmark[] = [
     async run() {
       // Built afresh, so the figures are the sources' (conflicts.bench.ts says why).
       execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-      const config = coreConfig();
-      mirrorInto(config.dbPath, makeVisitors(VISITORS, 1));
-      const core = spawnCoreProcess(config);
-      const blankDir = mkdtempSync(join(tmpdir(), 'vrc-blank-'));
-      writeFileSync(join(blankDir, 'index.html'), '<!doctype html><p id="ready">Ready</p>');
-      await core.started;
-      const [app, blank] = await Promise.all([serveDir(rendererDir), serveDir(blankDir)]);
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      // Undone in reverse whatever happens, so a failed start leaves no core process behind.
+      const undo: (() => unknown)[] = [];
       try {
+        const config = coreConfig();
+        undo.push(() => removeDir(config.dir));
+        mirrorInto(config.dbPath, makeVisitors(VISITORS, 1));
+        const core = spawnCoreProcess(config);
+        undo.push(() => core.stop());
+        const blankDir = mkdtempSync(join(tmpdir(), 'vrc-blank-'));
+        undo.push(() => removeDir(blankDir));
+        writeFileSync(join(blankDir, 'index.html'), '<!doctype html><p id="ready">Ready</p>');
+        await core.started;
+        const [app, blank] = await Promise.all([serveDir(rendererDir), serveDir(blankDir)]);
+        undo.push(() => Promise.all([app.close(), blank.close()]));
+        const browser = await chromium.launch({
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
+        });
+        undo.push(() => browser.close());
         // One of each first: the browser's own first page costs it more than any later one.
         await openUntil(browser, blank.url, '#ready');
         await openUntil(browser, app.url, '[data-local-id]', (p) => connectPage(p, core));
@@ -83,11 +93,7 @@ export const benchmarks: Benchmark[] = [
           },
         ];
       } finally {
-        await browser.close();
-        await Promise.all([app.close(), blank.close()]);
-        await core.stop();
-        removeDir(config.dir);
-        removeDir(blankDir);
+        for (const step of undo.reverse()) await step();
       }
     },
   },
