@@ -24,11 +24,12 @@ describe('rowRange', () => {
       startIndex: 0,
       endIndex: 2,
     });
-    // Scrolled past the end (the count just dropped): the last rows, not an empty window.
+    // Scrolled past the end (the count just dropped): the last screenful, where the
+    // browser is about to put the scroll, not the last row alone.
     expect(rowRange({ scrollTop: 40_000, height: 400 }, 40, 50, 2)).toEqual({
-      first: 47,
+      first: 38,
       last: 49,
-      startIndex: 49,
+      startIndex: 40,
       endIndex: 49,
     });
     // An overscrolled bounce (negative offset) reads as the top.

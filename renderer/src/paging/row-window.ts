@@ -33,7 +33,10 @@ export function rowRange(
   overscan: number,
 ): RowRange {
   if (count <= 0 || view.height <= 0 || rowHeight <= 0) return NO_ROWS;
-  const top = Math.max(0, view.scrollTop);
+  // An offset past the end (the count just dropped, the browser has not cut the
+  // scroll back yet) is read where the browser will put it: the last screenful,
+  // so that frame draws full rows instead of the last one alone.
+  const top = Math.min(Math.max(0, view.scrollTop), Math.max(0, count * rowHeight - view.height));
   const startIndex = Math.min(count - 1, Math.floor(top / rowHeight));
   const endIndex = Math.min(count - 1, Math.ceil((top + view.height) / rowHeight) - 1);
   return {
