@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { FaultsRequestSchema } from '../../server/faults';
-import { expect, test } from './harness/fixtures';
-import { ADMIN_TOKEN } from './harness/sync-server';
+import { expect, test, type ConsoleApp } from './harness/fixtures';
+import { ADMIN_TOKEN, type RunningServer } from './harness/sync-server';
 
 /**
  * A Shift-click range in the retry queue covers every row between the two
@@ -21,18 +21,14 @@ async function loadedRowIndex(body: Locator, nth: number): Promise<number> {
   return Number(await row.getAttribute('aria-rowindex')) - 2;
 }
 
-test('retry queue: tick, jump far, Shift-click, and the discard covers exactly the range', async ({
-  app,
-  syncServer,
-}) => {
-  test.setTimeout(180_000);
-  const { page, core } = app;
-  // N visitors on the server, each edited here, every edit refused as invalid.
+/** n visitors on the server, each edited here, every edit refused as invalid. */
+async function failedEdits(app: ConsoleApp, syncServer: RunningServer, n: number): Promise<void> {
+  const { core } = app;
   const r = await fetch(`${syncServer.url}/api/admin/visitors`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      visitors: Array.from({ length: N }, (_, i) => ({
+      visitors: Array.from({ length: n }, (_, i) => ({
         id: id(i),
         data: { name: `Visitor ${i}`, email: `${id(i)}@example.com` },
       })),
@@ -54,7 +50,16 @@ test('retry queue: tick, jump far, Shift-click, and the discard covers exactly t
     }),
   );
   await core.call('sync:start', {});
-  expect(app.sql("SELECT count(*) AS n FROM outbox WHERE status = 'failed'")).toEqual([{ n: N }]);
+  expect(app.sql("SELECT count(*) AS n FROM outbox WHERE status = 'failed'")).toEqual([{ n }]);
+}
+
+test('retry queue: tick, jump far, Shift-click, and the discard covers exactly the range', async ({
+  app,
+  syncServer,
+}) => {
+  test.setTimeout(180_000);
+  const { page } = app;
+  await failedEdits(app, syncServer, N);
 
   await nav(page).click();
   await expect(page.getByTestId('queue-role')).toHaveText('Admin');
@@ -103,4 +108,34 @@ test('retry queue: tick, jump far, Shift-click, and the discard covers exactly t
     .map((o) => o.op_id);
   expect(archived).toEqual([...expected].sort());
   expect(app.sql('SELECT count(*) AS n FROM outbox')).toEqual([{ n: N - size }]);
+});
+
+test('retry queue: Space and the arrows act on the open row after it is scrolled out of view', async ({
+  app,
+  syncServer,
+}) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  await failedEdits(app, syncServer, 300);
+  await nav(page).click();
+  const body = page.getByTestId('queue-rows');
+  const row = (i: number) => body.locator(`[aria-rowindex="${i + 2}"]`);
+  await row(1).click();
+  await expect(row(1)).toHaveAttribute('aria-selected', 'true');
+
+  // Scrolled well past it (its page stays loaded), the open row is out of the window.
+  await body.evaluate((el) => (el.scrollTop = el.clientHeight * 3));
+  await expect(row(1)).toHaveCount(0);
+  await body.focus();
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
+  // Ticking brought it back into view, ticked.
+  await expect(row(1).getByRole('checkbox')).toBeChecked();
+  await expect(row(1)).toBeInViewport();
+
+  await body.evaluate((el) => (el.scrollTop = el.clientHeight * 3));
+  await page.keyboard.press('ArrowDown');
+  await expect(row(2)).toHaveAttribute('aria-selected', 'true');
+  await expect(row(2)).toBeInViewport();
+  await app.shot('queue-keys-after-scroll');
 });

@@ -1,7 +1,7 @@
 import { createColumnHelper, flexRender } from '@tanstack/react-table';
 import { useServerSortedTable, useWindowedRows } from '../paging/windowed-table';
 import { TableHead } from '../paging/TableHead';
-import type { KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent } from 'react';
 import { CLASS_INFO } from '../../../shared/queue/classify';
 import type { QueueItem, QueueSort } from '../../../shared/ipc/queue-contract';
 import { countdown, shortTime, statusText } from './format';
@@ -216,13 +216,26 @@ export function QueueTable(props: {
   });
   const rows = table.getRowModel().rows;
 
+  // Where the open row was last seen, so keys still act on it once it is scrolled out of view.
+  const openAt = useRef<{ id: string; index: number } | null>(null);
+  const open = (id: string, index: number) => {
+    openAt.current = { id, index };
+    onOpen(id);
+  };
+  const openIndex = (): number => {
+    for (let i = first; i <= last; i++) if (getRow(i)?.opId === currentId) return i;
+    const at = openAt.current;
+    return at && at.id === currentId && getRow(at.index)?.opId === currentId ? at.index : -1;
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
-    let index = -1;
-    for (let i = first; i <= last; i++) if (getRow(i)?.opId === currentId) index = i;
+    const index = openIndex();
     if (e.key === ' ' && currentId && props.selectable) {
       e.preventDefault();
       // Shift+Space: the range from the last tick to the open row.
-      if (index >= 0) props.onTick(currentId, index, e.shiftKey);
+      if (index < 0) return;
+      props.onTick(currentId, index, e.shiftKey);
+      scrollToIndex(index);
       return;
     }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -230,7 +243,7 @@ export function QueueTable(props: {
     const next = Math.min(total - 1, Math.max(0, index + (e.key === 'ArrowDown' ? 1 : -1)));
     const row = getRow(next);
     if (row) {
-      onOpen(row.opId);
+      open(row.opId, next);
       scrollToIndex(next);
     }
   };
@@ -282,7 +295,7 @@ export function QueueTable(props: {
                     transform: `translateY(${it.start}px)`,
                     gridTemplateColumns: grid,
                   }}
-                  onClick={loaded ? () => onOpen(id) : undefined}
+                  onClick={loaded ? () => open(id, it.index) : undefined}
                 >
                   {row.getVisibleCells().map((cell) => (
                     <div
