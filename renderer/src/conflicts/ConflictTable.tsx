@@ -6,6 +6,7 @@ import {
   useEffect,
   useLayoutEffect,
   useMemo,
+  useRef,
   useState,
   useSyncExternalStore,
   type CSSProperties,
@@ -22,6 +23,7 @@ import { ShapedFrame } from '../paging/ShapedFrame';
 import { DrawnLines, linesToDraw } from '../paging/line-budget';
 import { formatDateTime, formatNumber } from '../intl';
 import type { Entry } from './conflict-rows';
+import type { ScrollRequest } from './conflicts-store';
 
 const ROW_HEIGHT = 40;
 
@@ -308,21 +310,25 @@ export function ConflictTable(props: {
   isSelected: (id: number) => boolean;
   focusedId: number | null;
   showBase: boolean;
-  /** Set to scroll a row into view (keyboard moves). */
-  scrollIndex: number | null;
+  /** Set to scroll a row into view (keyboard moves); each request is done once. */
+  scrollTo: ScrollRequest | null;
   onRowClick: (index: number, row: ConflictView, e: MouseEvent) => void;
   onToggle: (index: number, row: ConflictView, shift: boolean) => void;
   onGroup: (field: VisitorField) => void;
 }) {
-  const { count, entryAt, ensureRange, sort, onSort, showBase, scrollIndex } = props;
+  const { count, entryAt, ensureRange, sort, onSort, showBase, scrollTo } = props;
   const { rowsVersionIn } = props;
   const windowed = useWindowedRows({ count, rowHeight: ROW_HEIGHT, overscan: 10, ensureRange });
   const { scrollRef, rows: items, totalSize, scrollToIndex, first, last, inView } = windowed;
   const { isScrolling, scrollDirection } = windowed;
   useSyncExternalStore(props.subscribeRows, () => rowsVersionIn(first, last));
+  // A request is done once: a new scrollToIndex (the count changed) must not scroll back to it.
+  const doneSeq = useRef(0);
   useEffect(() => {
-    if (scrollIndex !== null) scrollToIndex(scrollIndex, { align: 'auto' });
-  }, [scrollIndex, scrollToIndex]);
+    if (scrollTo === null || scrollTo.seq === doneSeq.current) return;
+    doneSeq.current = scrollTo.seq;
+    scrollToIndex(scrollTo.index, { align: 'auto' });
+  }, [scrollTo, scrollToIndex]);
 
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
   const shaping = useTableLayout('conflicts', SPECS);

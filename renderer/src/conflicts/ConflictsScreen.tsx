@@ -268,7 +268,7 @@ export function ConflictsScreen() {
             isSelected={(id) => isSelected(selection, id)}
             focusedId={focused?.id ?? null}
             showBase={s.showBase}
-            scrollIndex={s.scrollIndex}
+            scrollTo={s.scrollTo}
             onRowClick={onRowClick}
             onToggle={store.tickRow}
             onGroup={store.toggleGroup}

@@ -53,6 +53,12 @@ export type Decided = 'any' | 'yes' | 'no';
 /** Only stale captures, only fresh ones, or both. */
 export type CaptureAge = 'any' | 'yes' | 'no';
 
+/** Scroll line `index` into view; `seq` tells a repeated request from the one already done. */
+export interface ScrollRequest {
+  index: number;
+  seq: number;
+}
+
 interface FilterChoices {
   fields: VisitorField[];
   kinds: ConflictKind[];
@@ -76,8 +82,11 @@ export interface ConflictsSnapshot {
   selection: Selection;
   /** The focused line of the list (a row or a group head). */
   focusIndex: number | null;
-  /** A line the table should scroll into view (keyboard moves). */
-  scrollIndex: number | null;
+  /**
+   * A line the table should scroll into view (keyboard moves). A new object per request, so
+   * moving to the same line again scrolls again; cleared when the list is asked anew.
+   */
+  scrollTo: ScrollRequest | null;
   /** The focused conflict's decision as it is being made, from its draft or the proposal. */
   working: Resolution | null;
   fieldIndex: number;
@@ -178,7 +187,7 @@ export class ConflictsStore {
       showBase: false,
       selection: EMPTY_SELECTION,
       focusIndex: null,
-      scrollIndex: null,
+      scrollTo: null,
       working: null,
       fieldIndex: 0,
       pending: null,
@@ -439,7 +448,13 @@ export class ConflictsStore {
     this.rowsOff?.();
     this.rowsOff = null;
     const rows = new ConflictRows(this.api, filter, this.snap.sort);
-    this.set({ rows, rowsVersion: 0, selection: EMPTY_SELECTION, focusIndex: null });
+    this.set({
+      rows,
+      rowsVersion: 0,
+      selection: EMPTY_SELECTION,
+      focusIndex: null,
+      scrollTo: null,
+    });
     if (this.started) this.attachRows(rows);
     this.syncFocus();
   }
@@ -553,7 +568,8 @@ export class ConflictsStore {
     if (n === 0) return;
     const next = Math.min(n - 1, Math.max(0, to));
     const prev = this.snap.focusIndex;
-    const patch: Partial<ConflictsSnapshot> = { focusIndex: next, scrollIndex: next };
+    const scrollTo = { index: next, seq: (this.snap.scrollTo?.seq ?? 0) + 1 };
+    const patch: Partial<ConflictsSnapshot> = { focusIndex: next, scrollTo };
     const e = this.entryAt(next);
     if (extend && e?.type === 'row') {
       const s = this.snap.selection;
