@@ -35,6 +35,8 @@ export interface CorePorts {
   desktop?: DesktopPort;
   /** How many visitors the demo server generates (smaller in tests). */
   demoVisitors?: number;
+  /** Where the core says a failure it carried on after (the log file); default: nowhere. */
+  warn?: (message: string, err: unknown) => void;
 }
 
 export interface Core {
@@ -107,6 +109,7 @@ export function startCore(opts: {
     settings: opts.settings ?? (() => toSyncSettings(settings.get())),
     ...(opts.random ? { random: opts.random } : {}),
     afterConflicts: async (sinceId) => (await conflicts.rules.replay(sinceId)).autoResolved,
+    ...(ports.warn ? { warn: ports.warn } : {}),
   });
   let setup: SetupService | null = null;
   const demo = new DemoController({

@@ -124,6 +124,7 @@ export function runCoreProcess(link: ParentLink): void {
             tokenFile: config.tokenFile,
             desktop,
             ...(config.demoVisitors ? { demoVisitors: config.demoVisitors } : {}),
+            warn: (message, err) => log.error(message, err),
           },
         });
       } catch (err) {

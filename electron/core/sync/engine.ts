@@ -82,9 +82,13 @@ export interface SyncEngineDeps {
    * those newer than `sinceId`; returns how many automatic rules resolved.
    */
   afterConflicts?: (sinceId: number) => Promise<number>;
+  /** Where a failure that does not end the run is said (the core's log). */
+  warn?: (message: string, err: unknown) => void;
 }
 
 const PROGRESS_EVERY_MS = 250;
+/** The run's lease is renewed every 20 beats (5 s), well inside its two-minute life (lease.ts). */
+const LEASE_EVERY_TICKS = 20;
 /**
  * How long writing a pulled page may hold the core's thread at a time: a
  * window's read waits at most about this long during a first mirror.
@@ -364,11 +368,7 @@ export class SyncEngine {
       offHost: this.settings.offHost === true,
     });
     let ticks = 0;
-    const ticker = setInterval(() => {
-      this.emitProgress();
-      this.emitOutboxCounts();
-      if (++ticks % 20 === 0) this.renewLease();
-    }, PROGRESS_EVERY_MS);
+    const ticker = setInterval(() => this.tick(++ticks), PROGRESS_EVERY_MS);
     this.emitStatus();
     let outcome: SyncRunOutcome = 'success';
     let lastError: AppError | null = null;
@@ -859,14 +859,34 @@ export class SyncEngine {
     };
   }
 
+  /**
+   * One beat of a run's ticker. A step that throws (the database busy or full, a listener's
+   * bug) is said in the log and done again at the next beat: a throw out of a timer would
+   * end the core process in the middle of the run.
+   */
+  private tick(n: number): void {
+    const steps: [string, () => void][] = [
+      ['progress', () => this.emitProgress()],
+      ['queue counts', () => this.emitOutboxCounts()],
+    ];
+    if (n % LEASE_EVERY_TICKS === 0) steps.push(['run lease', () => this.renewLease()]);
+    for (const [what, step] of steps) {
+      try {
+        step();
+      } catch (err) {
+        this.deps.warn?.(`sync run: the ${what} could not be sent this beat; tried again`, err);
+      }
+    }
+  }
+
   private emitProgress(progress = this.current?.progress): void {
     if (progress) this.deps.events.emit('sync:progress', progress.snapshot());
   }
 
   private emitOutboxCounts(): void {
     if (!this.outboxChanged) return;
-    this.outboxChanged = false;
     this.deps.events.emit('outbox:changed', this.outbox.counts());
+    this.outboxChanged = false;
   }
 
   private emitStatus(): void {
