@@ -30,6 +30,12 @@ export async function serveDir(root: string): Promise<{ url: string; close(): Pr
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Every connection goes too: a socket Chromium opened ahead for a chunk it never asked
+    // for is not "idle" to Node, and close() alone would wait for it to time out.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
