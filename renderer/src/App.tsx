@@ -9,7 +9,7 @@ import { JobsStore } from './jobs/jobs-store';
 import { lazyScreen } from './lazy-screen';
 import { StatusBar } from './StatusBar';
 import { SyncStore } from './sync/sync-store';
-import { VisitorsScreen } from './visitors/VisitorsScreen';
+import { preloadVisitorParts, VisitorsScreen } from './visitors/VisitorsScreen';
 import { SetupGate } from './welcome/SetupGate';
 
 /** Every screen of the window, in the navigation's order; each renders from the window's shared state. */
@@ -60,6 +60,7 @@ type Screen = (typeof SCREENS)[number]['id'];
 /** Fetches the other screens' code, quietly: a screen that fails says so when it is shown. */
 function preloadScreens() {
   for (const s of SCREENS) s.preload?.().catch(() => undefined);
+  preloadVisitorParts().catch(() => undefined);
 }
 
 /** First run (welcome), the database problem screen, or the console itself. */

@@ -1,6 +1,9 @@
 import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 
-/** A screen kept in a chunk of its own: `Screen` renders it, `preload` fetches its code ahead. */
+/**
+ * A screen (or a panel, a dialog) kept in a chunk of its own: `Screen` renders it, `preload`
+ * fetches its code ahead.
+ */
 export interface LazyScreen<P extends object> {
   Screen: ComponentType<P>;
   preload(): Promise<unknown>;
@@ -15,6 +18,9 @@ export interface LazyScreen<P extends object> {
 export function lazyScreen<P extends object>(
   label: string,
   load: () => Promise<ComponentType<P>>,
+  noun: 'screen' | 'panel' | 'dialog' = 'screen',
+  /** For a panel or dialog: how its props close it, offered beside the words when it cannot load. */
+  close?: (props: P) => void,
 ): LazyScreen<P> {
   // One fetch, shared by preload and the first showing. The chunk is a file of the
   // installed app, so a failure is not retried: the boundary below says what to do.
@@ -23,7 +29,7 @@ export function lazyScreen<P extends object>(
   const Inner = lazy(() => get().then((screen) => ({ default: screen })));
   function Screen(props: P) {
     return (
-      <ScreenBoundary label={label}>
+      <ScreenBoundary label={label} noun={noun} {...(close ? { onClose: () => close(props) } : {})}>
         <Suspense
           fallback={
             <div className="screen-loading" role="status">
@@ -41,6 +47,8 @@ export function lazyScreen<P extends object>(
 
 interface BoundaryProps {
   label: string;
+  noun: string;
+  onClose?: () => void;
   children: ReactNode;
 }
 
@@ -66,12 +74,19 @@ class ScreenBoundary extends Component<BoundaryProps, { error: string | null }> 
     if (this.state.error === null) return this.props.children;
     return (
       <div className="fatal" role="alert">
-        <h1>The {this.props.label} screen cannot be shown</h1>
+        <h1>
+          The {this.props.label} {this.props.noun} cannot be shown
+        </h1>
         <p>{this.state.error}</p>
         <p>
-          Your data is safe: nothing was changed. Restart the console; if this screen still cannot
-          be shown, reinstall the console.
+          Your data is safe: nothing was changed. Restart the console; if this {this.props.noun}{' '}
+          still cannot be shown, reinstall the console.
         </p>
+        {this.props.onClose && (
+          <button type="button" onClick={this.props.onClose}>
+            Close
+          </button>
+        )}
       </div>
     );
   }

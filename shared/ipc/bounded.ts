@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_RANGE_ROWS } from './range-limit';
 
 /**
  * Text that crosses the IPC boundary: bounded, well-formed Unicode (a lone
@@ -17,12 +18,7 @@ export function boundedText(max: number, opts: { trim?: boolean; min?: number } 
 /** The sort key a keyset cursor carries: the longest sortable value (an email) and some. */
 export const CursorKeySchema = boundedText(1_000);
 
-/**
- * The most rows a Shift-click range may cover. A range's ids travel to the
- * window and back with the bulk action (100 000 local ids are ~4 MB); more
- * than this is "Select all matching", which sends the query, not the ids.
- */
-export const MAX_RANGE_ROWS = 100_000;
+export { MAX_RANGE_ROWS } from './range-limit';
 
 /**
  * Rows [offset, offset + limit) of a table under its query: the part of a

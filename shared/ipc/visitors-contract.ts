@@ -11,6 +11,7 @@ import {
 import { BulkEditSchema } from '../visitor-bulk-edit';
 import { channel, NoArgs } from './channel';
 import { boundedText, CursorKeySchema, MAX_RANGE_ROWS, PositionsSchema } from './bounded';
+import { VISITOR_SYNC_STATES } from './visitor-sync-states';
 
 /** The console's own id of a visitor record (the server's id may not exist yet). */
 export const LocalIdSchema = boundedText(128, { min: 1 });
@@ -30,8 +31,7 @@ export const VisitorSortSchema = z.strictObject({
 });
 export type VisitorSort = z.infer<typeof VisitorSortSchema>;
 
-/** Where a visitor's record stands with the server. */
-export const VISITOR_SYNC_STATES = ['synced', 'pending', 'conflict', 'failed'] as const;
+export { VISITOR_SYNC_STATES } from './visitor-sync-states';
 
 /** Narrowing beyond the text search; every part optional. */
 export const VisitorFilterSchema = z.strictObject({

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from './column-widths';
 
 /** The console's tables whose columns a person shapes; each keeps its own layout. */
 export const TABLE_IDS = ['visitors', 'conflicts', 'queue'] as const;
 export const TableIdSchema = z.enum(TABLE_IDS);
 export type TableId = z.infer<typeof TableIdSchema>;
 
-/** Narrower than this a column shows nothing useful; wider than this it pushes the rest away. */
-export const MIN_COLUMN_WIDTH = 48;
-export const MAX_COLUMN_WIDTH = 1200;
+export { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from './column-widths';
 
 const ColumnIdSchema = z
   .string()

@@ -24,6 +24,24 @@ test.describe('screens kept in chunks of their own', () => {
       )
       .toBe(5);
 
+    // The Visitors screen's record panel and bulk edit dialog too (chunks of their own).
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              performance
+                .getEntriesByType('resource')
+                .filter((e) => /\/assets\/(RecordPanel|BulkEditDialog)-[\w-]+\.js$/.test(e.name))
+                .length,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(2);
+    await page.getByRole('button', { name: 'New visitor' }).click();
+    await expect(page.getByRole('heading', { name: 'New visitor', level: 2 })).toBeVisible();
+    await page.getByRole('button', { name: 'Close panel' }).click();
+
     const nav = page.getByRole('navigation', { name: 'Screens' });
     const opens: [string, RegExp | string][] = [
       ['Conflicts', 'No open conflicts'],
@@ -64,5 +82,28 @@ test.describe('a screen whose code cannot be fetched', () => {
     await expect(page.getByRole('heading', { name: 'Settings', exact: true })).toBeVisible();
     await nav.getByRole('button', { name: 'Visitors', exact: true }).click();
     await expect(page.getByRole('row').nth(1)).toBeVisible();
+  });
+});
+
+test.describe('a panel whose code cannot be fetched', () => {
+  test.use({ mirrored: 50, unreachableAssets: 'assets/RecordPanel-*.js' });
+
+  test('says so in the panel, in words; the table goes on working', async ({ app }) => {
+    const { page } = app;
+    await expect(page.getByRole('row').nth(1)).toBeVisible();
+    await page.getByRole('button', { name: 'New visitor' }).click();
+    const alert = page.getByRole('alert');
+    await expect(
+      alert.getByRole('heading', { name: 'The Visitor record panel cannot be shown' }),
+    ).toBeVisible();
+    await expect(alert).toContainText(
+      /Its code could not be read from the installed console \(RecordPanel-[\w-]+\.js\)\./,
+    );
+    await expect(alert).toContainText('if this panel still cannot be shown, reinstall');
+    await app.shot('record-panel-unavailable');
+    await alert.getByRole('button', { name: 'Close' }).click();
+    await expect(alert).toHaveCount(0);
+    await page.getByLabel('Search visitors').fill('zzz-nobody');
+    await expect(page.getByTestId('visitor-count')).toHaveText('0 visitors');
   });
 });

@@ -1,8 +1,5 @@
-import {
-  MAX_COLUMN_WIDTH,
-  MIN_COLUMN_WIDTH,
-  type TableLayout,
-} from '../../../shared/settings/table-layout';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '../../../shared/settings/column-widths';
+import type { TableLayout } from '../../../shared/settings/table-layout';
 
 /** A column as its table declares it: the layout may reorder, hide and resize it. */
 export interface ColumnSpec {

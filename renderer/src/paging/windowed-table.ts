@@ -16,7 +16,7 @@ import {
   type RefObject,
 } from 'react';
 import { flushSync } from 'react-dom';
-import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '../../../shared/settings/table-layout';
+import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '../../../shared/settings/column-widths';
 import { rowRange, scrollTopFor, type Align, type Viewport } from './row-window';
 import type { TableShaping } from './use-table-layout';
 

@@ -1,10 +1,10 @@
 import type { Api } from '../../../shared/ipc/client';
 import type { SyncProgress, SyncRun, SyncStatus, SyncSummary } from '../../../shared/ipc/contract';
-// Its own part of the contract, not the whole map: the window's first bundle would
-// otherwise build every channel's schemas to check one form.
-import { syncChannels } from '../../../shared/ipc/sync-contract';
-import { issueFields } from '../../../shared/errors';
 import { errorText } from '../error-text';
+import type { checkConnection as CheckConnection } from './connect-check';
+
+const CHECK_UNREADABLE =
+  'The connection form could not be checked: part of the console could not be read from its installed files. Nothing was changed. Restart the console; if this happens again, reinstall it.';
 
 /** How many runs the history table shows. */
 export const HISTORY_LIMIT = 20;
@@ -96,12 +96,19 @@ export class SyncStore {
   }
 
   connect = async (serverUrl: string, token: string): Promise<ConnectResult> => {
-    const parsed = syncChannels['sync:connect'].request.safeParse({ serverUrl, token });
-    if (!parsed.success) {
-      return { ok: false, message: 'Check the marked fields.', fields: issueFields(parsed.error) };
+    // The form's check (the contract's schema) is loaded when first used: zod builds its
+    // schemas at import, which the window's first paint would otherwise wait for.
+    let check: typeof CheckConnection;
+    try {
+      check = (await import('./connect-check')).checkConnection;
+    } catch {
+      return { ok: false, message: CHECK_UNREADABLE, fields: {} };
     }
     try {
-      const status = await this.api.invoke('sync:connect', parsed.data);
+      const checked = check(serverUrl, token);
+      if (!checked.ok)
+        return { ok: false, message: 'Check the marked fields.', fields: checked.fields };
+      const status = await this.api.invoke('sync:connect', checked.request);
       this.statusAsked++; // an older sync:status answer must not undo this one
       this.set({ status, notice: null });
       return { ok: true };

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { VISITOR_SYNC_STATES } from '../../../shared/ipc/visitors-contract';
+import { VISITOR_SYNC_STATES } from '../../../shared/ipc/visitor-sync-states';
 import { CAPTURE_METHODS } from './capture-methods';
 import type { SyncStateFilter, VisitorsStore } from './visitors-store';
 

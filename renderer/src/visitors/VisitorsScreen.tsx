@@ -11,15 +11,32 @@ import { getApi } from '../api';
 import { errorText } from '../error-text';
 import { formatNumber } from '../intl';
 import { isSelected } from '../paging/selection';
-import { BulkEditDialog } from './BulkEditDialog';
+import { lazyScreen } from '../lazy-screen';
 import { BulkEditStore } from './bulk-edit-store';
-import { RecordPanel } from './RecordPanel';
 import { usePagedRows } from './usePagedRows';
 import { VisitorFilters } from './VisitorFilters';
 import { filterOf, VisitorsStore } from './visitors-store';
 import { VisitorTable } from './VisitorTable';
 
 type Panel = { mode: 'closed' } | { mode: 'new' } | { mode: 'edit'; row: VisitorRow };
+
+// The record panel and the bulk edit open on demand: chunks of their own, so the window's
+// first rows do not wait for their code and the visitor schemas their forms check with.
+const Record = lazyScreen(
+  'Visitor record',
+  () => import('./RecordPanel').then((m) => m.RecordPanel),
+  'panel',
+  (p) => p.onClose(),
+);
+const BulkEdit = lazyScreen(
+  'Bulk edit',
+  () => import('./BulkEditDialog').then((m) => m.BulkEditDialog),
+  'dialog',
+  (p) => p.store.close(),
+);
+/** Fetches the panel's and the dialog's code ahead (the window does when idle). */
+export const preloadVisitorParts = (): Promise<unknown> =>
+  Promise.all([Record.preload(), BulkEdit.preload()]);
 
 export function VisitorsScreen() {
   const [store] = useState(() => new VisitorsStore());
@@ -153,7 +170,7 @@ export function VisitorsScreen() {
           }}
         />
         {panel.mode !== 'closed' && (
-          <RecordPanel
+          <Record.Screen
             // A new key remounts the panel: another record, or this one changed underneath.
             key={panel.mode === 'edit' ? `${panel.row.localId}:${panel.row.updatedAt}` : 'new'}
             row={panel.mode === 'edit' ? panel.row : null}
@@ -164,7 +181,7 @@ export function VisitorsScreen() {
         )}
       </div>
       {b.editing && (
-        <BulkEditDialog
+        <BulkEdit.Screen
           store={bulk}
           snap={b}
           selected={selected}

@@ -5,7 +5,7 @@ import type {
   VisitorFilter,
   VisitorTargetIn,
 } from '../../../shared/ipc/visitors-contract';
-import { MAX_RANGE_ROWS } from '../../../shared/ipc/bounded';
+import { MAX_RANGE_ROWS } from '../../../shared/ipc/range-limit';
 import type { BulkEditField, BulkEditIn } from '../../../shared/visitor-bulk-edit';
 import { errorText } from '../error-text';
 import { formatNumber } from '../intl';

@@ -1,8 +1,14 @@
 import { useState, type ReactNode } from 'react';
 import type { StartupProblem } from '../../../shared/ipc/setup-contract';
-import { DbErrorScreen } from '../db-error/DbErrorScreen';
+import { lazyScreen } from '../lazy-screen';
 import { useSetupState } from './use-shell-state';
-import { WelcomeScreen } from './WelcomeScreen';
+
+// Shown on a first run or when the database could not open, never on the usual start:
+// chunks of their own, so the console's first window does not carry them.
+const Welcome = lazyScreen('Welcome', () => import('./WelcomeScreen').then((m) => m.WelcomeScreen));
+const DbError = lazyScreen('Database problem', () =>
+  import('../db-error/DbErrorScreen').then((m) => m.DbErrorScreen),
+);
 
 /**
  * What the window shows first: the database problem screen when the console
@@ -35,11 +41,11 @@ export function SetupGate({ children }: { children: ReactNode }) {
     );
   if (problem)
     return (
-      <DbErrorScreen
+      <DbError.Screen
         problem={problem}
         onOpened={() => void refresh().then(() => setProblem(null))}
       />
     );
-  if (welcome) return <WelcomeScreen state={state} onDone={() => setWelcome(false)} />;
+  if (welcome) return <Welcome.Screen state={state} onDone={() => setWelcome(false)} />;
   return <>{children}</>;
 }
