@@ -1,3 +1,5 @@
+// First: the requests the first screen waits for leave before the rest is set up.
+import './first-requests';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/ipc/client';
 import type { VisitorRow } from '../../shared/ipc/contract';
 import { EMPTY_VALUES } from '../../shared/visitor';
-import { PagedRows } from '../../renderer/src/visitors/paged-rows';
+import { countRequest, firstPageRequest, PagedRows } from '../../renderer/src/visitors/paged-rows';
+import { askEarly, forgetEarly } from '../../renderer/src/early-requests';
 import { BLOCK_SIZE } from '../../renderer/src/paging/paged-store';
 import { MAX_BLOCKS } from '../../renderer/src/paging/block-eviction';
 
@@ -69,6 +70,35 @@ async function sweep(p: PagedRows, f: ReturnType<typeof fakeApi>, total: number)
 }
 
 describe('PagedRows', () => {
+  afterEach(forgetEarly);
+
+  it("starts from the window's early count and first rows once they have arrived", async () => {
+    const f = fakeApi(1_000);
+    const stale = { staleAfter: 'visitors:changed' } as const;
+    askEarly(f.api, 'visitors:count', countRequest('', {}), stale);
+    askEarly(f.api, 'visitors:page', firstPageRequest('', sort, {}), stale);
+    await f.flush();
+    const p = new PagedRows(f.api, '', sort);
+    // Before start, before any render: the count and the first block are there.
+    expect(p.total).toBe(1_000);
+    expect(p.getRow(0)?.name).toBe('v0');
+    expect(p.getRow(BLOCK_SIZE - 1)?.name).toBe(`v${BLOCK_SIZE - 1}`);
+    p.start();
+    p.ensureRange(0, 30);
+    expect(f.calls).toEqual([]);
+    // The block after it goes by keyset: the early block kept its cursor.
+    p.ensureRange(BLOCK_SIZE - 10, BLOCK_SIZE + 20);
+    expect(f.calls.map((c) => [c.request.offset, c.request.after])).toEqual([
+      [
+        BLOCK_SIZE,
+        { key: `v${BLOCK_SIZE - 1}`, localId: `id${String(BLOCK_SIZE - 1).padStart(6, '0')}` },
+      ],
+    ]);
+    // Another query takes nothing of it.
+    const other = new PagedRows(f.api, 'ann', sort);
+    expect(other.total).toBeNull();
+  });
+
   it('fetches only the blocks on screen, and each once', async () => {
     const f = fakeApi(1_000);
     const p = new PagedRows(f.api, '', sort);

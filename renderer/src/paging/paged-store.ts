@@ -46,6 +46,8 @@ export class PagedStore<Row, Cursor> {
   private motion: Motion = 'still';
   /** A refresh's count is on its way; `refreshAgain` asks for one more when it lands. */
   private refreshing = false;
+  /** Seeded with a count and a first block: `start` does not ask for them again. */
+  private seeded = false;
   private refreshAgain = false;
   private readonly listeners = new Set<() => void>();
 
@@ -123,8 +125,25 @@ export class PagedStore<Row, Cursor> {
    * trip between opening the table and its first rows.
    */
   start = ({ firstPage = true }: { firstPage?: boolean } = {}): void => {
-    this.count(this.generation);
+    const seeded = this.seeded;
+    this.seeded = false;
+    if (!seeded) this.count(this.generation);
     if (firstPage) this.fetchBlocks(Math.floor(this.wanted[0] / BLOCK_SIZE), 1);
+  };
+
+  /**
+   * Begin with a count and a first block already in hand (asked as the window
+   * started), so the table's first render has its rows; the next `start` then
+   * asks for neither. Only before `start`: it is how a store is made, not a refresh.
+   */
+  seed = (total: number, first: Page<Row, Cursor>): void => {
+    const rows = first.rows.slice(0, BLOCK_SIZE);
+    this.total = total;
+    this.blocks.set(0, { rows, last: rows.length === BLOCK_SIZE ? first.last : null });
+    this.seeded = true;
+    this.version++;
+    this.sharedStamp = this.version;
+    this.stamps.set(0, this.version);
   };
 
   /**

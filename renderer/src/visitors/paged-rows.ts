@@ -1,9 +1,23 @@
 import type { Api } from '../../../shared/ipc/client';
 import type { PageCursor, VisitorRow, VisitorSort } from '../../../shared/ipc/contract';
 import type { VisitorFilter } from '../../../shared/ipc/visitors-contract';
-import { PagedStore } from '../paging/paged-store';
+import type { RequestIn } from '../../../shared/ipc/contract';
+import { ask, peekArrived, takeArrived } from '../early-requests';
+import { BLOCK_SIZE, PagedStore } from '../paging/paged-store';
 
 export { BLOCK_SIZE } from '../paging/paged-store';
+
+export const countRequest = (
+  search: string,
+  filter: VisitorFilter,
+): RequestIn<'visitors:count'> => ({ search, filter });
+
+/** The first block of a query, as PagedStore asks for it when a table opens. */
+export const firstPageRequest = (
+  search: string,
+  sort: VisitorSort,
+  filter: VisitorFilter,
+): RequestIn<'visitors:page'> => ({ search, filter, sort, offset: 0, limit: BLOCK_SIZE });
 
 /** The visitors table's rows for one search, filter and sort, paged from the core. */
 export class PagedRows extends PagedStore<VisitorRow, PageCursor> {
@@ -16,11 +30,22 @@ export class PagedRows extends PagedStore<VisitorRow, PageCursor> {
     readonly sort: VisitorSort,
     readonly filter: VisitorFilter = {},
   ) {
+    // The opening query's count and first rows may have been asked as the window started.
     super({
-      count: () => api.invoke('visitors:count', { search, filter }).then(({ total }) => total),
+      count: () => ask(api, 'visitors:count', countRequest(search, filter)).then((c) => c.total),
       page: (offset, limit, after) =>
-        api.invoke('visitors:page', { search, filter, sort, offset, limit, after }),
+        offset === 0 && limit === BLOCK_SIZE && after === undefined
+          ? ask(api, 'visitors:page', firstPageRequest(search, sort, filter))
+          : api.invoke('visitors:page', { search, filter, sort, offset, limit, after }),
     });
+    // Both already here (the window's first rows): the first render shows them.
+    const counted = countRequest(search, filter);
+    const paged = firstPageRequest(search, sort, filter);
+    if (peekArrived('visitors:count', counted) && peekArrived('visitors:page', paged))
+      this.seed(
+        takeArrived('visitors:count', counted)!.total,
+        takeArrived('visitors:page', paged)!,
+      );
     this.idsAt = (offset, limit) =>
       api
         .invoke('visitors:idsAt', { search, filter, sort, offset, limit })

@@ -43,15 +43,18 @@ export function filterOf(q: VisitorsQuery): VisitorFilter {
  * TypeScript with subscribe/snapshot for useSyncExternalStore; the table's
  * rows come from PagedRows for each query.
  */
+/** The screen's query when the window opens (its first rows are asked early: first-requests.ts). */
+export const DEFAULT_VISITORS_QUERY: VisitorsQuery = {
+  searchInput: '',
+  syncState: '',
+  captureMethod: '',
+  capturedFrom: '',
+  capturedTo: '',
+  sort: { column: 'name', direction: 'asc' },
+};
+
 export class VisitorsStore {
-  private snap: VisitorsQuery = {
-    searchInput: '',
-    syncState: '',
-    captureMethod: '',
-    capturedFrom: '',
-    capturedTo: '',
-    sort: { column: 'name', direction: 'asc' },
-  };
+  private snap: VisitorsQuery = DEFAULT_VISITORS_QUERY;
   private readonly listeners = new Set<() => void>();
 
   subscribe = (listener: () => void): (() => void) => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SetupState } from '../../../shared/ipc/setup-contract';
+import { ask, peekArrived } from '../early-requests';
 import { errorText } from '../error-text';
 
 /**
@@ -11,14 +12,17 @@ export function useSetupState(): {
   error: string | null;
   refresh: () => Promise<void>;
 } {
-  const [state, setState] = useState<SetupState | null>(null);
+  // Already answered (asked as the window started): the first render is the console's own,
+  // not "Opening the console…". The effect below still takes it, with any event since.
+  const [state, setState] = useState<SetupState | null>(() => peekArrived('setup:state', {}));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const api = window.api;
     if (!api) return;
     let live = true;
     const off = api.on('setup:state', (s) => live && setState(s));
-    api.invoke('setup:state', {}).then(
+    // Asked as the window started (first-requests.ts), or now.
+    ask(api, 'setup:state', {}).then(
       (s) => live && setState(s),
       (err: unknown) => live && setError(errorText(err)),
     );
