@@ -20,6 +20,7 @@ const row = (i: number, tag = ''): VisitorRow => ({
 
 /** An Api over `total` rows whose replies the test releases by hand. */
 function fakeApi(total: number) {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: { channel: string; request: Record<string, unknown>; resolve: () => void }[] = [];
   let tag = '';
   const api = {
@@ -40,11 +41,17 @@ function fakeApi(total: number) {
         calls.push({ channel, request, resolve: answer });
       });
     },
-    on: () => () => undefined,
+    on(event: string, listener: (p: unknown) => void) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
   } as unknown as Api;
   return {
     api,
     calls,
+    emit: (event: string) => [...(listeners.get(event) ?? [])].forEach((l) => l({})),
     setTag: (t: string) => (tag = t),
     flush: async () => {
       for (const c of calls.splice(0)) c.resolve();
@@ -97,6 +104,24 @@ describe('PagedRows', () => {
     // Another query takes nothing of it.
     const other = new PagedRows(f.api, 'ann', sort);
     expect(other.total).toBeNull();
+  });
+
+  it('seeded, then told of a change before it starts: it shows the seed and asks again', async () => {
+    const f = fakeApi(1_000);
+    const stale = { staleAfter: 'visitors:changed' } as const;
+    askEarly(f.api, 'visitors:count', countRequest('', {}), stale);
+    askEarly(f.api, 'visitors:page', firstPageRequest('', sort, {}), stale);
+    await f.flush();
+    const p = new PagedRows(f.api, '', sort);
+    expect(p.getRow(0)?.name).toBe('v0');
+    // A sync lands between the first render and the table's start (its listener not yet on).
+    f.emit('visitors:changed');
+    f.setTag('-new');
+    p.start();
+    expect(p.getRow(0)?.name).toBe('v0'); // still shown meanwhile
+    expect(f.calls.map((c) => c.channel).sort()).toEqual(['visitors:count', 'visitors:page']);
+    await f.flush();
+    expect(p.getRow(0)?.name).toBe('v0-new');
   });
 
   it('fetches only the blocks on screen, and each once', async () => {

@@ -46,8 +46,8 @@ export class PagedStore<Row, Cursor> {
   private motion: Motion = 'still';
   /** A refresh's count is on its way; `refreshAgain` asks for one more when it lands. */
   private refreshing = false;
-  /** Seeded with a count and a first block: `start` does not ask for them again. */
-  private seeded = false;
+  /** Seeded with a count and a first block: `start` asks for them again only if this says no. */
+  private seeded: (() => boolean) | null = null;
   private refreshAgain = false;
   private readonly listeners = new Set<() => void>();
 
@@ -126,7 +126,13 @@ export class PagedStore<Row, Cursor> {
    */
   start = ({ firstPage = true }: { firstPage?: boolean } = {}): void => {
     const seeded = this.seeded;
-    this.seeded = false;
+    this.seeded = null;
+    // Seeded, but a change came between the first render and now (no listener was
+    // attached yet): the seed's rows stay on screen while fresh ones are asked for.
+    if (seeded && !seeded()) {
+      this.refresh();
+      return;
+    }
     if (!seeded) this.count(this.generation);
     if (firstPage) this.fetchBlocks(Math.floor(this.wanted[0] / BLOCK_SIZE), 1);
   };
@@ -134,13 +140,14 @@ export class PagedStore<Row, Cursor> {
   /**
    * Begin with a count and a first block already in hand (asked as the window
    * started), so the table's first render has its rows; the next `start` then
-   * asks for neither. Only before `start`: it is how a store is made, not a refresh.
+   * asks for neither if `stillFresh()` says nothing changed since, else
+   * refreshes. Only before `start`: it is how a store is made, not a refresh.
    */
-  seed = (total: number, first: Page<Row, Cursor>): void => {
+  seed = (total: number, first: Page<Row, Cursor>, stillFresh: () => boolean): void => {
     const rows = first.rows.slice(0, BLOCK_SIZE);
     this.total = total;
     this.blocks.set(0, { rows, last: rows.length === BLOCK_SIZE ? first.last : null });
-    this.seeded = true;
+    this.seeded = stillFresh;
     this.version++;
     this.sharedStamp = this.version;
     this.stamps.set(0, this.version);

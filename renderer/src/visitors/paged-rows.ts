@@ -38,14 +38,18 @@ export class PagedRows extends PagedStore<VisitorRow, PageCursor> {
           ? ask(api, 'visitors:page', firstPageRequest(search, sort, filter))
           : api.invoke('visitors:page', { search, filter, sort, offset, limit, after }),
     });
-    // Both already here (the window's first rows): the first render shows them.
+    // Both already here (the window's first rows): the first render shows them. They are
+    // taken when the table starts, and are gone by then if a change was announced since.
     const counted = countRequest(search, filter);
     const paged = firstPageRequest(search, sort, filter);
-    if (peekArrived('visitors:count', counted) && peekArrived('visitors:page', paged))
-      this.seed(
-        takeArrived('visitors:count', counted)!.total,
-        takeArrived('visitors:page', paged)!,
-      );
+    const total = peekArrived('visitors:count', counted);
+    const first = peekArrived('visitors:page', paged);
+    if (total && first)
+      this.seed(total.total, first, () => {
+        const stillCounted = takeArrived('visitors:count', counted);
+        const stillPaged = takeArrived('visitors:page', paged);
+        return stillCounted !== null && stillPaged !== null;
+      });
     this.idsAt = (offset, limit) =>
       api
         .invoke('visitors:idsAt', { search, filter, sort, offset, limit })
