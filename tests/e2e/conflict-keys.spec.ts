@@ -45,3 +45,28 @@ test('conflicts: each key press scrolls its line into view, a new search forgets
   await expect(line(40)).not.toBeInViewport();
   await app.shot('conflict-keys');
 });
+
+test('conflicts: after a new sort, the first key press scrolls its line into view', async ({
+  app,
+}) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Conflicts', exact: true }).click();
+  await expect(page.getByTestId('conflict-count')).toContainText('400 conflicts match');
+  const body = page.getByTestId('conflicts-scroll');
+  const line = (i: number) => body.locator(`[aria-rowindex="${i + 2}"]`);
+
+  const workspace = page.getByLabel('Conflict workspace');
+  await workspace.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(line(0)).toHaveClass(/\bfocused\b/);
+  // A new order (the table stays, the list is asked anew), then scrolled away by hand.
+  const visitor = page.getByRole('columnheader', { name: /^Visitor/ });
+  await visitor.click();
+  await expect(visitor).toHaveAttribute('aria-sort', 'descending');
+  await body.evaluate((el) => (el.scrollTop = el.clientHeight * 5));
+  await expect(line(0)).toHaveCount(0);
+  await workspace.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(line(0)).toBeInViewport();
+  await expect(line(0)).toHaveClass(/\bfocused\b/);
+});

@@ -6,7 +6,6 @@ import {
   useEffect,
   useLayoutEffect,
   useMemo,
-  useRef,
   useState,
   useSyncExternalStore,
   type CSSProperties,
@@ -312,6 +311,8 @@ export function ConflictTable(props: {
   showBase: boolean;
   /** Set to scroll a row into view (keyboard moves); each request is done once. */
   scrollTo: ScrollRequest | null;
+  /** True the first time a request is asked about, by any table: then it is carried out. */
+  claimScroll: (request: ScrollRequest) => boolean;
   onRowClick: (index: number, row: ConflictView, e: MouseEvent) => void;
   onToggle: (index: number, row: ConflictView, shift: boolean) => void;
   onGroup: (field: VisitorField) => void;
@@ -322,13 +323,13 @@ export function ConflictTable(props: {
   const { scrollRef, rows: items, totalSize, scrollToIndex, first, last, inView } = windowed;
   const { isScrolling, scrollDirection } = windowed;
   useSyncExternalStore(props.subscribeRows, () => rowsVersionIn(first, last));
-  // A request is done once: a new scrollToIndex (the count changed) must not scroll back to it.
-  const doneSeq = useRef(0);
+  // A request is done once: a new scrollToIndex (the count changed) or a remount must not
+  // scroll back to it.
+  const { claimScroll } = props;
   useEffect(() => {
-    if (scrollTo === null || scrollTo.seq === doneSeq.current) return;
-    doneSeq.current = scrollTo.seq;
-    scrollToIndex(scrollTo.index, { align: 'auto' });
-  }, [scrollTo, scrollToIndex]);
+    if (scrollTo !== null && claimScroll(scrollTo))
+      scrollToIndex(scrollTo.index, { align: 'auto' });
+  }, [scrollTo, scrollToIndex, claimScroll]);
 
   const columns = useMemo(() => columnsFor(showBase), [showBase]);
   const shaping = useTableLayout('conflicts', SPECS);

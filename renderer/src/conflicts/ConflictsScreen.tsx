@@ -269,6 +269,7 @@ export function ConflictsScreen() {
             focusedId={focused?.id ?? null}
             showBase={s.showBase}
             scrollTo={s.scrollTo}
+            claimScroll={store.claimScroll}
             onRowClick={onRowClick}
             onToggle={store.tickRow}
             onGroup={store.toggleGroup}

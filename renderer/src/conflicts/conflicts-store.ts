@@ -563,12 +563,27 @@ export class ConflictsStore {
     fillRange(r.selection, this.holder, rows.idsAt);
   }
 
+  /** Scroll requests are numbered for the store's life; the last one a table carried out. */
+  private scrollSeq = 0;
+  private scrollDone = 0;
+
+  /**
+   * True once per scroll request: the table that carries it out claims it, so neither a
+   * repeated request is skipped nor a remounted table (the list emptied, then refilled)
+   * replays an old one.
+   */
+  claimScroll = (request: ScrollRequest): boolean => {
+    if (request.seq <= this.scrollDone) return false;
+    this.scrollDone = request.seq;
+    return true;
+  };
+
   private moveFocus(to: number, extend: boolean): void {
     const n = this.entryCount();
     if (n === 0) return;
     const next = Math.min(n - 1, Math.max(0, to));
     const prev = this.snap.focusIndex;
-    const scrollTo = { index: next, seq: (this.snap.scrollTo?.seq ?? 0) + 1 };
+    const scrollTo = { index: next, seq: ++this.scrollSeq };
     const patch: Partial<ConflictsSnapshot> = { focusIndex: next, scrollTo };
     const e = this.entryAt(next);
     if (extend && e?.type === 'row') {
