@@ -368,6 +368,7 @@ export class SyncEngine {
       offHost: this.settings.offHost === true,
     });
     let ticks = 0;
+    this.tickFailing.clear();
     const ticker = setInterval(() => this.tick(++ticks), PROGRESS_EVERY_MS);
     this.emitStatus();
     let outcome: SyncRunOutcome = 'success';
@@ -859,22 +860,29 @@ export class SyncEngine {
     };
   }
 
+  /** The ticker's steps that failed at their last try: tried every beat, said once. */
+  private readonly tickFailing = new Set<string>();
+
   /**
    * One beat of a run's ticker. A step that throws (the database busy or full, a listener's
-   * bug) is said in the log and done again at the next beat: a throw out of a timer would
-   * end the core process in the middle of the run.
+   * bug) is said in the log once and done again at the next beat, until it works: a throw out
+   * of a timer would end the core process in the middle of the run.
    */
   private tick(n: number): void {
     const steps: [string, () => void][] = [
       ['progress', () => this.emitProgress()],
       ['queue counts', () => this.emitOutboxCounts()],
     ];
-    if (n % LEASE_EVERY_TICKS === 0) steps.push(['run lease', () => this.renewLease()]);
+    if (n % LEASE_EVERY_TICKS === 0 || this.tickFailing.has('run lease'))
+      steps.push(['run lease', () => this.renewLease()]);
     for (const [what, step] of steps) {
       try {
         step();
+        this.tickFailing.delete(what);
       } catch (err) {
-        this.deps.warn?.(`sync run: the ${what} could not be sent this beat; tried again`, err);
+        if (!this.tickFailing.has(what))
+          this.deps.warn?.(`sync run: the ${what} could not be sent; tried again every beat`, err);
+        this.tickFailing.add(what);
       }
     }
   }

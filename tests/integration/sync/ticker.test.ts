@@ -20,7 +20,7 @@ afterEach(async () => {
  * would be uncaught and end the core process in the middle of the run. A
  * failing beat is said in the log and the next beat tries again.
  */
-it('a progress beat that throws is logged, the beats go on and the run ends as it would have', async () => {
+it('a progress beat that throws is logged once, the beats go on and the run ends as it would have', async () => {
   srv = await server({ seed: 150 });
   proxy = await faultProxy(srv.url);
   // Page 2 gets no answer: the run waits a request timeout (1 s), about four beats, then reads it again.
@@ -43,8 +43,8 @@ it('a progress beat that throws is logged, the beats go on and the run ends as i
 
   expect(run).toMatchObject({ outcome: 'success', lastError: null, pulled: 150 });
   expect(refused).toBeGreaterThanOrEqual(3);
-  expect(warned).toHaveLength(refused);
-  expect(warned[0]).toBe('sync run: the progress could not be sent this beat; tried again');
+  // Tried at every beat, said once.
+  expect(warned).toEqual(['sync run: the progress could not be sent; tried again every beat']);
   // The run's end is still announced, and the engine takes the next run.
   expect(c.events.some((e) => e.event === 'sync:runEnded')).toBe(true);
   expect((await c.sync.sync()).outcome).toBe('success');
