@@ -120,6 +120,8 @@ test('retry queue: Space and the arrows act on the open row after it is scrolled
   await nav(page).click();
   const body = page.getByTestId('queue-rows');
   const row = (i: number) => body.locator(`[aria-rowindex="${i + 2}"]`);
+  // Loaded first: a row still loading takes no click.
+  await expect(row(1)).toHaveAttribute('data-op-id', /.+/);
   await row(1).click();
   await expect(row(1)).toHaveAttribute('aria-selected', 'true');
 
