@@ -47,11 +47,12 @@ async function fixtures(srv: RunningServer, people: Record<string, string>): Pro
 }
 
 test.describe('retry queue', () => {
-  // Shortened backoff: 3 attempts, 3 s then 4.5 s (±10 %): long enough to see the first
-  // attempt on screen on a loaded 2-core machine, short enough to watch them count.
+  // Shortened backoff: 3 attempts, 8 s then 12 s (±10 %): long enough to see the first
+  // attempt on screen on a loaded 2-core machine (3 s was not, under CI: the retry came
+  // first), short enough to watch them count within the waits below.
   test.use({
     syncSettings: {
-      backoff: { baseMs: 3_000, factor: 1.5, maxAttempts: 3, jitter: 0.1 },
+      backoff: { baseMs: 8_000, factor: 1.5, maxAttempts: 3, jitter: 0.1 },
       requestTimeoutMs: 5_000,
     },
     // The background scheduler retries what is due, as in the app.
