@@ -118,11 +118,9 @@ export function takeArrived<C extends Channel>(
   request: RequestIn<C>,
   now: () => number = () => performance.now(),
 ): ResponseOf<C> | null {
-  const key = requestKey(channel, request);
-  const entry = early.get(key);
-  if (!entry?.latest || now() - entry.at > FRESH_MS) return null;
-  early.delete(key);
-  return entry.latest.value as ResponseOf<C>;
+  const value = peekArrived(channel, request, now);
+  if (value !== null) early.delete(requestKey(channel, request));
+  return value;
 }
 
 /**

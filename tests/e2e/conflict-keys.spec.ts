@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './harness/fixtures';
 
 /**
@@ -7,16 +8,23 @@ import { expect, test } from './harness/fixtures';
  */
 test.use({ conflicts: 400 });
 
+/** The workspace opened on the 400, with its list's lines by position and a scroll by screens. */
+async function openWorkspace(page: Page) {
+  await page.getByRole('button', { name: 'Conflicts', exact: true }).click();
+  await expect(page.getByTestId('conflict-count')).toContainText('400 conflicts match');
+  const body = page.getByTestId('conflicts-scroll');
+  return {
+    line: (i: number) => body.locator(`[aria-rowindex="${i + 2}"]`),
+    scrollBy: (screens: number) =>
+      body.evaluate((el, s) => (el.scrollTop = el.clientHeight * s), screens),
+  };
+}
+
 test('conflicts: each key press scrolls its line into view, a new search forgets the old one', async ({
   app,
 }) => {
   const { page } = app;
-  await page.getByRole('button', { name: 'Conflicts', exact: true }).click();
-  await expect(page.getByTestId('conflict-count')).toContainText('400 conflicts match');
-  const body = page.getByTestId('conflicts-scroll');
-  const line = (i: number) => body.locator(`[aria-rowindex="${i + 2}"]`);
-  const scrollBy = (screens: number) =>
-    body.evaluate((el, s) => (el.scrollTop = el.clientHeight * s), screens);
+  const { line, scrollBy } = await openWorkspace(page);
 
   await page.getByLabel('Conflict workspace').focus();
   await page.keyboard.press('ArrowDown');
@@ -50,10 +58,7 @@ test('conflicts: after a new sort, the first key press scrolls its line into vie
   app,
 }) => {
   const { page } = app;
-  await page.getByRole('button', { name: 'Conflicts', exact: true }).click();
-  await expect(page.getByTestId('conflict-count')).toContainText('400 conflicts match');
-  const body = page.getByTestId('conflicts-scroll');
-  const line = (i: number) => body.locator(`[aria-rowindex="${i + 2}"]`);
+  const { line, scrollBy } = await openWorkspace(page);
 
   const workspace = page.getByLabel('Conflict workspace');
   await workspace.focus();
@@ -63,7 +68,7 @@ test('conflicts: after a new sort, the first key press scrolls its line into vie
   const visitor = page.getByRole('columnheader', { name: /^Visitor/ });
   await visitor.click();
   await expect(visitor).toHaveAttribute('aria-sort', 'descending');
-  await body.evaluate((el) => (el.scrollTop = el.clientHeight * 5));
+  await scrollBy(5);
   await expect(line(0)).toHaveCount(0);
   await workspace.focus();
   await page.keyboard.press('ArrowDown');

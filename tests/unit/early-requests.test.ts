@@ -8,29 +8,23 @@ import {
   requestKey,
   takeArrived,
 } from '../../renderer/src/early-requests';
+import { eventHub } from '../fixtures/event-hub';
 
 /** An Api whose replies the test gives by hand, with events it emits. */
 function fakeApi() {
   const calls: { channel: string; request: unknown; settle: (ok: boolean, v: unknown) => void }[] =
     [];
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const events = eventHub();
   const api = {
     invoke(channel: string, request: unknown) {
       return new Promise((resolve, reject) =>
         calls.push({ channel, request, settle: (ok, v) => (ok ? resolve(v) : reject(v)) }),
       );
     },
-    on(event: string, listener: (p: unknown) => void) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
+    on: events.on,
   } as unknown as Api;
-  const emit = (event: string, payload: unknown) =>
-    [...(listeners.get(event) ?? [])].forEach((l) => l(payload));
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { api, calls, emit, flush };
+  return { api, calls, emit: events.emit, flush };
 }
 
 const COUNT = { search: '', filter: {} };

@@ -4,6 +4,7 @@ import type { VisitorRow } from '../../shared/ipc/contract';
 import { EMPTY_VALUES } from '../../shared/visitor';
 import { countRequest, firstPageRequest, PagedRows } from '../../renderer/src/visitors/paged-rows';
 import { askEarly, forgetEarly } from '../../renderer/src/early-requests';
+import { eventHub } from '../fixtures/event-hub';
 import { BLOCK_SIZE } from '../../renderer/src/paging/paged-store';
 import { MAX_BLOCKS } from '../../renderer/src/paging/block-eviction';
 
@@ -20,7 +21,7 @@ const row = (i: number, tag = ''): VisitorRow => ({
 
 /** An Api over `total` rows whose replies the test releases by hand. */
 function fakeApi(total: number) {
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const events = eventHub();
   const calls: { channel: string; request: Record<string, unknown>; resolve: () => void }[] = [];
   let tag = '';
   const api = {
@@ -41,17 +42,12 @@ function fakeApi(total: number) {
         calls.push({ channel, request, resolve: answer });
       });
     },
-    on(event: string, listener: (p: unknown) => void) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
+    on: events.on,
   } as unknown as Api;
   return {
     api,
     calls,
-    emit: (event: string) => [...(listeners.get(event) ?? [])].forEach((l) => l({})),
+    emit: events.emit,
     setTag: (t: string) => (tag = t),
     flush: async () => {
       for (const c of calls.splice(0)) c.resolve();
@@ -76,15 +72,20 @@ async function sweep(p: PagedRows, f: ReturnType<typeof fakeApi>, total: number)
   }
 }
 
+/** The opening query's count and first page asked as the window starts, and answered. */
+async function answeredEarly(f: ReturnType<typeof fakeApi>) {
+  const stale = { staleAfter: 'visitors:changed' } as const;
+  askEarly(f.api, 'visitors:count', countRequest('', {}), stale);
+  askEarly(f.api, 'visitors:page', firstPageRequest('', sort, {}), stale);
+  await f.flush();
+}
+
 describe('PagedRows', () => {
   afterEach(forgetEarly);
 
   it("starts from the window's early count and first rows once they have arrived", async () => {
     const f = fakeApi(1_000);
-    const stale = { staleAfter: 'visitors:changed' } as const;
-    askEarly(f.api, 'visitors:count', countRequest('', {}), stale);
-    askEarly(f.api, 'visitors:page', firstPageRequest('', sort, {}), stale);
-    await f.flush();
+    await answeredEarly(f);
     const p = new PagedRows(f.api, '', sort);
     // Before start, before any render: the count and the first block are there.
     expect(p.total).toBe(1_000);
@@ -108,10 +109,7 @@ describe('PagedRows', () => {
 
   it('seeded, then told of a change before it starts: it shows the seed and asks again', async () => {
     const f = fakeApi(1_000);
-    const stale = { staleAfter: 'visitors:changed' } as const;
-    askEarly(f.api, 'visitors:count', countRequest('', {}), stale);
-    askEarly(f.api, 'visitors:page', firstPageRequest('', sort, {}), stale);
-    await f.flush();
+    await answeredEarly(f);
     const p = new PagedRows(f.api, '', sort);
     expect(p.getRow(0)?.name).toBe('v0');
     // A sync lands between the first render and the table's start (its listener not yet on).
